@@ -1,0 +1,51 @@
+/**
+ * Names, labels and taints the components agree on. Changing one is a breaking change for every
+ * component (and for app teams that schedule onto the pools), so they live in exactly one place.
+ */
+
+/** Label/annotation domain for everything the platform stamps on Kubernetes objects. */
+export const LABEL_DOMAIN = "moka.dev";
+
+export const LABELS = {
+    team: `${LABEL_DOMAIN}/team`,
+    environment: `${LABEL_DOMAIN}/environment`,
+    /** "true" on team namespaces; the isolation pack treats these as tenant namespaces. */
+    tenant: `${LABEL_DOMAIN}/tenant`,
+    /** Node label set by the system node group. */
+    nodeRole: `${LABEL_DOMAIN}/node-role`,
+    /** Node label and taint key of the Spark driver pool. */
+    sparkRole: `${LABEL_DOMAIN}/spark-role`,
+    managedBy: "app.kubernetes.io/managed-by",
+} as const;
+
+/** Namespaces owned by the platform. Teams may not use these names (see config.ts RESERVED_NAMESPACES). */
+export const NAMESPACES = {
+    karpenter: "karpenter",
+    yunikorn: "yunikorn",
+    sparkOperator: "spark-operator",
+    historyServer: "spark-history",
+    observability: "observability",
+    flinkOperator: "flink-operator",
+    kuberay: "kuberay",
+} as const;
+
+/** System nodes: a small on-demand managed node group for platform controllers only. */
+export const SYSTEM_NODE_LABEL = { [LABELS.nodeRole]: "system" } as const;
+export const SYSTEM_NODE_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" } as const;
+/** Toleration every platform controller carries so it can run on the system nodes. */
+export const SYSTEM_TOLERATIONS = [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] as const;
+
+/** Spark driver pool: tainted so only pods that tolerate it (Spark drivers) land there. */
+export const DRIVER_NODE_LABEL = { [LABELS.sparkRole]: "driver" } as const;
+export const DRIVER_TAINT = { key: LABELS.sparkRole, value: "driver", effect: "NoSchedule" } as const;
+export const DRIVER_TOLERATIONS = [{ key: LABELS.sparkRole, operator: "Equal", value: "driver", effect: "NoSchedule" }] as const;
+
+/** The Spark image's non-root user (apache/spark images run as UID 185). */
+export const SPARK_UID = 185;
+/** The ServiceAccount every team's Spark drivers run as. */
+export const SPARK_SERVICE_ACCOUNT = "spark";
+
+/** The YuniKorn queue a team's applications land in: root.<team>. */
+export function teamQueue(team: string): string {
+    return `root.${team}`;
+}
