@@ -49,3 +49,12 @@ export const SPARK_SERVICE_ACCOUNT = "spark";
 export function teamQueue(team: string): string {
     return `root.${team}`;
 }
+
+/**
+ * Where a team's Spark event logs go inside the event-log bucket: `<eventLogPrefix>/<team>`.
+ * The History Server lists one directory non-recursively, so each team gets its own History
+ * Server instance on its own prefix (see components/history-server.ts).
+ */
+export function teamEventLogPrefix(eventLogPrefix: string, team: string): string {
+    return `${eventLogPrefix}/${team}`;
+}

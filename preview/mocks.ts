@@ -228,6 +228,15 @@ export function mockInvoke(cloud: MockCloud, token: string, inputs: Record<strin
             return { name: cloud.region, region: cloud.region, id: cloud.region, endpoint: `ec2.${cloud.region}.amazonaws.com` };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return {
+                authorizationToken: Buffer.from("AWS:mock-token").toString("base64"),
+                userName: "AWS",
+                password: "mock-token",
+                proxyEndpoint: `https://${inputs.registryId ?? cloud.accountId}.dkr.ecr.${cloud.region}.amazonaws.com`,
+                expiresAt: "2099-01-01T00:00:00Z",
+                id: cloud.region,
+            };
         default:
             throw new Error(`unmocked invoke ${token}; add it to mockInvoke in preview/mocks.ts`);
     }
