@@ -163,7 +163,8 @@ const environmentSchema = z.enum(["test", "dev", "staging", "prod"], { error: ()
 
 const SECTIONS = {
     environment: environmentSchema,
-    accountId: z.union([z.string(), z.number()]).transform((v) => (typeof v === "number" ? String(v).padStart(12, "0") : v)).pipe(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+    // Quote it in YAML: an unquoted id with a leading zero loses it and is rejected here.
+    accountId: z.union([z.string(), z.number()]).transform((v) => String(v)).pipe(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML so leading zeros survive)")),
     region: z.string({ error: () => "is required (set aws:region)" }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-west-2"),
     namePrefix: z.string().max(16, "must be at most 16 characters").regex(DNS1123_LABEL, "must be a DNS-1123 label").default("moka"),
     network: networkSchema.default(() => networkSchema.parse({})),

@@ -25,6 +25,8 @@ export interface RecordedResource {
     /** True for remote (multi-language) components such as `eks:index:Cluster`. */
     readonly remote: boolean;
     readonly inputs: Record<string, any>;
+    /** The inputs in Pulumi's wire format (secrets and unknowns as signatures), as the engine forwards them to analyzers. */
+    readonly wire: Record<string, any>;
     /** The state the mock returned: inputs plus realistic computed outputs. */
     readonly state: Record<string, any>;
     readonly parent?: string;
@@ -310,6 +312,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRunResult
                         custom: req.getCustom(),
                         remote: req.getRemote(),
                         inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                        wire: req.getObject()?.toJavaScript() ?? {},
                         state: states.get(`${type}::${name}`) ?? {},
                         parent: req.getParent() || undefined,
                         provider: req.getProvider() || undefined,

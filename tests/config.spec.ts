@@ -1,0 +1,127 @@
+import { strict as assert } from "assert";
+import { parseConfig, parseConfigMap, MokaConfigError, decodeConfigValue } from "../config";
+import { readStackConfig, runUnderMocks, loadPlatformProgram } from "../preview/mocks";
+
+/** The prod stack file as raw config, mutated per case. */
+function prodMap(): Record<string, string> {
+    return readStackConfig("prod");
+}
+
+function withKey(map: Record<string, string>, key: string, mutate: (v: any) => any): Record<string, string> {
+    const current = map[key] === undefined ? undefined : decodeConfigValue(map[key]);
+    const next = mutate(current === undefined ? undefined : JSON.parse(JSON.stringify(current)));
+    const out = { ...map };
+    if (next === undefined) {
+        delete out[key];
+    } else {
+        out[key] = typeof next === "string" ? next : JSON.stringify(next);
+    }
+    return out;
+}
+
+interface BadCase {
+    readonly title: string;
+    readonly config: Record<string, string>;
+    /** Every one of these `path: fragment` pairs must appear in the error. */
+    readonly expect: readonly [string, string][];
+}
+
+export const BAD_CONFIGS: BadCase[] = [
+    { title: "invalid VPC CIDR", config: withKey(prodMap(), "moka:network", (n) => ({ ...n, vpcCidr: "10.40.0.0/33" })), expect: [["moka:network.vpcCidr", "prefix length above 32"]] },
+    { title: "CIDR with host bits", config: withKey(prodMap(), "moka:network", (n) => ({ ...n, vpcCidr: "10.40.1.0/16" })), expect: [["moka:network.vpcCidr", "host bits"]] },
+    { title: "pod CIDR overlapping the VPC", config: withKey(prodMap(), "moka:network", (n) => ({ ...n, podCidr: "10.40.128.0/17" })), expect: [["moka:network.podCidr", "overlaps the VPC CIDR"]] },
+    { title: "AZ count 1", config: withKey(prodMap(), "moka:network", (n) => ({ ...n, azCount: 1 })), expect: [["moka:network.azCount", "between 2 and 6"]] },
+    { title: "AZ count 7", config: withKey(prodMap(), "moka:network", (n) => ({ ...n, azCount: 7 })), expect: [["moka:network.azCount", "between 2 and 6"]] },
+    { title: "unknown environment", config: withKey(prodMap(), "moka:environment", () => "qa"), expect: [["moka:environment", "one of test, dev, staging, prod"]] },
+    { title: "duplicate team names", config: withKey(prodMap(), "moka:teams", (t) => [...t, { ...t[0] }]), expect: [["moka:teams[3].name", "duplicate team name \"ads-ranking\""]] },
+    { title: "team name not a DNS-1123 label", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], name: "Ads_Ranking" }, ...t.slice(1)]), expect: [["moka:teams[0].name", "DNS-1123 label"]] },
+    { title: "zero quota", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], quota: { ...t[0].quota, cpu: 0 } }, ...t.slice(1)]), expect: [["moka:teams[0].quota.cpu", "greater than zero"]] },
+    { title: "negative quota", config: withKey(prodMap(), "moka:teams", (t) => [t[0], { ...t[1], quota: { ...t[1].quota, memoryGi: -5 } }, ...t.slice(2)]), expect: [["moka:teams[1].quota.memoryGi", "greater than zero"]] },
+    { title: "x86 family in the Graviton pool", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, graviton: { ...p.graviton, instanceFamilies: ["m7g", "m7i"] } })), expect: [["moka:nodePools.graviton.instanceFamilies[1]", "m7i is an x86"]] },
+    { title: "Graviton family in the x86 pool", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, x86: { ...p.x86, instanceFamilies: ["r7g"] } })), expect: [["moka:nodePools.x86.instanceFamilies[0]", "r7g is a Graviton"]] },
+    { title: "malformed Kubernetes version", config: withKey(prodMap(), "moka:cluster", (c) => ({ ...c, kubernetesVersion: "v1.33.2" })), expect: [["moka:cluster.kubernetesVersion", "Kubernetes minor version"]] },
+    { title: "0.0.0.0/0 as a public-endpoint CIDR", config: withKey(prodMap(), "moka:cluster", (c) => ({ ...c, publicAccessCidrs: ["0.0.0.0/0"] })), expect: [["moka:cluster.publicAccessCidrs[0]", "expose the Kubernetes API"]] },
+    { title: "spot in the driver pool", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, driver: { ...p.driver, capacityTypes: ["spot", "on-demand"] } })), expect: [["moka:nodePools.driver.capacityTypes[0]", "on-demand only"]] },
+    { title: "x86 weighted above Graviton", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, x86: { ...p.x86, weight: 90 } })), expect: [["moka:nodePools.x86.weight", "must be below"]] },
+    { title: "missing node pool limit", config: withKey(prodMap(), "moka:nodePools", (p) => { delete p.x86.cpuLimit; return p; }), expect: [["moka:nodePools.x86.cpuLimit", "is required"]] },
+    { title: "unknown moka key (typo)", config: { ...prodMap(), "moka:nodepools": "{}" }, expect: [["moka:nodepools", "unknown config key"]] },
+    { title: "unknown nested key", config: withKey(prodMap(), "moka:network", (n) => ({ ...n, natmode: "single" })), expect: [["moka:network", "unknown key \"natmode\""]] },
+    { title: "bad NAT mode", config: withKey(prodMap(), "moka:network", (n) => ({ ...n, natMode: "none" })), expect: [["moka:network.natMode", ""]] },
+    { title: "admin role is not a role ARN", config: withKey(prodMap(), "moka:cluster", (c) => ({ ...c, adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] })), expect: [["moka:cluster.adminRoleArns[0]", "IAM role ARN"]] },
+    { title: "missing cost-center tag", config: withKey(prodMap(), "moka:tags", (t) => ({ owner: t.owner })), expect: [["moka:tags.cost-center", "missing required cost-allocation tag"]] },
+    { title: "invalid account id", config: withKey(prodMap(), "moka:accountId", () => "1234"), expect: [["moka:accountId", "12-digit"]] },
+    { title: "team prefix overlapping another team", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], dataPrefix: "teams/growth/sub" }, ...t.slice(1)]), expect: [["moka:teams[1].dataPrefix", "overlaps"]] },
+    { title: "baseline without a reason", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], podSecurity: "baseline" }, ...t.slice(1)]), expect: [["moka:teams[0].podSecurityReason", "is required when podSecurity is baseline"]] },
+    { title: "reserved team name", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], name: "kube-system" }, ...t.slice(1)]), expect: [["moka:teams[0].name", "reserved"]] },
+    { title: "malformed teams JSON", config: { ...prodMap(), "moka:teams": "{not json" }, expect: [["moka:teams", ""]] },
+    { title: "missing aws:region", config: (() => { const m = prodMap(); delete m["aws:region"]; return m; })(), expect: [["aws:region", "is required"]] },
+    { title: "several problems at once", config: withKey(withKey(prodMap(), "moka:environment", () => "qa"), "moka:network", (n) => ({ ...n, azCount: 9 })), expect: [["moka:environment", "one of"], ["moka:network.azCount", "between 2 and 6"]] },
+];
+
+describe("stack config", () => {
+    it("parses the prod and dev stack files", () => {
+        const prod = parseConfigMap(readStackConfig("prod"));
+        const dev = parseConfigMap(readStackConfig("dev"));
+        assert.equal(prod.environment, "prod");
+        assert.equal(prod.baseName, "moka-prod");
+        assert.equal(prod.network.azCount, 3);
+        assert.equal(prod.network.natMode, "perAz");
+        assert.equal(prod.protectData, true);
+        assert.equal(dev.environment, "dev");
+        assert.equal(dev.network.natMode, "single");
+        assert.equal(dev.protectData, false);
+        assert.ok(dev.nodePools.graviton.cpuLimit < prod.nodePools.graviton.cpuLimit, "dev has smaller limits");
+        assert.ok(dev.storage.eventLogRetentionDays < prod.storage.eventLogRetentionDays, "dev has shorter retention");
+        assert.deepEqual(prod.tags, { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "prod", "managed-by": "pulumi" });
+    });
+
+    it("fills defaults and derives team fields", () => {
+        const cfg = parseConfigMap(readStackConfig("prod"));
+        const growth = cfg.teams.find((t) => t.name === "growth")!;
+        assert.equal(growth.namespace, "growth");
+        assert.equal(growth.dataPrefix, "teams/growth");
+        assert.equal(growth.podSecurity, "restricted");
+        assert.equal(growth.quota.guaranteedCpu, 200);
+        assert.equal(growth.quota.guaranteedMemoryGi, 800);
+        assert.equal(cfg.nodePools.x86.consolidateAfter, "5m");
+        assert.equal(cfg.nodePools.graviton.expireAfter, "720h");
+    });
+
+    it("returns a frozen object", () => {
+        const cfg = parseConfigMap(readStackConfig("dev"));
+        assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.teams[0]) && Object.isFrozen(cfg.nodePools.graviton.instanceFamilies));
+    });
+
+    it("rejects an account id that lost its leading zero instead of guessing", () => {
+        assert.throws(() => parseConfigMap({ ...readStackConfig("dev"), "moka:accountId": "12345678901" }), /moka:accountId: must be a 12-digit AWS account id/);
+    });
+
+    describe(`rejects ${BAD_CONFIGS.length} bad configs with one error naming every key, before any resource exists`, () => {
+        const program = loadPlatformProgram();
+        for (const c of BAD_CONFIGS) {
+            it(c.title, async () => {
+                let error: unknown;
+                const run = await runUnderMocks({ stack: "prod", config: c.config, program: async () => {
+                    try {
+                        return await (program() as Promise<unknown>);
+                    } catch (e) {
+                        error = e;
+                        return {};
+                    }
+                } });
+                assert.ok(error instanceof MokaConfigError, `expected MokaConfigError, got ${String(error)}`);
+                for (const [path, fragment] of c.expect) {
+                    const issue = error.issues.find((i) => i.path === path);
+                    assert.ok(issue, `no issue for ${path}; got:\n${error.message}`);
+                    assert.ok(issue.message.includes(fragment), `${path}: "${issue.message}" lacks "${fragment}"`);
+                    assert.ok(error.message.includes(path), "the thrown message names the key");
+                }
+                assert.equal(run.resources.length, 0, `resources were registered: ${run.resources.map((r) => r.type).join(", ")}`);
+            });
+        }
+    });
+
+    it("parseConfig is pure and reports all problems in one error", () => {
+        assert.throws(() => parseConfig({}), (e: unknown) => e instanceof MokaConfigError && e.issues.length >= 6);
+    });
+});
