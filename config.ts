@@ -74,8 +74,11 @@ const clusterSchema = z.strictObject({
 const capacityType = z.enum(["spot", "on-demand"]);
 
 const nodePoolBase = {
-    cpuLimit: positiveInt.describe("vCPU limit"),
-    memoryLimitGi: positiveInt.describe("memory limit in GiB"),
+    // Limits are optional in the schema on purpose: config checks that values are well formed, the
+    // policy packs decide governance. A pool without limits fails the cost pack's mandatory
+    // `nodepool-limits-required` rule (a sandbox stack could relax that in its policy config).
+    cpuLimit: positiveInt.optional().describe("vCPU limit"),
+    memoryLimitGi: positiveInt.optional().describe("memory limit in GiB"),
     instanceFamilies: z.array(z.string().refine((f) => parseFamily(f) !== undefined && !f.includes("."), "must be an instance family such as m7g (no size)")).min(1, "needs at least one instance family"),
     capacityTypes: z.array(capacityType).min(1, "needs at least one capacity type"),
     weight: z.number().int().min(1, "must be between 1 and 100").max(100, "must be between 1 and 100"),
@@ -265,8 +268,11 @@ function formatPath(section: string, path: readonly PropertyKey[]): string {
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
-    if (issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined) {
+    if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
         return "is required";
+    }
+    if (issue.code === "invalid_type" && issue.expected === "int") {
+        return "must be a whole number";
     }
     if (issue.code === "unrecognized_keys") {
         return `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
@@ -437,7 +443,7 @@ function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
             });
         }
         if (p.nodePools) {
-            const capacity = p.nodePools.graviton.cpuLimit + p.nodePools.x86.cpuLimit;
+            const capacity = (p.nodePools.graviton.cpuLimit ?? Infinity) + (p.nodePools.x86.cpuLimit ?? Infinity);
             const guaranteed = p.teams.reduce((sum, t) => sum + (t.quota.guaranteedCpu ?? t.quota.cpu / 4), 0);
             if (guaranteed > capacity) {
                 add("moka:teams", `guaranteed CPU across teams (${guaranteed}) exceeds the executor pools' combined cpuLimit (${capacity}); YuniKorn could never honour it`);

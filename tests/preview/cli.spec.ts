@@ -1,0 +1,115 @@
+/**
+ * End-to-end through the command (`npm start` = ts-node scripts/offline-preview.ts), as a user or
+ * the PR workflow runs it: exit codes, formats and the findings it lists.
+ */
+import { strict as assert } from "assert";
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function preview(...args: string[]): SpawnSyncReturns<string> {
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "scripts/offline-preview.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, FORCE_COLOR: "0" },
+        timeout: 240_000,
+    });
+}
+
+describe("offline preview command (npm start)", function () {
+    this.timeout(300_000);
+
+    it("prod: prints the report and exits 0", () => {
+        const r = preview();
+        assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr}\n${r.stdout.slice(-3000)}`);
+        assert.match(r.stdout, /Moka offline preview — stack prod \(prod\)/);
+        assert.match(r.stdout, /By component:/);
+        assert.match(r.stdout, /By type:/);
+        assert.match(r.stdout, /Policy findings/);
+        assert.match(r.stdout, /idle floor: +\$[\d,.]+\/h/);
+        assert.match(r.stdout, /worst-case ceiling: +\$[\d,.]+\/h/);
+        assert.match(r.stdout, /What an offline preview cannot see/);
+        assert.match(r.stdout, /remote components/);
+        assert.match(r.stdout, /PASS — 0 mandatory violations/);
+        assert.match(r.stderr, /▸ loading modules/, "progress on stderr");
+        assert.match(r.stderr, /▸ running the prod program under mocks/);
+    });
+
+    it("dev: exits 0", () => {
+        const r = preview("--stack", "dev");
+        assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr}\n${r.stdout.slice(-3000)}`);
+        assert.match(r.stdout, /stack dev \(dev\)/);
+    });
+
+    it("a bad config exits 2 and names the key", () => {
+        const r = preview("--config", "moka:network.azCount=9", "--config", "moka:teams[0].name=Bad_Name");
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /moka:network\.azCount: must be between 2 and 6/);
+        assert.match(r.stderr, /moka:teams\[0\]\.name: must be a DNS-1123 label/);
+        assert.equal(r.stdout, "", "no report for an invalid stack");
+    });
+
+    it("an unknown stack exits 2", () => {
+        const r = preview("--stack", "qa");
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /unknown stack "qa"/);
+    });
+
+    it("bad usage exits 2 with the usage text", () => {
+        const r = preview("--format", "yaml");
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /--format must be text, json or markdown/);
+        assert.match(r.stderr, /usage: npm start/);
+    });
+
+    it("0.0.0.0/0 as a public-endpoint CIDR is a config error (exit 2) naming the key", () => {
+        const r = preview("--config", "moka:cluster.publicAccessCidrs[0]=0.0.0.0/0");
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /moka:cluster\.publicAccessCidrs\[0\]: .*expose the Kubernetes API/);
+    });
+
+    it("opening the prod EKS endpoint to the internet exits 1 and lists eks-endpoint-private", () => {
+        // Config accepts specific CIDRs (dev uses one); prod's policy config allows no public endpoint at all.
+        const r = preview("--config", "moka:cluster.publicAccessCidrs[0]=198.51.100.0/24", "--format", "json");
+        assert.equal(r.status, 1, r.stderr);
+        const report = JSON.parse(r.stdout);
+        const hit = report.findings.filter((f: any) => f.policy === "eks-endpoint-private" && f.enforcementLevel === "mandatory");
+        assert.ok(hit.length >= 1, JSON.stringify(report.findings.map((f: any) => f.policy)));
+        assert.equal(report.verdict, "fail");
+    });
+
+    it("dropping a NodePool limit exits 1 and lists nodepool-limits-required", () => {
+        const r = preview("--config", "moka:nodePools.x86.cpuLimit=null");
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stdout, /\[MANDATORY\] \[[A-Z]+\] nodepool-limits-required — kubernetes:karpenter\.sh\/v1:NodePool/);
+        assert.match(r.stdout, /FAIL — \d+ mandatory violation/);
+    });
+
+    it("--format json parses and carries findings, cost and limits", () => {
+        const r = preview("--format", "json");
+        assert.equal(r.status, 0, r.stderr);
+        const report = JSON.parse(r.stdout);
+        assert.equal(report.stack, "prod");
+        assert.equal(report.verdict, "pass");
+        assert.equal(report.mandatoryViolations, 0);
+        assert.ok(report.resources.total > 100);
+        assert.ok(Array.isArray(report.findings));
+        assert.ok(report.cost.worstCaseHourly > report.cost.idleFloorHourly);
+        assert.equal(report.limits.length, 3);
+    });
+
+    it("--format markdown --out writes a PR comment with the findings table", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "moka-")), "preview.md");
+        const r = preview("--stack", "dev", "--format", "markdown", "--out", out);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, "");
+        const md = fs.readFileSync(out, "utf8");
+        assert.match(md, /^## ✅ Moka offline preview — `dev`/);
+        assert.match(md, /### Findings/);
+        assert.match(md, /\| Severity \| Level \| Pack \| Policy \| Resource \| Message \| Remediation \|/);
+        assert.match(md, /### Cost estimate/);
+    });
+});
