@@ -326,18 +326,38 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRunResult
             });
         };
 
-        const exported = await opts.program();
-        const outputs: Record<string, unknown> = {};
-        const secretOutputs: string[] = [];
-        for (const [k, v] of Object.entries((exported ?? {}) as Record<string, unknown>)) {
-            const r = await resolveValue(v);
-            outputs[k] = r.value;
-            if (r.secret) {
-                secretOutputs.push(k);
-            }
+        // An error thrown inside an `apply` surfaces only as an unhandled rejection and would leave the
+        // outputs unresolved forever; turn it into a failure of this run instead of a hang.
+        let onAsyncError: (e: unknown) => void = () => undefined;
+        const asyncError = new Promise<never>((_, reject) => { onAsyncError = reject; });
+        asyncError.catch(() => undefined);
+        process.on("unhandledRejection", onAsyncError);
+        process.on("uncaughtException", onAsyncError);
+        try {
+            const body = async (): Promise<MockRunResult> => {
+                const exported = await opts.program();
+                const outputs: Record<string, unknown> = {};
+                const secretOutputs: string[] = [];
+                for (const [k, v] of Object.entries((exported ?? {}) as Record<string, unknown>)) {
+                    const r = await resolveValue(v);
+                    outputs[k] = r.value;
+                    if (r.secret) {
+                        secretOutputs.push(k);
+                    }
+                }
+                await settings.waitForRPCs();
+                // Registration errors (e.g. a throwing apply feeding an input) reject a few ticks later.
+                for (let i = 0; i < 3; i++) {
+                    await new Promise((r) => setImmediate(r));
+                }
+                await settings.waitForRPCs();
+                return { resources, outputs, secretOutputs };
+            };
+            return await Promise.race([body(), asyncError]);
+        } finally {
+            process.off("unhandledRejection", onAsyncError);
+            process.off("uncaughtException", onAsyncError);
         }
-        await settings.waitForRPCs();
-        return { resources, outputs, secretOutputs };
     } finally {
         running = false;
     }
