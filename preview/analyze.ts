@@ -8,7 +8,7 @@
  * user's `--policy-pack-config` values (a policy name mapped to an enforcement level string, or an
  * object with `enforcementLevel` plus properties) override them.
  */
-import { makeAnalyzeRpcFun, makeAnalyzeStackRpcFun } from "@pulumi/policy/server";
+import * as policyServer from "@pulumi/policy/server";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
@@ -106,8 +106,9 @@ function withConfig(pack: PackDefinition, policy: Policy, config: PolicyPackConf
         (wrapped as any).__pulumiType = (fn as any).__pulumiType;
         return wrapped;
     };
-    if ("validateStack" in policy && policy.validateStack) {
-        return { ...(policy as StackValidationPolicy), enforcementLevel: level, validateStack: wrap(policy.validateStack) };
+    if ("validateStack" in policy && typeof policy.validateStack === "function") {
+        const sp = policy as StackValidationPolicy;
+        return { ...sp, enforcementLevel: level, validateStack: wrap(sp.validateStack) } as StackValidationPolicy;
     }
     const rp = policy as ResourceValidationPolicy;
     const validate = rp.validateResource;
@@ -117,6 +118,11 @@ function withConfig(pack: PackDefinition, policy: Policy, config: PolicyPackConf
         validateResource: Array.isArray(validate) ? validate.map(wrap) : validate ? wrap(validate) : validate,
     } as ResourceValidationPolicy;
 }
+
+type RpcHandler = (call: { request: unknown }, cb: (err: unknown, resp?: analyzerproto.AnalyzeResponse) => void) => unknown;
+type HandlerFactory = (name: string, version: string, level: EnforcementLevel, policies: Policies) => RpcHandler;
+/** The server's handler factories are internal (not in its .d.ts), but they are what `serve()` registers. */
+const server = policyServer as unknown as { makeAnalyzeRpcFun: HandlerFactory; makeAnalyzeStackRpcFun: HandlerFactory };
 
 function struct(value: Record<string, unknown>): structproto.Struct {
     return structproto.Struct.fromJavaScript(value as Record<string, structproto.JavaScriptValue>);
@@ -187,9 +193,9 @@ export function analyzeStackRequest(resources: readonly AnalyzerResource[]): ana
     return req;
 }
 
-function call(handler: (call: any, cb: (err: any, resp: any) => void) => unknown, request: unknown): Promise<analyzerproto.AnalyzeResponse> {
+function call(handler: RpcHandler, request: unknown): Promise<analyzerproto.AnalyzeResponse> {
     return new Promise((resolve, reject) => {
-        void handler({ request }, (err: any, resp: any) => (err ? reject(err) : resolve(resp)));
+        void handler({ request }, (err, resp) => (err ? reject(err) : resolve(resp!)));
     });
 }
 
@@ -229,15 +235,41 @@ export async function analyzePacks(packs: readonly PackDefinition[], resources: 
     for (const pack of packs) {
         const policies = pack.policies.map((p) => withConfig(pack, p, opts.config));
         if (opts.perResource ?? true) {
-            const analyze = makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
+            const analyze = server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
             for (const r of resources) {
                 out.push(...diagnostics(pack, await call(analyze, analyzeRequest(r)), byUrn));
             }
         }
-        const analyzeStack = makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
+        const analyzeStack = server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
         out.push(...diagnostics(pack, await call(analyzeStack, analyzeStackRequest(resources)), byUrn));
     }
     return out;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+/**
+ * The engine marshals analyzer properties without resource references (`KeepResources: false`): a
+ * reference to a custom resource becomes its ID, one to a component its URN. Do the same, so the
+ * packs receive what `pulumi preview` would send them.
+ */
+export function downgradeResourceReferences(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(downgradeResourceReferences);
+    }
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === RESOURCE_SIG) {
+            return typeof obj.id === "string" && obj.id !== "" ? obj.id : obj.urn;
+        }
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) {
+            out[k] = downgradeResourceReferences(v);
+        }
+        return out;
+    }
+    return value;
 }
 
 /** Converts the mock harness's registrations into analyzer resources (providers resolved by reference). */
@@ -250,12 +282,12 @@ export function toAnalyzerResources(recorded: readonly RecordedResource[]): Anal
             urn: r.urn,
             type: r.type,
             name: r.name,
-            properties: r.wire,
+            properties: downgradeResourceReferences(r.wire) as Record<string, unknown>,
             parent: r.parent,
             protect: r.protect,
             dependencies: r.dependencies,
             propertyDependencies: r.propertyDependencies,
-            provider: provider ? { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.wire } : undefined,
+            provider: provider ? { urn: provider.urn, type: provider.type, name: provider.name, properties: downgradeResourceReferences(provider.wire) as Record<string, unknown> } : undefined,
         };
     });
 }

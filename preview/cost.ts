@@ -7,8 +7,8 @@
  * List prices only; data transfer, storage and usage-based services (AMP, CloudWatch) are not
  * included and the report says so.
  */
-import { get, asArray, asNumber, asString, isRecord } from "../policies/lib/pricing-access";
-import { nodePoolCeiling, instanceHourlyPrice, PRICING_SOURCE } from "../policies/lib/pricing-access";
+import { asArray, asNumber, asString, get } from "../policies/lib/props";
+import { instanceHourlyUsd, nodePoolPricingInput, PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, worstCaseHourlyCost } from "../policies/lib/pricing";
 import type { RecordedResource } from "./mocks";
 
 export interface CostItem {
@@ -18,7 +18,8 @@ export interface CostItem {
 
 export interface NodePoolCost {
     readonly name: string;
-    readonly cpuLimit: number;
+    /** undefined for a pool without a CPU limit (its worst case is unbounded). */
+    readonly cpuLimit: number | undefined;
     readonly ratePerVcpuHour: number;
     readonly hourly: number;
     readonly basis: string;
@@ -27,8 +28,11 @@ export interface NodePoolCost {
 export interface CostEstimate {
     readonly idleFloorHourly: number;
     readonly floorItems: readonly CostItem[];
+    /** Floor plus every bounded NodePool at its limit; see `unboundedPools`. */
     readonly worstCaseHourly: number;
     readonly nodePools: readonly NodePoolCost[];
+    /** NodePools without a CPU limit: the real ceiling is unbounded. */
+    readonly unboundedPools: readonly string[];
     readonly source: string;
 }
 
@@ -62,25 +66,21 @@ export function estimateCost(resources: readonly RecordedResource[]): CostEstima
     for (const ng of resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")) {
         const desired = asNumber(get(ng.inputs, "scalingConfig", "desiredSize")) ?? 0;
         const type = asString(asArray(ng.inputs.instanceTypes)[0]) ?? "m7g.large";
-        const price = instanceHourlyPrice(type);
-        add(`node group ${ng.name}: ${desired} × ${type}`, desired * price);
+        add(`node group ${ng.name}: ${desired} × ${type}`, desired * (instanceHourlyUsd(type) ?? 0));
     }
     const idleFloorHourly = items.reduce((s, i) => s + i.hourly, 0);
 
-    const nodePools: NodePoolCost[] = [];
-    for (const np of resources.filter((r) => /^kubernetes:karpenter\.sh\/v1(beta1)?:NodePool$/.test(r.type))) {
-        const spec = isRecord(np.inputs.spec) ? np.inputs.spec : {};
-        const c = nodePoolCeiling(spec);
-        const name = asString(get(np.inputs, "metadata", "name")) ?? np.name;
-        nodePools.push({ name, cpuLimit: c.cpuLimit, ratePerVcpuHour: c.ratePerVcpuHour, hourly: c.hourly, basis: c.basis });
-    }
-    const worstCaseHourly = idleFloorHourly + nodePools.reduce((s, p) => s + p.hourly, 0);
+    const pools = resources
+        .filter((r) => /^kubernetes:karpenter\.sh\/v1(beta1)?:NodePool$/.test(r.type))
+        .map((r) => nodePoolPricingInput(asString(get(r.inputs, "metadata", "name")) ?? r.name, r.inputs));
+    const worst = worstCaseHourlyCost(pools);
     return {
         idleFloorHourly: round(idleFloorHourly),
         floorItems: items.map((i) => ({ item: i.item, hourly: round(i.hourly) })),
-        worstCaseHourly: round(worstCaseHourly),
-        nodePools: nodePools.map((p) => ({ ...p, hourly: round(p.hourly) })),
-        source: `Prices: ${PRICING_SOURCE}. Excludes data transfer, storage, CloudWatch and AMP usage.`,
+        worstCaseHourly: round(idleFloorHourly + worst.totalHourlyUsd),
+        nodePools: worst.pools.map((p) => ({ name: p.name, cpuLimit: p.cpuLimit, ratePerVcpuHour: p.vcpuHourUsd, hourly: round(p.hourlyUsd ?? 0), basis: p.basis })),
+        unboundedPools: worst.unbounded,
+        source: `Prices: ${PRICE_TABLE_SOURCE}, as of ${PRICE_TABLE_DATE}. Excludes data transfer, storage, CloudWatch and AMP usage.`,
     };
 }
 

@@ -9,8 +9,11 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
+
+/** `waitForRPCs` and `getMonitor` are internal to the runtime (not in its .d.ts) but stable across 3.x. */
+const settings = runtimeSettings as unknown as { getMonitor(): unknown; waitForRPCs(): Promise<void> };
 
 export const PROJECT = "moka";
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -257,7 +260,7 @@ function cloudFromConfig(config: Record<string, string>): MockCloud {
 
 /** Resolves an arbitrarily nested value containing Outputs into plain data (secrets unwrapped). */
 export async function resolveValue(value: unknown): Promise<{ value: unknown; secret: boolean }> {
-    const out = pulumi.output(value as pulumi.Input<unknown>);
+    const out = pulumi.output(value) as pulumi.Output<unknown>;
     const [resolved, secret] = await Promise.all([
         new Promise<unknown>((resolve) => out.apply((v) => { resolve(v); return v; })),
         (out as any).isSecret as Promise<boolean>,

@@ -106,7 +106,9 @@ export function renderText(r: PreviewResult): string {
     }
     lines.push(`  worst-case ceiling:   ${money(r.cost.worstCaseHourly)}/h  (every NodePool at its limits, on-demand)`);
     for (const p of r.cost.nodePools) {
-        lines.push(`      ${money(p.hourly).padStart(10)}/h  NodePool ${p.name}: ${p.cpuLimit} vCPU × ${money(p.ratePerVcpuHour)}/vCPU-h (${p.basis})`);
+        lines.push(p.cpuLimit === undefined
+            ? `      ${"unbounded".padStart(12)}  NodePool ${p.name}: no CPU limit (${p.basis})`
+            : `      ${money(p.hourly).padStart(10)}/h  NodePool ${p.name}: ${p.cpuLimit} vCPU × ${money(p.ratePerVcpuHour)}/vCPU-h (${p.basis})`);
     }
     lines.push(`  ${r.cost.source}`);
     lines.push("");
@@ -145,7 +147,7 @@ export function renderMarkdown(r: PreviewResult): string {
     out.push(`| | USD/hour | USD/month (730 h) |`);
     out.push(`|---|---:|---:|`);
     out.push(`| Idle floor | ${money(r.cost.idleFloorHourly)} | ${money(r.cost.idleFloorHourly * 730)} |`);
-    out.push(`| Worst-case ceiling (NodePool limits, on-demand) | ${money(r.cost.worstCaseHourly)} | ${money(r.cost.worstCaseHourly * 730)} |`);
+    out.push(`| Worst-case ceiling (NodePool limits, on-demand) | ${money(r.cost.worstCaseHourly)}${r.cost.unboundedPools.length > 0 ? " + unbounded" : ""} | ${money(r.cost.worstCaseHourly * 730)} |`);
     out.push("");
     out.push(`<sub>${r.cost.source}</sub>`);
     out.push("");

@@ -71,7 +71,7 @@ describe("stack config", () => {
         assert.equal(dev.environment, "dev");
         assert.equal(dev.network.natMode, "single");
         assert.equal(dev.protectData, false);
-        assert.ok(dev.nodePools.graviton.cpuLimit < prod.nodePools.graviton.cpuLimit, "dev has smaller limits");
+        assert.ok(dev.nodePools.graviton.cpuLimit! < prod.nodePools.graviton.cpuLimit!, "dev has smaller limits");
         assert.ok(dev.storage.eventLogRetentionDays < prod.storage.eventLogRetentionDays, "dev has shorter retention");
         assert.deepEqual(prod.tags, { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "prod", "managed-by": "pulumi" });
     });
