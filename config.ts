@@ -53,6 +53,7 @@ const networkSchema = z.strictObject({
     podCidr: cidr.default("100.64.0.0/16"),
     azCount: z.number().int("must be a whole number").min(2, "must be between 2 and 6").max(6, "must be between 2 and 6").default(3),
     natMode: z.enum(["perAz", "single"]).default("perAz"),
+    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone name such as us-west-2a")).optional(),
 });
 
 const systemNodesSchema = z.strictObject({
@@ -157,7 +158,7 @@ const enginesSchema = z.strictObject({
 
 const imagesSchema = z.strictObject({
     buildSparkImage: z.boolean().default(false),
-    sparkVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a Spark release such as 3.5.6").default("3.5.6"),
+    sparkVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a Spark release such as 4.1.2").default("4.1.2"),
     untaggedExpireDays: z.number().int().min(1).max(365).default(14),
     keepTaggedImages: z.number().int().min(1).max(1000).default(50),
 });
@@ -332,6 +333,20 @@ function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
         }
         if (pods.prefix < 16 || pods.prefix > 20) {
             add("moka:network.podCidr", `must be between /16 and /20, got /${pods.prefix}`);
+        }
+        const zones = p.network.availabilityZones;
+        if (zones !== undefined) {
+            if (zones.length !== p.network.azCount) {
+                add("moka:network.availabilityZones", `lists ${zones.length} zones but azCount is ${p.network.azCount}`);
+            }
+            zones.forEach((z, i) => {
+                if (p.region !== undefined && !z.startsWith(p.region)) {
+                    add(`moka:network.availabilityZones[${i}]`, `${z} is not in region ${p.region}`);
+                }
+                if (zones.indexOf(z) !== i) {
+                    add(`moka:network.availabilityZones[${i}]`, `duplicate zone ${z}`);
+                }
+            });
         }
         if (cidrsOverlap(vpc, pods)) {
             add("moka:network.podCidr", `${p.network.podCidr} overlaps the VPC CIDR ${p.network.vpcCidr}; pick a disjoint block such as 100.64.0.0/16`);

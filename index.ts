@@ -28,14 +28,15 @@ export = async () => {
     // Network: VPC, node/pod/public subnets, NAT, endpoints, node security group.
     const network = new Network("network", {
         baseName: cfg.baseName, clusterName: cfg.baseName, network: cfg.network, tags,
-        flowLogRetentionDays: cfg.observability.logRetentionDays,
+        flowLogRetentionDays: cfg.observability.logRetentionDays, region: cfg.region, accountId: cfg.accountId,
+        availabilityZones: cfg.network.availabilityZones,
     }, opts);
 
     // Cluster: EKS (API auth, private endpoint, KMS secrets, all logs), add-ons, system nodes, k8s provider.
     const cluster = new Cluster("cluster", {
         clusterName: cfg.baseName, cluster: cfg.cluster, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds,
         podSubnets: network.podSubnets, azCount: network.azCount, nodeSecurityGroupId: network.nodeSecurityGroupId,
-        tags, protect: cfg.protectData,
+        tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId,
     }, opts);
     const k8sProvider = cluster.provider;
     const afterCluster = { ...opts, dependsOn: [cluster] };

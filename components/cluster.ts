@@ -22,6 +22,7 @@
  * security-group rules → ENIConfigs → system node group → coredns (which needs nodes to become ACTIVE).
  */
 import * as aws from "@pulumi/aws";
+import { partitionOfRegion } from "../lib/aws-partition";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -56,6 +57,10 @@ export interface ClusterArgs {
     readonly protect: boolean;
     /** Pinned managed add-on versions, e.g. `{ "vpc-cni": "v1.20.0-eksbuild.1" }`. Defaults to EKS's default version for the cluster's Kubernetes version. */
     readonly addonVersions?: Partial<Record<ManagedAddon, pulumi.Input<string>>>;
+    /** AWS region. Defaults to the provider's region (a `getRegion` call). */
+    readonly region?: string;
+    /** AWS account id. Defaults to the caller's account (a `getCallerIdentity` call). */
+    readonly accountId?: string;
 }
 
 /** The EKS cluster, its access, add-ons and system nodes. */
@@ -108,9 +113,9 @@ export class Cluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         const publicAccess = cfg.publicAccessCidrs.length > 0;
         const amiType = systemNodeAmiType(sys.instanceTypes);
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        const region = aws.getRegionOutput({}, parent).region;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = args.region !== undefined ? pulumi.output(partitionOfRegion(args.region)) : aws.getPartitionOutput({}, parent).partition;
+        const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
+        const accountId = args.accountId !== undefined ? pulumi.output(args.accountId) : aws.getCallerIdentityOutput({}, parent).accountId;
         const managedPolicy = (policy: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
 
         // --- encryption key and control-plane log group ------------------------------------------

@@ -11,6 +11,7 @@
  * The subnet layout and every IAM document are pure functions in components/network-plan.ts.
  */
 import * as aws from "@pulumi/aws";
+import { partitionOfRegion } from "../lib/aws-partition";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS, NetworkConfig } from "../config";
 import {
@@ -36,6 +37,12 @@ export interface NetworkArgs {
     readonly tags: Record<string, string>;
     /** Retention of the VPC flow-log group, a CloudWatch Logs retention value. Required. */
     readonly flowLogRetentionDays: number;
+    /** AWS region. Defaults to the provider's region (a `getRegion` call). */
+    readonly region?: string;
+    /** AWS account id. Defaults to the caller's account (a `getCallerIdentity` call). */
+    readonly accountId?: string;
+    /** The zones to use, exactly `network.azCount` of them. Defaults to the region's first available zones that need no opt-in (a `getAvailabilityZones` call). */
+    readonly availabilityZones?: readonly string[];
 }
 
 /** The platform VPC. */
@@ -85,12 +92,22 @@ export class Network extends pulumi.ComponentResource {
         const parent = { parent: this };
         const azIndexes = [...Array(azCount).keys()];
 
-        const region = aws.getRegionOutput({}, parent).region;
-        const identity = aws.getCallerIdentityOutput({}, parent);
-        const partition = aws.getPartitionOutput({}, parent).partition;
+        // Region, account and zones come from args when the caller knows them (index.ts does, from
+        // config); otherwise from the provider. Explicit zones keep subnets stable if AWS adds zones.
+        const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
+        const accountId = args.accountId !== undefined ? pulumi.output(args.accountId) : aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = args.region !== undefined ? pulumi.output(partitionOfRegion(args.region)) : aws.getPartitionOutput({}, parent).partition;
+        if (args.availabilityZones !== undefined && args.availabilityZones.length !== azCount) {
+            throw new Error(`moka:network:Network "${name}": args.availabilityZones lists ${args.availabilityZones.length} zones but args.network.azCount is ${azCount}`);
+        }
         // Only zones that need no opt-in: never a Local Zone or Wavelength Zone.
-        const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent);
-        const azNames = zones.names.apply((names) => {
+        const zoneNames = args.availabilityZones !== undefined
+            ? pulumi.output([...args.availabilityZones])
+            : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names;
+        const azNames = zoneNames.apply((names) => {
+            if (!Array.isArray(names)) {
+                throw new Error(`moka:network:Network "${name}": getAvailabilityZones returned no zone names; set moka:network.availabilityZones`);
+            }
             if (names.length < azCount) {
                 throw new Error(`moka:network:Network "${name}": args.network.azCount is ${azCount} but the region has only ${names.length} available zones`);
             }
@@ -227,7 +244,7 @@ export class Network extends pulumi.ComponentResource {
         }, parent);
         const flowLogRole = new aws.iam.Role(`${name}-flow-logs-role`, {
             name: `${baseName}-vpc-flow-logs`,
-            assumeRolePolicy: pulumi.all([partition, region, identity.accountId]).apply(([p, r, a]) => JSON.stringify(flowLogTrustPolicy(p, r, a))),
+            assumeRolePolicy: pulumi.all([partition, region, accountId]).apply(([p, r, a]) => JSON.stringify(flowLogTrustPolicy(p, r, a))),
             tags,
         }, parent);
         const flowLogPolicy = new aws.iam.RolePolicy(`${name}-flow-logs-policy`, {

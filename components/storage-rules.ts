@@ -40,8 +40,8 @@ export interface LifecycleSettings {
 export interface LifecycleRule {
     id: string;
     status: "Enabled";
-    /** `{}` applies the rule to every object; `{ prefix }` to keys under it. */
-    filter: { prefix?: string };
+    /** `{}` applies the rule to every object; `{ prefix }` to keys under it; `{ and }` combines a prefix with a size floor. */
+    filter: { prefix?: string; and?: { prefix: string; objectSizeGreaterThan: number } };
     expiration?: { days?: number; expiredObjectDeleteMarker?: boolean };
     noncurrentVersionExpiration?: { noncurrentDays: number };
     abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
@@ -55,7 +55,9 @@ export interface LifecycleRule {
  * - both: noncurrent versions expire after `noncurrentVersionExpirationDays`, expired delete markers
  *   are removed, and incomplete multipart uploads are aborted after 7 days.
  *
- * Prefix filters end in '/' so `spark-events` does not also match `spark-events-old/`.
+ * Prefix filters end in '/' so `spark-events` does not also match `spark-events-old/`. The event-log
+ * rule only expires non-empty objects: each team's 0-byte directory marker (created by the Team
+ * component) must survive, or Spark and the team's History Server fail on a missing log directory.
  */
 export function lifecycleRules(kind: SparkBucketKind, s: LifecycleSettings): LifecycleRule[] {
     const housekeeping: LifecycleRule = {
@@ -73,7 +75,7 @@ export function lifecycleRules(kind: SparkBucketKind, s: LifecycleSettings): Lif
         {
             id: "expire-spark-event-logs",
             status: "Enabled",
-            filter: { prefix: `${s.eventLogPrefix}/` },
+            filter: { and: { prefix: `${s.eventLogPrefix}/`, objectSizeGreaterThan: 0 } },
             expiration: { days: s.eventLogRetentionDays },
         },
         {

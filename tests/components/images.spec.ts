@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { SPARK_UID } from "../../components/constants";
 import {
-    IMAGES_DEFAULTS, ImageRegistry, lifecyclePolicy, registryEngines, sparkBuildArgs, sparkImageTag, type ImageRegistryArgs,
+    IMAGES_DEFAULTS, ImageRegistry, SPARK_LINES, UNSUPPORTED_SPARK_LINES, lifecyclePolicy, registryEngines, sparkBuildArgs,
+    sparkImageTag, sparkLineKey, unsupportedSparkReason, type ImageRegistryArgs,
 } from "../../components/images";
 import { MockRunResult, PROJECT_ROOT, RecordedResource, byName, ofType, runUnderMocks } from "../../preview/mocks";
 
@@ -45,6 +46,30 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const isSecret = (v: any) => v !== null && typeof v === "object" && SECRET_SIG in v;
 const unsecret = (v: any) => (isSecret(v) ? v.value : v);
 
+/** The default line's pins, spelled out so a change to SPARK_LINES must be made here too. */
+const LINE_4_1 = {
+    HADOOP_AWS_VERSION: "3.4.2",
+    HADOOP_AWS_SHA256: "d2d24e6b715b5656b9d238bf13b6682a07e2004dd36aad74a73aeb854319f4d9",
+    HADOOP_AWS_SHA1: "16f9de6da5c7862241d55a13d34843404d0cbb88",
+    AWS_SDK_BUNDLE_PATH: "software/amazon/awssdk/bundle/2.29.52/bundle-2.29.52.jar",
+    AWS_SDK_BUNDLE_SHA256: "62638f33045690c6bc5e496b54b0b2e89a9ad38cbedacdf6e017fea6bc85f55c",
+    AWS_SDK_BUNDLE_SHA1: "b63eb928c2ac13bde07746bcfe7fb38bbdb4b5c5",
+};
+const SPARK_35_REJECTED = "Spark 3.5.x bundles Hadoop 3.3.4, whose S3A uses the AWS SDK v1 bundle 1.12.262: it cannot load "
+    + "the SDK v2 ContainerCredentialsProvider the platform's Spark defaults set, and that SDK predates EKS Pod Identity "
+    + "(needs v1 >= 1.12.746 or v2 >= 2.21.30), the platform's only workload identity; use Spark 4.1.x";
+const NO_PINNED_4_0 = "no pinned hadoop-aws/AWS SDK jars for Spark 4.0.x (supported: 4.1); add the line to SPARK_LINES in components/images.ts";
+
+/** Compare dotted versions numerically. */
+const versionAtLeast = (v: string, min: string) => {
+    const a = v.split(".").map(Number);
+    const b = min.split(".").map(Number);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+    }
+    return true;
+};
+
 describe("images (pure)", () => {
     it("lifecycle policy: untagged expire after N days, keep the newest M tagged", () => {
         assert.deepStrictEqual(lifecyclePolicy(14, 50).rules, [
@@ -63,27 +88,65 @@ describe("images (pure)", () => {
         it(`repositories for ${JSON.stringify(e)}: ${expected.join(", ")}`, () => assert.deepStrictEqual(registryEngines(e), expected));
     }
 
-    it("tags carry the Spark version and the image revision", () => assert.strictEqual(sparkImageTag("3.5.6"), "3.5.6-r1"));
+    it("tags carry the Spark version and the image revision", () => assert.strictEqual(sparkImageTag("4.1.2"), "4.1.2-r2"));
 
-    it("build args for 3.5.x pin Hadoop 3.3.4's hadoop-aws and its SDK bundle by digest", () => {
-        assert.deepStrictEqual(sparkBuildArgs("3.5.6"), {
-            SPARK_BASE_TAG: "3.5.6-scala2.12-java17-python3-ubuntu",
-            HADOOP_AWS_VERSION: "3.3.4",
-            HADOOP_AWS_SHA256: "53f9ae03c681a30a50aa17524bd9790ab596b28481858e54efd989a826ed3a4a",
-            AWS_SDK_BUNDLE_PATH: "com/amazonaws/aws-java-sdk-bundle/1.12.262/aws-java-sdk-bundle-1.12.262.jar",
-            AWS_SDK_BUNDLE_SHA256: "873fe7cf495126619997bec21c44de5d992544aea7e632fdc77adb1a0915bae5",
-        });
-        for (const [k, v] of Object.entries(sparkBuildArgs("3.5.1"))) {
-            if (k.endsWith("SHA256")) assert.match(v, /^[0-9a-f]{64}$/, k);
-        }
+    it("the default Spark version is 4.1.2, on a supported 4.x line", () => {
+        assert.strictEqual(IMAGES_DEFAULTS.sparkVersion, "4.1.2");
+        assert.strictEqual(sparkLineKey(IMAGES_DEFAULTS.sparkVersion), "4.1");
+        assert.ok(SPARK_LINES[sparkLineKey(IMAGES_DEFAULTS.sparkVersion)]);
+        assert.strictEqual(unsupportedSparkReason(IMAGES_DEFAULTS.sparkVersion), undefined);
     });
 
+    it("supported lines: exactly 4.1; rejected lines: exactly 3.5", () => {
+        assert.deepStrictEqual(Object.keys(SPARK_LINES), ["4.1"]);
+        assert.deepStrictEqual(Object.keys(UNSUPPORTED_SPARK_LINES), ["3.5"]);
+    });
+
+    const supported: [string, Record<string, string>][] = [
+        ["4.1.2", { SPARK_BASE_TAG: "4.1.2-scala2.13-java21-python3-ubuntu", ...LINE_4_1 }],
+        ["4.1.0", { SPARK_BASE_TAG: "4.1.0-scala2.13-java21-python3-ubuntu", ...LINE_4_1 }],
+    ];
+    for (const [v, expected] of supported) {
+        it(`build args for ${v} pin Hadoop 3.4.2's hadoop-aws and its SDK v2 bundle by SHA-256 and SHA-1`, () => {
+            assert.deepStrictEqual(sparkBuildArgs(v), expected);
+        });
+    }
+
+    for (const [key, line] of Object.entries(SPARK_LINES)) {
+        it(`line ${key}: well-formed digests, Hadoop >= 3.4 with an SDK v2 bundle that reads EKS Pod Identity (>= 2.21.30)`, () => {
+            assert.match(line.hadoopAwsSha256, /^[0-9a-f]{64}$/);
+            assert.match(line.awsSdkBundleSha256, /^[0-9a-f]{64}$/);
+            assert.match(line.hadoopAwsSha1, /^[0-9a-f]{40}$/);
+            assert.match(line.awsSdkBundleSha1, /^[0-9a-f]{40}$/);
+            assert.ok(versionAtLeast(line.hadoopAwsVersion, "3.4.0"), line.hadoopAwsVersion);
+            const m = /^software\/amazon\/awssdk\/bundle\/(\d+\.\d+\.\d+)\/bundle-\1\.jar$/.exec(line.awsSdkBundlePath);
+            assert.ok(m, line.awsSdkBundlePath);
+            assert.ok(versionAtLeast(m![1], "2.21.30"), m![1]);
+            assert.match(line.baseTagSuffix, /^scala2\.13-java(17|21)-python3-ubuntu$/);
+        });
+    }
+
     const badVersions: [string, string][] = [
-        ["4.0.0", "no pinned hadoop-aws/AWS SDK jars for Spark 4.0.x (supported: 3.5); add the line to SPARK_LINES in components/images.ts"],
-        ["3.5", 'sparkVersion must be a Spark release such as 3.5.6, got "3.5"'],
+        ["3.5.6", SPARK_35_REJECTED],
+        ["3.5.0", SPARK_35_REJECTED],
+        ["4.0.0", NO_PINNED_4_0],
+        ["4.2.0", "no pinned hadoop-aws/AWS SDK jars for Spark 4.2.x (supported: 4.1); add the line to SPARK_LINES in components/images.ts"],
+        ["3.5", 'sparkVersion must be a Spark release such as 4.1.2, got "3.5"'],
+        ["4.1.2-preview1", 'sparkVersion must be a Spark release such as 4.1.2, got "4.1.2-preview1"'],
     ];
     for (const [v, message] of badVersions) {
         it(`build args for ${v} fail: ${message}`, () => assert.throws(() => sparkBuildArgs(v), { message }));
+    }
+
+    const reasons: [string, string | undefined][] = [
+        ["3.5.6", SPARK_35_REJECTED],
+        ["4.1.2", undefined],
+        ["4.0.0", undefined],
+    ];
+    for (const [v, reason] of reasons) {
+        it(`unsupportedSparkReason(${v}) is ${reason === undefined ? "undefined" : "the 3.5 reason"}`, () => {
+            assert.strictEqual(unsupportedSparkReason(v), reason);
+        });
     }
 });
 
@@ -115,6 +178,23 @@ describe("images/spark/Dockerfile", () => {
         assert.match(adds[0], /hadoop-aws-\$\{HADOOP_AWS_VERSION\}\.jar/);
         assert.match(adds[1], /\$\{AWS_SDK_BUNDLE_PATH\}/);
         assert.ok(!instructions.some((l) => /^RUN .*(curl|wget)/.test(l)), "downloads go through ADD --checksum");
+    });
+
+    it("cross-checks both downloaded jars against the independent SHA-1 pins, after the downloads", () => {
+        const runs = instructions.filter((l) => l.startsWith("RUN "));
+        assert.strictEqual(runs.length, 1);
+        const run = runs[0];
+        assert.match(run, /\| sha1sum --check --strict -$/);
+        assert.ok(run.includes('"${HADOOP_AWS_SHA1}" "/opt/spark/jars/hadoop-aws-${HADOOP_AWS_VERSION}.jar"'), run);
+        assert.ok(run.includes('"${AWS_SDK_BUNDLE_SHA1}" "/opt/spark/jars/$(basename "${AWS_SDK_BUNDLE_PATH}")"'), run);
+        const lastAdd = instructions.map((l) => l.startsWith("ADD ")).lastIndexOf(true);
+        assert.ok(instructions.indexOf(run) > lastAdd);
+    });
+
+    it("documents the SDK v2 / Pod Identity reason and does not default to the 3.5 line", () => {
+        assert.match(text, /AWS SDK for\s+#?\s*Java v2 bundle/);
+        assert.match(text, /Spark 3\.5\.x \(Hadoop 3\.3\.4, SDK v1 bundle 1\.12\.262\) cannot use Pod Identity/);
+        assert.doesNotMatch(lines.join("\n"), /3\.3\.4|1\.12\.262|scala2\.12/);
     });
 
     it(`runs as the non-root spark user (UID ${SPARK_UID}), numerically`, () => {
@@ -165,7 +245,7 @@ describe("ImageRegistry component: defaults (spark only, no build)", () => {
     it("outputs the repository URL and the pinned platform image", () => {
         assert.deepStrictEqual(run.outputs.repositoryUrls, { spark: `${REGISTRY}/moka-test/spark` });
         assert.deepStrictEqual(run.outputs.repositoryArns, { spark: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/moka-test/spark` });
-        assert.strictEqual(run.outputs.sparkImage, `${REGISTRY}/moka-test/spark:3.5.6-r1`);
+        assert.strictEqual(run.outputs.sparkImage, `${REGISTRY}/moka-test/spark:4.1.2-r2`);
     });
 });
 
@@ -214,8 +294,8 @@ describe("ImageRegistry component: buildSparkImage", () => {
         assert.strictEqual(image.inputs.buildOnPreview, false);
         assert.deepStrictEqual(image.inputs.context, { location: "images/spark" });
         assert.deepStrictEqual(image.inputs.dockerfile, { location: "images/spark/Dockerfile" });
-        assert.deepStrictEqual(image.inputs.tags, [`${REGISTRY}/moka-test/spark:3.5.6-r1`]);
-        assert.deepStrictEqual(image.inputs.buildArgs, sparkBuildArgs("3.5.6"));
+        assert.deepStrictEqual(image.inputs.tags, [`${REGISTRY}/moka-test/spark:4.1.2-r2`]);
+        assert.deepStrictEqual(image.inputs.buildArgs, { SPARK_BASE_TAG: "4.1.2-scala2.13-java21-python3-ubuntu", ...LINE_4_1 });
         assert.ok(fs.existsSync(path.join(PROJECT_ROOT, image.inputs.dockerfile.location)));
     });
 
@@ -235,9 +315,11 @@ describe("ImageRegistry component: buildSparkImage", () => {
 
 describe("ImageRegistry component: arguments", () => {
     const cases: [string, Partial<ImageRegistryArgs>, string][] = [
-        ["an unsupported Spark line when building", { buildSparkImage: true, sparkVersion: "4.0.0" },
-            'moka:images:ImageRegistry "bad": args.sparkVersion: no pinned hadoop-aws/AWS SDK jars for Spark 4.0.x (supported: 3.5); add the line to SPARK_LINES in components/images.ts'],
-        ["a malformed Spark version", { sparkVersion: "latest" }, 'moka:images:ImageRegistry "bad": args.sparkVersion must be a Spark release such as 3.5.6, got "latest"'],
+        ["a Spark line without pins when building", { buildSparkImage: true, sparkVersion: "4.0.0" },
+            `moka:images:ImageRegistry "bad": args.sparkVersion: ${NO_PINNED_4_0}`],
+        ["Spark 3.5 even with the build off", { sparkVersion: "3.5.6" }, `moka:images:ImageRegistry "bad": args.sparkVersion: ${SPARK_35_REJECTED}`],
+        ["Spark 3.5 when building", { buildSparkImage: true, sparkVersion: "3.5.6" }, `moka:images:ImageRegistry "bad": args.sparkVersion: ${SPARK_35_REJECTED}`],
+        ["a malformed Spark version", { sparkVersion: "latest" }, 'moka:images:ImageRegistry "bad": args.sparkVersion must be a Spark release such as 4.1.2, got "latest"'],
         ["zero untagged days", { untaggedExpireDays: 0 }, 'moka:images:ImageRegistry "bad": args.untaggedExpireDays must be a whole number between 1 and 365, got 0'],
         ["too many kept images", { keepTaggedImages: 1001 }, 'moka:images:ImageRegistry "bad": args.keepTaggedImages must be a whole number between 1 and 1000, got 1001'],
         ["no protect decision", { protect: undefined as unknown as boolean }, 'moka:images:ImageRegistry "bad": args.protect is required (true for prod and staging)'],
@@ -264,6 +346,6 @@ describe("ImageRegistry component: arguments", () => {
 
     it("a Spark line without digests is fine while the build is off", async () => {
         const run = await runRegistry({ sparkVersion: "4.0.0" });
-        assert.strictEqual(run.outputs.sparkImage, `${REGISTRY}/moka-test/spark:4.0.0-r1`);
+        assert.strictEqual(run.outputs.sparkImage, `${REGISTRY}/moka-test/spark:4.0.0-r2`);
     });
 });

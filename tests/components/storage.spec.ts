@@ -85,7 +85,7 @@ describe("storage-rules", () => {
         };
         it("event-log bucket: expires event logs and container logs after the retention, plus housekeeping", () => {
             assert.deepEqual(lifecycleRules("eventLog", STORAGE), [
-                { id: "expire-spark-event-logs", status: "Enabled", filter: { prefix: "spark-events/" }, expiration: { days: 30 } },
+                { id: "expire-spark-event-logs", status: "Enabled", filter: { and: { prefix: "spark-events/", objectSizeGreaterThan: 0 } }, expiration: { days: 30 } },
                 { id: "expire-container-logs", status: "Enabled", filter: { prefix: "container-logs/" }, expiration: { days: 30 } },
                 housekeeping,
             ]);
@@ -95,11 +95,15 @@ describe("storage-rules", () => {
         });
         it("follows the configured prefixes and days", () => {
             const rules = lifecycleRules("eventLog", { eventLogPrefix: "logs/spark", eventLogRetentionDays: 7, noncurrentVersionExpirationDays: 1, containerLogPrefix: "logs/pods" });
-            assert.deepEqual(rules.map((r) => [r.filter.prefix, r.expiration?.days, r.noncurrentVersionExpiration?.noncurrentDays]), [
+            assert.deepEqual(rules.map((r) => [r.filter.prefix ?? r.filter.and?.prefix, r.expiration?.days, r.noncurrentVersionExpiration?.noncurrentDays]), [
                 ["logs/spark/", 7, undefined],
                 ["logs/pods/", 7, undefined],
                 [undefined, undefined, 1],
             ]);
+        });
+        it("keeps the 0-byte event-log directory markers: the event-log rule only expires non-empty objects", () => {
+            const rule = lifecycleRules("eventLog", { eventLogPrefix: "spark-events", eventLogRetentionDays: 7, noncurrentVersionExpirationDays: 1, containerLogPrefix: "container-logs" })[0];
+            assert.deepEqual(rule.filter, { and: { prefix: "spark-events/", objectSizeGreaterThan: 0 } });
         });
         it("never combines Days with ExpiredObjectDeleteMarker in one rule (S3 rejects that)", () => {
             for (const r of [...lifecycleRules("eventLog", STORAGE), ...lifecycleRules("data", STORAGE)]) {
@@ -232,7 +236,7 @@ describe("SparkStorage", () => {
 
         it("event-log bucket expires both log prefixes after eventLogRetentionDays", () => {
             const rules = child("spark-events", "lifecycle").inputs.rules as any[];
-            assert.deepEqual(rules.filter((x) => x.expiration?.days).map((x) => [x.filter.prefix, x.expiration.days]), [["spark-events/", 30], ["container-logs/", 30]]);
+            assert.deepEqual(rules.filter((x) => x.expiration?.days).map((x) => [x.filter.prefix ?? x.filter.and?.prefix, x.expiration.days]), [["spark-events/", 30], ["container-logs/", 30]]);
         });
 
         it("exports names, ARNs, the key ARN and the prefixes", () => {

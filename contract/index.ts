@@ -1,0 +1,271 @@
+/**
+ * The app-team contract: what the Moka platform stack exports, and a typed way to read it.
+ *
+ * Platform side: `index.ts` returns `buildContractOutputs(...)` as (part of) its stack outputs, so the
+ * output names cannot drift from the types below.
+ * App side: `new PlatformReference("acme/moka/prod")` wraps a `pulumi.StackReference`, checks that the
+ * platform publishes a compatible contract (same major version) and hands out typed Outputs.
+ *
+ * This file imports only `@pulumi/pulumi` so app teams can copy it into their own repositories.
+ * Versioning (semver): adding an output or a team field is a minor bump; renaming, removing or changing
+ * the meaning of one is a major bump. Consumers accept any platform with the same major version.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** Version of this contract. */
+export const CONTRACT_VERSION = "1.0.0";
+
+/** What the platform publishes about one team. */
+export interface TeamContract {
+    /** Kubernetes namespace the team deploys into. */
+    readonly namespace: string;
+    /** ServiceAccount Spark drivers/executors must run as (carries the team's AWS role via Pod Identity). */
+    readonly serviceAccount: string;
+    /** IAM role the ServiceAccount assumes (informational: pods get it automatically). */
+    readonly roleArn: string;
+    /** YuniKorn queue, e.g. `root.ads-ranking`. */
+    readonly queue: string;
+    /** The team's read/write prefix in the data bucket. */
+    readonly dataPrefix: string;
+    /** In-cluster URL of the team's Spark History Server. */
+    readonly historyServerUrl: string;
+    /**
+     * Platform Spark properties for the team (event logs, metrics, S3A, decommissioning). Merge them into
+     * `SparkApplication.spec.sparkConf`; the `spark-defaults` ConfigMap alone is not read by spark-submit.
+     */
+    readonly sparkConf: Record<string, string>;
+}
+
+/** Every stack output of the platform that belongs to the contract. */
+export interface PlatformOutputs {
+    readonly contractVersion: string;
+    readonly region: string;
+    readonly clusterName: string;
+    readonly clusterEndpoint: string;
+    /** Kubeconfig JSON (secret). Uses `aws eks get-token`, so callers need AWS credentials with cluster access. */
+    readonly kubeconfig: string;
+    readonly oidcProviderArn: string;
+    readonly oidcProviderUrl: string;
+    readonly eventLogBucket: string;
+    readonly dataBucket: string;
+    /** Team name → in-cluster History Server URL (one History Server per team). */
+    readonly historyServerUrl: Record<string, string>;
+    /** Image name (e.g. "spark") → repository URL, without tag. */
+    readonly imageRepositories: Record<string, string>;
+    readonly teams: Record<string, TeamContract>;
+}
+
+/** The output names, in a fixed order. */
+export const CONTRACT_OUTPUT_KEYS = [
+    "contractVersion", "region", "clusterName", "clusterEndpoint", "kubeconfig", "oidcProviderArn", "oidcProviderUrl",
+    "eventLogBucket", "dataBucket", "historyServerUrl", "imageRepositories", "teams",
+] as const satisfies readonly (keyof PlatformOutputs)[];
+
+/** Outputs that are published as secrets. */
+export const SECRET_OUTPUT_KEYS: readonly (keyof PlatformOutputs)[] = ["kubeconfig"];
+
+/** Each contract value as a typed Output. */
+export type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+// ---------------------------------------------------------------------------------------------
+// Platform side
+// ---------------------------------------------------------------------------------------------
+
+/** The per-team values the platform has for a team; a `Team` component satisfies this shape. */
+export interface TeamSource {
+    readonly teamName: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly serviceAccount: pulumi.Input<string>;
+    readonly roleArn: pulumi.Input<string>;
+    readonly queue: pulumi.Input<string>;
+    readonly dataPrefix: pulumi.Input<string>;
+    readonly sparkDefaults: pulumi.Input<Record<string, string>>;
+}
+
+export interface ContractSources {
+    readonly region: pulumi.Input<string>;
+    readonly cluster: {
+        readonly name: pulumi.Input<string>;
+        readonly endpoint: pulumi.Input<string>;
+        /** Kubeconfig as JSON text or as an object (it is serialized); always published as a secret. */
+        readonly kubeconfig: pulumi.Input<string | Record<string, unknown>>;
+        readonly oidcProviderArn: pulumi.Input<string>;
+        readonly oidcProviderUrl: pulumi.Input<string>;
+    };
+    readonly storage: {
+        readonly eventLogBucket: pulumi.Input<string>;
+        readonly dataBucket: pulumi.Input<string>;
+    };
+    /** Team name → History Server URL; must have exactly one entry per team. */
+    readonly historyServerUrls: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly imageRepositories: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly teams: readonly TeamSource[];
+}
+
+/**
+ * Assembles the platform's contract outputs. Throws when the teams and History Server URLs do not
+ * match one to one, or a team appears twice.
+ */
+export function buildContractOutputs(src: ContractSources): Outputs<PlatformOutputs> {
+    const names = src.teams.map((t) => t.teamName);
+    const problems: string[] = [];
+    const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+    if (dupes.length > 0) {
+        problems.push(`teams lists ${[...new Set(dupes)].map((d) => `"${d}"`).join(", ")} more than once`);
+    }
+    for (const n of names) {
+        if (!(n in src.historyServerUrls)) {
+            problems.push(`historyServerUrls has no entry for team "${n}"`);
+        }
+    }
+    for (const n of Object.keys(src.historyServerUrls)) {
+        if (!names.includes(n)) {
+            problems.push(`historyServerUrls has an entry for "${n}", which is not a team`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new Error(`buildContractOutputs: ${problems.join("; ")}`);
+    }
+
+    const teams: Record<string, pulumi.Output<TeamContract>> = {};
+    for (const t of src.teams) {
+        teams[t.teamName] = pulumi.all([t.namespace, t.serviceAccount, t.roleArn, t.queue, t.dataPrefix, src.historyServerUrls[t.teamName], t.sparkDefaults])
+            .apply(([namespace, serviceAccount, roleArn, queue, dataPrefix, historyServerUrl, sparkConf]) =>
+                ({ namespace, serviceAccount, roleArn, queue, dataPrefix, historyServerUrl, sparkConf: { ...sparkConf } }));
+    }
+    const kubeconfig = pulumi.output(src.cluster.kubeconfig).apply((k: string | Record<string, unknown>) => (typeof k === "string" ? k : JSON.stringify(k)));
+    return {
+        contractVersion: pulumi.output(CONTRACT_VERSION),
+        region: pulumi.output(src.region),
+        clusterName: pulumi.output(src.cluster.name),
+        clusterEndpoint: pulumi.output(src.cluster.endpoint),
+        kubeconfig: pulumi.secret(kubeconfig),
+        oidcProviderArn: pulumi.output(src.cluster.oidcProviderArn),
+        oidcProviderUrl: pulumi.output(src.cluster.oidcProviderUrl),
+        eventLogBucket: pulumi.output(src.storage.eventLogBucket),
+        dataBucket: pulumi.output(src.storage.dataBucket),
+        historyServerUrl: pulumi.output(src.historyServerUrls as Record<string, pulumi.Input<string>>) as pulumi.Output<Record<string, string>>,
+        imageRepositories: pulumi.output(src.imageRepositories as Record<string, pulumi.Input<string>>) as pulumi.Output<Record<string, string>>,
+        teams: pulumi.output(teams) as pulumi.Output<Record<string, TeamContract>>,
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// App side
+// ---------------------------------------------------------------------------------------------
+
+/** Major version of a semver string, or undefined when it is not `MAJOR.MINOR.PATCH`. */
+export function majorOf(version: unknown): number | undefined {
+    const m = typeof version === "string" ? /^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(version) : null;
+    return m ? Number(m[1]) : undefined;
+}
+
+/** Throws a clear error unless `published` is a contract version this code can read. */
+export function assertCompatibleContract(published: unknown, stack: string, expected: string = CONTRACT_VERSION): void {
+    const want = majorOf(expected);
+    const got = majorOf(published);
+    if (got === undefined) {
+        throw new Error(`Platform stack "${stack}" publishes contractVersion ${JSON.stringify(published)}, which is not a semver version; is it a Moka platform stack?`);
+    }
+    if (got !== want) {
+        const hint = got > want!
+            ? "copy the newer contract/index.ts from the platform repository and adapt this program"
+            : "this program expects a newer platform; upgrade the platform stack or pin an older contract/index.ts";
+        throw new Error(`Platform stack "${stack}" publishes contract ${published}, but this program was built against contract ${expected} (major ${want}); ${hint}.`);
+    }
+}
+
+/** Picks one team's contract, with a clear error when the platform does not know the team. */
+export function pickTeam(teams: Record<string, TeamContract>, team: string, stack: string): TeamContract {
+    if (!Object.prototype.hasOwnProperty.call(teams ?? {}, team)) {
+        const known = Object.keys(teams ?? {}).sort();
+        throw new Error(`Team "${team}" is not defined in platform stack "${stack}"; it has: ${known.length > 0 ? known.join(", ") : "no teams"}.`);
+    }
+    return teams[team];
+}
+
+/**
+ * Typed, version-checked view of a platform stack's outputs. Outputs are created on first use, so a
+ * program only depends on (and can only fail on) the outputs it reads. Every Output fails with a clear
+ * message when the platform's contract major version differs from {@link CONTRACT_VERSION}; a failed
+ * Output fails the Pulumi program with that message.
+ */
+export class PlatformReference implements Outputs<PlatformOutputs> {
+    /** The underlying StackReference. */
+    public readonly stackReference: pulumi.StackReference;
+    public readonly stackName: string;
+    private readonly cache = new Map<keyof PlatformOutputs, pulumi.Output<unknown>>();
+
+    /**
+     * @param stackName fully qualified platform stack, e.g. "acme/moka/prod".
+     * @param resourceName name of the StackReference resource. Defaults to "platform".
+     */
+    constructor(stackName: string, resourceName = "platform", opts?: pulumi.CustomResourceOptions) {
+        if (!/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(stackName)) {
+            throw new Error(`PlatformReference: stackName "${stackName}" must be fully qualified as <org>/<project>/<stack>, e.g. "acme/moka/prod"`);
+        }
+        this.stackName = stackName;
+        this.stackReference = new pulumi.StackReference(resourceName, { name: stackName }, opts);
+    }
+
+    /** The published contract version, after the compatibility check. */
+    public get contractVersion(): pulumi.Output<string> {
+        return this.memo("contractVersion", () => this.stackReference.requireOutput("contractVersion").apply((v) => {
+            assertCompatibleContract(v, this.stackName);
+            return v as string;
+        }));
+    }
+    public get region(): pulumi.Output<string> { return this.checked("region"); }
+    public get clusterName(): pulumi.Output<string> { return this.checked("clusterName"); }
+    public get clusterEndpoint(): pulumi.Output<string> { return this.checked("clusterEndpoint"); }
+    /** Secret. */
+    public get kubeconfig(): pulumi.Output<string> { return this.checked("kubeconfig"); }
+    public get oidcProviderArn(): pulumi.Output<string> { return this.checked("oidcProviderArn"); }
+    public get oidcProviderUrl(): pulumi.Output<string> { return this.checked("oidcProviderUrl"); }
+    public get eventLogBucket(): pulumi.Output<string> { return this.checked("eventLogBucket"); }
+    public get dataBucket(): pulumi.Output<string> { return this.checked("dataBucket"); }
+    public get historyServerUrl(): pulumi.Output<Record<string, string>> { return this.checked("historyServerUrl"); }
+    public get imageRepositories(): pulumi.Output<Record<string, string>> { return this.checked("imageRepositories"); }
+    public get teams(): pulumi.Output<Record<string, TeamContract>> { return this.checked("teams"); }
+
+    private memo<K extends keyof PlatformOutputs>(key: K, make: () => pulumi.Output<PlatformOutputs[K]>): pulumi.Output<PlatformOutputs[K]> {
+        let out = this.cache.get(key);
+        if (!out) {
+            out = make();
+            this.cache.set(key, out);
+        }
+        return out as pulumi.Output<PlatformOutputs[K]>;
+    }
+
+    private checked<K extends Exclude<keyof PlatformOutputs, "contractVersion">>(key: K): pulumi.Output<PlatformOutputs[K]> {
+        return this.memo(key, () => {
+            const value = pulumi.all([this.contractVersion, this.stackReference.requireOutput(key)]).apply(([, v]) => v as PlatformOutputs[K]);
+            return (SECRET_OUTPUT_KEYS as readonly string[]).includes(key) ? pulumi.secret(value) as pulumi.Output<PlatformOutputs[K]> : value;
+        });
+    }
+
+    /** One team's contract as typed Outputs; they fail with a clear error when the team is unknown. */
+    public team(name: string): Outputs<TeamContract> {
+        const t = this.teams.apply((teams) => pickTeam(teams, name, this.stackName));
+        return {
+            namespace: t.apply((x) => x.namespace),
+            serviceAccount: t.apply((x) => x.serviceAccount),
+            roleArn: t.apply((x) => x.roleArn),
+            queue: t.apply((x) => x.queue),
+            dataPrefix: t.apply((x) => x.dataPrefix),
+            historyServerUrl: t.apply((x) => x.historyServerUrl),
+            sparkConf: t.apply((x) => x.sparkConf ?? {}),
+        };
+    }
+
+    /** An image repository URL by name (e.g. "spark"), failing clearly when the platform has none. */
+    public imageRepository(image: string): pulumi.Output<string> {
+        return this.imageRepositories.apply((repos) => {
+            const url = repos?.[image];
+            if (!url) {
+                throw new Error(`Platform stack "${this.stackName}" publishes no image repository "${image}"; it has: ${Object.keys(repos ?? {}).sort().join(", ") || "none"}.`);
+            }
+            return url;
+        });
+    }
+}
