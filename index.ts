@@ -11,6 +11,7 @@ import {
     Cluster, Engines, FluentBit, HistoryServer, ImageRegistry, Karpenter, Metrics, Network,
     ObservabilityNamespace, SparkOperator, SparkStorage, Team, YuniKorn,
 } from "./components";
+import { NAMESPACES } from "./components/constants";
 
 export = async () => {
     // Validate every moka:* key before any resource exists.
@@ -55,11 +56,12 @@ export = async () => {
     }, opts);
 
     // Tenants: one isolated unit per team (namespace, quota, network policy, RBAC, IAM role, Spark defaults).
+    const operatorNamespaces = [NAMESPACES.sparkOperator, NAMESPACES.yunikorn, ...(cfg.engines.flink ? [NAMESPACES.flinkOperator] : []), ...(cfg.engines.ray ? [NAMESPACES.kuberay] : [])];
     const teams = cfg.teams.map((team) => new Team(`team-${team.name}`, {
         team, environment: cfg.environment, baseName: cfg.baseName, clusterName: cluster.eksClusterName, k8sProvider,
         dataBucket: storage.dataBucket, dataBucketArn: storage.dataBucketArn, eventLogBucket: storage.eventLogBucket,
         eventLogBucketArn: storage.eventLogBucketArn, kmsKeyArn: storage.kmsKeyArn, eventLogPrefix: storage.eventLogPrefix,
-        region: cfg.region, tags,
+        region: cfg.region, tags, webhookNamespaces: operatorNamespaces,
     }, afterCluster));
     const teamNames = cfg.teams.map((t) => t.name);
 
