@@ -29,7 +29,7 @@ export const ENGINES_DEFAULTS = {
     flink: {
         chart: "flink-kubernetes-operator",
         version: "1.15.0",
-        repo: "https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/",
+        repo: "https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/",
         releaseName: "flink-kubernetes-operator",
         image: { repository: "apache/flink-kubernetes-operator", tag: "1.15.0" },
     },

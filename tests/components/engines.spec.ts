@@ -119,10 +119,10 @@ describe("Engines component: switch combinations", () => {
             assert.deepStrictEqual(r.run.outputs.namespaces, ["flink-operator", "kuberay"]);
         });
 
-        it("flink release: pinned chart from downloads.apache.org, in flink-operator, after the team namespaces", () => {
+        it("flink release: pinned chart from archive.apache.org (downloads.apache.org drops superseded releases), in flink-operator, after the team namespaces", () => {
             const rel = byName(r.run.resources, "eng-flink-operator");
             assert.deepStrictEqual([rel.inputs.name, rel.inputs.chart, rel.inputs.version, rel.inputs.repositoryOpts.repo], [
-                "flink-kubernetes-operator", "flink-kubernetes-operator", "1.15.0", "https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/",
+                "flink-kubernetes-operator", "flink-kubernetes-operator", "1.15.0", "https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/",
             ]);
             assert.strictEqual(rel.inputs.namespace, "flink-operator");
             assert.deepStrictEqual(rel.inputs.values, flinkOperatorValues(TEAMS));
