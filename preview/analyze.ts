@@ -199,10 +199,14 @@ function call(handler: RpcHandler, request: unknown): Promise<analyzerproto.Anal
     });
 }
 
-function diagnostics(pack: PackDefinition, resp: analyzerproto.AnalyzeResponse, byUrn: Map<string, AnalyzerResource>): Diagnostic[] {
+/**
+ * `subject` is the resource an `Analyze` call was about: per-resource diagnostics carry no URN on the
+ * wire (the engine knows which resource it asked about), so they are attributed to it.
+ */
+function diagnostics(pack: PackDefinition, resp: analyzerproto.AnalyzeResponse, byUrn: Map<string, AnalyzerResource>, subject?: AnalyzerResource): Diagnostic[] {
     return resp.getDiagnosticsList().map((d) => {
         const policy = pack.policies.find((p) => p.name === d.getPolicyname());
-        const urn = d.getUrn() || undefined;
+        const urn = d.getUrn() || subject?.urn || undefined;
         const res = urn ? byUrn.get(urn) : undefined;
         const message = d.getMessage();
         return {
@@ -237,7 +241,7 @@ export async function analyzePacks(packs: readonly PackDefinition[], resources: 
         if (opts.perResource ?? true) {
             const analyze = server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
             for (const r of resources) {
-                out.push(...diagnostics(pack, await call(analyze, analyzeRequest(r)), byUrn));
+                out.push(...diagnostics(pack, await call(analyze, analyzeRequest(r)), byUrn, r));
             }
         }
         const analyzeStack = server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);

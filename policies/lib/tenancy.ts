@@ -1,0 +1,277 @@
+/**
+ * Tenancy as the isolation pack sees it: which namespaces are tenants, which namespace a namespaced
+ * object lives in (by name, or by property dependency on an auto-named Namespace), RBAC subjects,
+ * default-deny NetworkPolicies and YuniKorn queues.
+ *
+ * A tenant namespace is a Namespace labelled `moka.dev/tenant: "true"`, or any namespace not in the
+ * system allowlist (`systemNamespaces` policy config; DEFAULT_SYSTEM_NAMESPACES is Kubernetes' own
+ * namespaces plus the platform namespaces of components/constants.ts NAMESPACES, copied here because
+ * policies never import components/).
+ *
+ * Stack-level helpers read raw values with `peek`/`peekPath` (policies/lib/known.ts): unknown values
+ * come back as sentinel strings, so callers decide whether to note them in an UnknownTracker.
+ *
+ * Exported API (stable):
+ *   TENANT_LABEL, PSA_ENFORCE_LABEL, PSA_LEVELS, DEFAULT_SYSTEM_NAMESPACES, K8S_KINDS, isKind(type, kind),
+ *   StackResourceLike, NamespaceInfo, NamespaceIndex, buildNamespaceIndex(resources),
+ *   NamespaceRef, namespaceRef(resource, index, defaultNamespace?), sameNamespace(a, b),
+ *   isTenantNamespace(name, system, index), RbacSubject, rbacSubjects(raw), subjectNamespace(subject),
+ *   hasWildcardRule(rules), isDefaultDenyIngress(spec), expectedQueue(pattern, namespace),
+ *   containsToken(haystack, token), iamRoleNameFromArn(arn)
+ */
+import { isUnknownValue, peek, peekPath } from "./known";
+import { parseK8sType } from "./k8s";
+import { asArray, asString, isRecord } from "./props";
+
+/** Label that marks a namespace as a tenant (components/constants.ts LABELS.tenant). */
+export const TENANT_LABEL = "moka.dev/tenant";
+/** Pod Security Admission enforce label. */
+export const PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+export const PSA_LEVELS: readonly string[] = ["privileged", "baseline", "restricted"];
+
+/**
+ * Namespaces that are not tenants: Kubernetes' own, `default`, and the platform namespaces
+ * (copy of components/constants.ts NAMESPACES: karpenter, yunikorn, spark-operator, spark-history,
+ * observability, flink-operator, kuberay).
+ */
+export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
+    "kube-system", "kube-public", "kube-node-lease", "default",
+    "karpenter", "yunikorn", "spark-operator", "spark-history", "observability", "flink-operator", "kuberay",
+];
+
+/** Kubernetes kinds by API group, as Pulumi type tokens name them. */
+export const K8S_KINDS = {
+    Namespace: { group: "core", kind: "Namespace" },
+    NamespacePatch: { group: "core", kind: "NamespacePatch" },
+    ServiceAccount: { group: "core", kind: "ServiceAccount" },
+    ResourceQuota: { group: "core", kind: "ResourceQuota" },
+    LimitRange: { group: "core", kind: "LimitRange" },
+    NetworkPolicy: { group: "networking.k8s.io", kind: "NetworkPolicy" },
+    ClusterRole: { group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
+    ClusterRoleBinding: { group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding" },
+    Role: { group: "rbac.authorization.k8s.io", kind: "Role" },
+    RoleBinding: { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+    SparkApplication: { group: "sparkoperator.k8s.io", kind: "SparkApplication" },
+    ScheduledSparkApplication: { group: "sparkoperator.k8s.io", kind: "ScheduledSparkApplication" },
+} as const;
+
+/** True when the Pulumi type token is that Kubernetes kind (any API version). */
+export function isKind(type: string, kind: keyof typeof K8S_KINDS): boolean {
+    const t = parseK8sType(type);
+    return t !== undefined && t.group === K8S_KINDS[kind].group && t.kind === K8S_KINDS[kind].kind;
+}
+
+/** The fields of a stack-policy resource these helpers read. */
+export interface StackResourceLike {
+    readonly type: string;
+    readonly urn: string;
+    readonly props: unknown;
+    readonly propertyDependencies?: Readonly<Record<string, readonly { readonly urn: string; readonly type: string }[]>>;
+    readonly provider?: { readonly type: string; readonly props: unknown };
+}
+
+export interface NamespaceInfo {
+    readonly urn: string;
+    /** metadata.name; undefined when auto-named (absent) or unknown. */
+    readonly name: string | undefined;
+    /** Labelled moka.dev/tenant=true. */
+    readonly tenantLabelled: boolean;
+    /** Raw labels (unknown label maps read as {}). */
+    readonly labels: Readonly<Record<string, unknown>>;
+}
+
+/** Namespaces created in the stack, by name and by URN. */
+export interface NamespaceIndex {
+    readonly byName: ReadonlyMap<string, NamespaceInfo>;
+    readonly byUrn: ReadonlyMap<string, NamespaceInfo>;
+}
+
+/** One pass over the stack's resources: every `kubernetes:core/v1:Namespace`. */
+export function buildNamespaceIndex(resources: readonly StackResourceLike[]): NamespaceIndex {
+    const byName = new Map<string, NamespaceInfo>();
+    const byUrn = new Map<string, NamespaceInfo>();
+    for (const r of resources) {
+        if (!isKind(r.type, "Namespace")) {
+            continue;
+        }
+        const rawName = peekPath(r.props, "metadata", "name");
+        const name = typeof rawName === "string" && !isUnknownValue(rawName) && rawName !== "" ? rawName : undefined;
+        const rawLabels = peekPath(r.props, "metadata", "labels");
+        const labels = isRecord(rawLabels) ? rawLabels : {};
+        const info: NamespaceInfo = { urn: r.urn, name, tenantLabelled: labels[TENANT_LABEL] === "true" || labels[TENANT_LABEL] === true, labels };
+        byUrn.set(r.urn, info);
+        if (name !== undefined) {
+            byName.set(name, info);
+        }
+    }
+    return { byName, byUrn };
+}
+
+/** Where a namespaced object lives. */
+export interface NamespaceRef {
+    /** The namespace name, when known. */
+    readonly name?: string;
+    /** The Namespace resource in this stack, when the object depends on one. */
+    readonly urn?: string;
+    /** True when metadata.namespace is a preview-unknown and no Namespace dependency resolves it. */
+    readonly unknown: boolean;
+}
+
+/**
+ * The namespace of a namespaced object: a Namespace resource its `metadata` depends on (covers
+ * auto-named namespaces, whose name is an Output), else `metadata.namespace`, else the Kubernetes
+ * provider's `namespace`, else `defaultNamespace` ("default").
+ */
+export function namespaceRef(r: StackResourceLike, index: NamespaceIndex, defaultNamespace = "default"): NamespaceRef {
+    for (const dep of r.propertyDependencies?.metadata ?? []) {
+        const info = index.byUrn.get(dep.urn);
+        if (info) {
+            return { name: info.name, urn: info.urn, unknown: false };
+        }
+    }
+    const raw = peekPath(r.props, "metadata", "namespace");
+    if (isUnknownValue(raw)) {
+        return { unknown: true };
+    }
+    let name = typeof raw === "string" && raw !== "" ? raw : undefined;
+    if (name === undefined && r.provider && r.provider.type === "pulumi:providers:kubernetes") {
+        const pns = peek(r.provider.props, "namespace");
+        name = typeof pns === "string" && pns !== "" && !isUnknownValue(pns) ? pns : undefined;
+    }
+    name = name ?? defaultNamespace;
+    return { name, urn: index.byName.get(name)?.urn, unknown: false };
+}
+
+/** True when two refs certainly denote the same namespace; undefined when that cannot be told. */
+export function sameNamespace(a: NamespaceRef, b: NamespaceRef): boolean | undefined {
+    if (a.urn !== undefined && b.urn !== undefined) {
+        return a.urn === b.urn;
+    }
+    if (a.name !== undefined && b.name !== undefined) {
+        return a.name === b.name;
+    }
+    return undefined;
+}
+
+/** A namespace (by name) is a tenant when it is labelled as one or is not a system namespace. */
+export function isTenantNamespace(name: string, system: ReadonlySet<string>, index: NamespaceIndex): boolean {
+    return index.byName.get(name)?.tenantLabelled === true || !system.has(name);
+}
+
+/** One RBAC subject, raw values (strings, or undefined; unknowns stay sentinel strings). */
+export interface RbacSubject {
+    readonly kind: string | undefined;
+    readonly name: string | undefined;
+    readonly namespace: string | undefined;
+}
+
+/** The `subjects` of a (Cluster)RoleBinding, from raw (peeked) props; a single object is accepted. */
+export function rbacSubjects(rawSubjects: unknown): RbacSubject[] {
+    return asArray(rawSubjects).filter(isRecord).map((s) => ({
+        kind: asString(s.kind),
+        name: asString(s.name),
+        namespace: asString(s.namespace),
+    }));
+}
+
+/**
+ * The namespace whose service accounts a subject stands for: a ServiceAccount's namespace, the
+ * `<ns>` of group `system:serviceaccounts:<ns>` or user `system:serviceaccount:<ns>:<name>`, or "*"
+ * for group `system:serviceaccounts` (every service account). Undefined for other subjects.
+ */
+export function subjectNamespace(s: RbacSubject): string | undefined {
+    if (s.kind === "ServiceAccount") {
+        return s.namespace;
+    }
+    const name = s.name ?? "";
+    if (s.kind === "Group") {
+        if (name === "system:serviceaccounts") {
+            return "*";
+        }
+        const m = /^system:serviceaccounts:(.+)$/.exec(name);
+        return m ? m[1] : undefined;
+    }
+    if (s.kind === "User") {
+        const m = /^system:serviceaccount:([^:]+):.+$/.exec(name);
+        return m ? m[1] : undefined;
+    }
+    return undefined;
+}
+
+/** True when any rule grants every verb or every resource ("*"). Raw rules; a single rule object is accepted. */
+export function hasWildcardRule(rawRules: unknown): boolean {
+    return asArray(rawRules).filter(isRecord).some((r) =>
+        asArray(r.verbs).includes("*") || asArray(r.resources).includes("*"));
+}
+
+function isEmptySelector(sel: unknown): boolean {
+    if (sel === undefined || sel === null) {
+        return true;
+    }
+    if (!isRecord(sel)) {
+        return false;
+    }
+    const labels = sel.matchLabels;
+    const exprs = sel.matchExpressions;
+    const noLabels = labels === undefined || labels === null || (isRecord(labels) && Object.keys(labels).length === 0);
+    const noExprs = exprs === undefined || exprs === null || (Array.isArray(exprs) && exprs.length === 0);
+    return noLabels && noExprs;
+}
+
+/**
+ * True when a NetworkPolicy spec (raw) denies all ingress to every pod of its namespace: podSelector
+ * selects everything ({}), policyTypes includes Ingress (absent policyTypes means Ingress), and it
+ * has no ingress rules. Undefined when a needed value is unknown.
+ */
+export function isDefaultDenyIngress(spec: unknown): boolean | undefined {
+    if (!isRecord(spec)) {
+        return isUnknownValue(spec) ? undefined : false;
+    }
+    const selector = spec.podSelector;
+    const types = spec.policyTypes;
+    const ingress = spec.ingress;
+    if ([selector, types, ingress].some(isUnknownValue)) {
+        return undefined;
+    }
+    if (!isEmptySelector(selector)) {
+        return false;
+    }
+    const typeList = types === undefined || types === null ? ["Ingress"] : asArray(types);
+    if (typeList.some(isUnknownValue)) {
+        return undefined;
+    }
+    if (!typeList.includes("Ingress")) {
+        return false;
+    }
+    return ingress === undefined || ingress === null || (Array.isArray(ingress) && ingress.length === 0);
+}
+
+/** The queue a namespace's applications must use: `pattern` with `{namespace}` replaced. */
+export function expectedQueue(pattern: string, namespace: string): string {
+    return pattern.split("{namespace}").join(namespace);
+}
+
+/** True when `token` occurs in `haystack` bounded by start/end or one of - _ . / : (case-insensitive). */
+export function containsToken(haystack: string, token: string): boolean {
+    if (token === "") {
+        return false;
+    }
+    const h = haystack.toLowerCase();
+    const t = token.toLowerCase();
+    const isDelim = (c: string | undefined) => c === undefined || "-_./:".includes(c);
+    let i = h.indexOf(t);
+    while (i >= 0) {
+        if (isDelim(i === 0 ? undefined : h[i - 1]) && isDelim(i + t.length >= h.length ? undefined : h[i + t.length])) {
+            return true;
+        }
+        i = h.indexOf(t, i + 1);
+    }
+    return false;
+}
+
+/** The role name of an IAM role ARN (`arn:aws:iam::123:role/path/name` → "name"); undefined otherwise. */
+export function iamRoleNameFromArn(arn: unknown): string | undefined {
+    const s = asString(arn);
+    const m = s ? /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(s) : null;
+    return m ? m[1] : undefined;
+}

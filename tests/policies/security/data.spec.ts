@@ -1,0 +1,91 @@
+import { TestResource, UNKNOWN } from "../../helpers/policy";
+import { ecrImmutableTags, ecrScanOnPush, kmsKeyRotation, sqsSseEnabled } from "../../../policies/security/rules/data";
+import { expectClean, expectUnknownAdvisory, expectViolation, mutate } from "./support";
+
+const key = (): TestResource => ({
+    type: "aws:kms/key:Key",
+    props: { description: "moka-prod data", enableKeyRotation: true, deletionWindowInDays: 30, tags: { team: "platform" } },
+});
+const queue = (): TestResource => ({ type: "aws:sqs/queue:Queue", props: { name: "moka-prod-interruption", messageRetentionSeconds: 300 } });
+const repo = (): TestResource => ({
+    type: "aws:ecr/repository:Repository",
+    props: { name: "moka/spark", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, encryptionConfigurations: [{ encryptionType: "KMS" }] },
+});
+
+describe("security: data rules", () => {
+    describe("kms-key-rotation", () => {
+        it("passes a rotating symmetric key", async () => {
+            await expectClean(kmsKeyRotation, key());
+        });
+        it("flags rotation off and rotation absent (default off)", async () => {
+            await expectViolation(kmsKeyRotation, mutate(key(), (d) => (d.props.enableKeyRotation = false)), /does not rotate/);
+            await expectViolation(kmsKeyRotation, mutate(key(), (d) => delete d.props.enableKeyRotation), /does not rotate/);
+        });
+        it("flags an explicit SYMMETRIC_DEFAULT / ENCRYPT_DECRYPT key without rotation", async () => {
+            await expectViolation(kmsKeyRotation, mutate(key(), (d) => Object.assign(d.props, { enableKeyRotation: false, customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" })), /rotate/);
+        });
+        it("treats asymmetric, HMAC and custom-key-store keys as not applicable", async () => {
+            for (const extra of [
+                { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" },
+                { customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" },
+                { customerMasterKeySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC" },
+                { customKeyStoreId: "cks-1234" },
+            ]) {
+                await expectClean(kmsKeyRotation, mutate(key(), (d) => Object.assign(d.props, { enableKeyRotation: false }, extra)));
+            }
+        });
+        it("turns an unknown rotation flag into an advisory", async () => {
+            await expectUnknownAdvisory(kmsKeyRotation, mutate(key(), (d) => (d.props.enableKeyRotation = UNKNOWN)));
+        });
+    });
+
+    describe("sqs-sse-enabled", () => {
+        it("passes the default (SSE-SQS on when unset), explicit SSE-SQS and SSE-KMS", async () => {
+            await expectClean(sqsSseEnabled, queue());
+            await expectClean(sqsSseEnabled, mutate(queue(), (d) => (d.props.sqsManagedSseEnabled = true)));
+            await expectClean(sqsSseEnabled, mutate(queue(), (d) => Object.assign(d.props, { sqsManagedSseEnabled: false, kmsMasterKeyId: "alias/aws/sqs" })));
+        });
+        it("flags SSE explicitly off without a KMS key", async () => {
+            await expectViolation(sqsSseEnabled, mutate(queue(), (d) => (d.props.sqsManagedSseEnabled = false)), /unencrypted: sqsManagedSseEnabled is false/);
+            await expectViolation(sqsSseEnabled, mutate(queue(), (d) => Object.assign(d.props, { sqsManagedSseEnabled: "false", kmsMasterKeyId: "" })), /unencrypted/);
+        });
+        it("turns an unknown flag into an advisory", async () => {
+            await expectUnknownAdvisory(sqsSseEnabled, mutate(queue(), (d) => (d.props.sqsManagedSseEnabled = UNKNOWN)));
+        });
+    });
+
+    describe("ecr-scan-on-push", () => {
+        it("passes scanOnPush: true", async () => {
+            await expectClean(ecrScanOnPush, repo());
+        });
+        it("flags scanOnPush false and absent configuration (default off)", async () => {
+            await expectViolation(ecrScanOnPush, mutate(repo(), (d) => (d.props.imageScanningConfiguration.scanOnPush = false)), /does not scan images on push/);
+            await expectViolation(ecrScanOnPush, mutate(repo(), (d) => delete d.props.imageScanningConfiguration), /does not scan/);
+            await expectViolation(ecrScanOnPush, mutate(repo(), (d) => (d.props.imageScanningConfiguration = null)), /does not scan/);
+        });
+        it("accepts the list form", async () => {
+            await expectClean(ecrScanOnPush, mutate(repo(), (d) => (d.props.imageScanningConfiguration = [{ scanOnPush: true }])));
+        });
+        it("turns an unknown flag into an advisory", async () => {
+            await expectUnknownAdvisory(ecrScanOnPush, mutate(repo(), (d) => (d.props.imageScanningConfiguration.scanOnPush = UNKNOWN)));
+        });
+    });
+
+    describe("ecr-immutable-tags", () => {
+        it("passes IMMUTABLE and IMMUTABLE_WITH_EXCLUSION", async () => {
+            await expectClean(ecrImmutableTags, repo());
+            await expectClean(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = "IMMUTABLE_WITH_EXCLUSION")));
+        });
+        it("flags MUTABLE, MUTABLE_WITH_EXCLUSION and the MUTABLE default", async () => {
+            await expectViolation(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = "MUTABLE")), /tags are MUTABLE\. /);
+            await expectViolation(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = "MUTABLE_WITH_EXCLUSION")), /MUTABLE_WITH_EXCLUSION/);
+            await expectViolation(ecrImmutableTags, mutate(repo(), (d) => delete d.props.imageTagMutability), /MUTABLE \(imageTagMutability is not set/);
+        });
+        it("honours allowedTagMutability", async () => {
+            await expectClean(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = "MUTABLE")), { allowedTagMutability: ["MUTABLE"] });
+        });
+        it("turns an unknown value into an advisory", async () => {
+            await expectUnknownAdvisory(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = UNKNOWN)));
+        });
+    });
+});

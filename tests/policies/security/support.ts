@@ -1,0 +1,180 @@
+/**
+ * Assertions shared by the security-pack rule tests (not a spec file itself). All go through the
+ * real @pulumi/policy server handlers via tests/helpers/policy.ts.
+ */
+import { strict as assert } from "assert";
+import type { EnforcementLevel, Policy, StackValidationPolicy } from "@pulumi/policy";
+import { check, Diagnostic, TestResource, violations } from "../../helpers/policy";
+
+/** Deep copy of a fixture with one change applied. */
+export function mutate<T>(base: T, change: (draft: any) => void): T {
+    const copy = JSON.parse(JSON.stringify(base));
+    change(copy);
+    return copy;
+}
+
+/** Exactly `count` violations (default 1) of this policy, at `level`, each matching `fragment`. */
+export async function expectViolation(
+    policy: Policy,
+    resources: TestResource | TestResource[],
+    fragment: RegExp,
+    opts: { config?: Record<string, unknown>; level?: EnforcementLevel; count?: number } = {},
+): Promise<Diagnostic[]> {
+    const vs = await violations(policy, resources, opts.config);
+    assert.equal(vs.length, opts.count ?? 1, `expected ${opts.count ?? 1} violation(s), got: ${JSON.stringify(vs.map((v) => v.message), null, 1)}`);
+    for (const v of vs) {
+        assert.equal(v.policy, policy.name);
+        assert.equal(v.enforcementLevel, opts.level ?? "mandatory");
+        assert.match(v.message, fragment);
+    }
+    return vs;
+}
+
+/** No diagnostics at all (neither violations nor unknown-value advisories). */
+export async function expectClean(policy: Policy, resources: TestResource | TestResource[], config?: Record<string, unknown>): Promise<void> {
+    const ds = await check(policy, resources, config);
+    assert.deepEqual(ds.map((d) => d.message), []);
+}
+
+/** No mandatory diagnostic and at least one advisory "can't run during preview" diagnostic. */
+export async function expectUnknownAdvisory(policy: Policy, resources: TestResource | TestResource[], config?: Record<string, unknown>): Promise<void> {
+    const ds = await check(policy, resources, config);
+    assert.deepEqual(ds.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.message), []);
+    assert.ok(ds.some((d) => d.unknownValue && d.enforcementLevel === "advisory"), `expected an unknown-value advisory, got ${JSON.stringify(ds)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workload fixtures: every kind podSpecs() reads, with one way to reach its pod and main container.
+// ---------------------------------------------------------------------------------------------
+
+export const ECR = "111111111111.dkr.ecr.us-west-2.amazonaws.com";
+export const APP_IMAGE = `${ECR}/moka/app:1.4.2`;
+
+export interface WorkloadKind {
+    readonly kind: string;
+    readonly type: string;
+    /** Builds the object in namespace `ns` running `image`. */
+    readonly make: (ns: string, image?: string) => TestResource;
+    /** The pod-level object (where hostNetwork etc. live) inside a fixture's props. */
+    readonly pod: (props: any) => any;
+    /** The main container (where image and securityContext live) inside a fixture's props. */
+    readonly main: (props: any) => any;
+    /** Where volumes live inside a fixture's props. */
+    readonly volumesHolder: (props: any) => any;
+}
+
+function podSpec(image: string) {
+    return {
+        serviceAccountName: "app",
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [
+            {
+                name: "app",
+                image,
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "128Mi" } },
+            },
+        ],
+        volumes: [{ name: "scratch", emptyDir: {} }],
+    };
+}
+
+function templated(apiVersion: string, kind: string, extra: (pod: unknown) => Record<string, unknown>) {
+    return (ns: string, image = APP_IMAGE): TestResource => ({
+        type: `kubernetes:${apiVersion}:${kind}`,
+        name: `${kind.toLowerCase()}-${ns}`,
+        props: { apiVersion, kind, metadata: { name: "app", namespace: ns }, spec: extra(podSpec(image)) },
+    });
+}
+
+const labels = { app: "app" };
+const templatePod = (p: any) => p.spec.template.spec;
+
+export const WORKLOADS: readonly WorkloadKind[] = [
+    {
+        kind: "Pod",
+        type: "kubernetes:core/v1:Pod",
+        make: (ns, image = APP_IMAGE) => ({ type: "kubernetes:core/v1:Pod", name: `pod-${ns}`, props: { apiVersion: "v1", kind: "Pod", metadata: { name: "app", namespace: ns }, spec: podSpec(image) } }),
+        pod: (p) => p.spec,
+        main: (p) => p.spec.containers[0],
+        volumesHolder: (p) => p.spec,
+    },
+    ...(
+        [
+            ["apps/v1", "Deployment", (pod: unknown) => ({ replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: pod } })],
+            ["apps/v1", "StatefulSet", (pod: unknown) => ({ serviceName: "app", selector: { matchLabels: labels }, template: { metadata: { labels }, spec: pod } })],
+            ["apps/v1", "DaemonSet", (pod: unknown) => ({ selector: { matchLabels: labels }, template: { metadata: { labels }, spec: pod } })],
+            ["batch/v1", "Job", (pod: any) => ({ backoffLimit: 1, template: { spec: { ...pod, restartPolicy: "Never" } } })],
+        ] as const
+    ).map(([apiVersion, kind, extra]) => ({
+        kind,
+        type: `kubernetes:${apiVersion}:${kind}`,
+        make: templated(apiVersion, kind, extra),
+        pod: templatePod,
+        main: (p: any) => templatePod(p).containers[0],
+        volumesHolder: templatePod,
+    })),
+    {
+        kind: "CronJob",
+        type: "kubernetes:batch/v1:CronJob",
+        make: templated("batch/v1", "CronJob", (pod: any) => ({ schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: { ...pod, restartPolicy: "OnFailure" } } } } })),
+        pod: (p) => p.spec.jobTemplate.spec.template.spec,
+        main: (p) => p.spec.jobTemplate.spec.template.spec.containers[0],
+        volumesHolder: (p) => p.spec.jobTemplate.spec.template.spec,
+    },
+    {
+        kind: "SparkApplication",
+        type: "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication",
+        make: (ns, image = APP_IMAGE) => ({
+            type: "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication",
+            name: `spark-${ns}`,
+            props: {
+                apiVersion: "sparkoperator.k8s.io/v1beta2",
+                kind: "SparkApplication",
+                metadata: { name: "etl", namespace: ns },
+                spec: {
+                    type: "Scala",
+                    mode: "cluster",
+                    image,
+                    mainClass: "com.example.Etl",
+                    mainApplicationFile: "local:///opt/spark/jars/etl.jar",
+                    sparkVersion: "3.5.3",
+                    volumes: [{ name: "scratch", emptyDir: {} }],
+                    driver: { cores: 1, memory: "2g", serviceAccount: "spark-driver", securityContext: { allowPrivilegeEscalation: false } },
+                    executor: { cores: 2, instances: 2, memory: "4g", securityContext: { allowPrivilegeEscalation: false } },
+                },
+            },
+        }),
+        pod: (p) => p.spec.driver,
+        main: (p) => p.spec.driver,
+        volumesHolder: (p) => p.spec,
+    },
+];
+
+/**
+ * Runs a stack policy's validateStack directly on plain resources (no protobuf round trip), for
+ * timing the policy itself at benchmark scale. Returns the reported violations and elapsed ms.
+ */
+export async function runStackDirect(
+    policy: StackValidationPolicy,
+    resources: TestResource[],
+    config: Record<string, unknown> = {},
+): Promise<{ violations: { message: string; urn?: string }[]; ms: number }> {
+    const list = resources.map((r, i) => {
+        const name = r.name ?? `d${i}`;
+        return { urn: r.urn ?? `urn:pulumi:test::moka::${r.type}::${name}`, type: r.type, name, props: r.props, opts: {}, dependencies: [], propertyDependencies: {} as Record<string, any[]>, raw: r };
+    });
+    const byUrn = new Map(list.map((r) => [r.urn, r]));
+    for (const r of list) {
+        for (const [k, urns] of Object.entries(r.raw.propertyDependencies ?? {})) {
+            r.propertyDependencies[k] = urns.map((u) => byUrn.get(u)).filter((x) => x);
+        }
+    }
+    const out: { message: string; urn?: string }[] = [];
+    const started = process.hrtime.bigint();
+    await policy.validateStack(
+        { resources: list as any, getConfig: (() => config) as any, stackTags: new Map() as any, notApplicable: (() => { throw new Error("n/a"); }) as any },
+        (message: string, urn?: string) => out.push({ message, urn }),
+    );
+    return { violations: out, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
