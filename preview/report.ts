@@ -130,16 +130,15 @@ export function renderMarkdown(r: PreviewResult): string {
     out.push("");
     out.push("### Findings");
     out.push("");
+    out.push("| Severity | Level | Pack | Policy | Resource | Message | Remediation |");
+    out.push("|---|---|---|---|---|---|---|");
+    const cell = (s: string | undefined) => (s ?? "").replace(/\|/g, "\\|").replace(/\n+/g, " ");
     if (r.findings.length === 0) {
-        out.push("No findings.");
-    } else {
-        out.push("| Severity | Level | Pack | Policy | Resource | Message | Remediation |");
-        out.push("|---|---|---|---|---|---|---|");
-        const cell = (s: string | undefined) => (s ?? "").replace(/\|/g, "\\|").replace(/\n+/g, " ");
-        for (const d of sortFindings(r.findings)) {
-            const sev = d.severity ?? "none";
-            out.push(`| ${SEVERITY_ICON[sev]} ${sev} | ${d.enforcementLevel === "mandatory" ? "**mandatory**" : d.enforcementLevel} | ${d.pack} | \`${d.policy}\` | ${cell(resourceLabel(d))} | ${cell(d.message)} | ${cell(d.remediationSteps)} |`);
-        }
+        out.push(`| ✅ none | — | ${r.packs.map((p) => p.name).join(", ")} | — | — | No findings: every policy passed. | — |`);
+    }
+    for (const d of sortFindings(r.findings)) {
+        const sev = d.severity ?? "none";
+        out.push(`| ${SEVERITY_ICON[sev]} ${sev} | ${d.enforcementLevel === "mandatory" ? "**mandatory**" : d.enforcementLevel} | ${d.pack} | \`${d.policy}\` | ${cell(resourceLabel(d))} | ${cell(d.message)} | ${cell(d.remediationSteps)} |`);
     }
     out.push("");
     out.push("### Cost estimate");

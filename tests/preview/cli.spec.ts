@@ -81,6 +81,13 @@ describe("offline preview command (npm start)", function () {
         assert.equal(report.verdict, "fail");
     });
 
+    it("markdown lists a mandatory violation as a table row", () => {
+        const r = preview("--config", "moka:nodePools.x86.cpuLimit=null", "--format", "markdown");
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stdout, /^## ❌ Moka offline preview — `prod`/);
+        assert.match(r.stdout, /\| \S+ (critical|high|medium|low) \| \*\*mandatory\*\* \| moka-cost \| `nodepool-limits-required` \| kubernetes:karpenter\.sh\/v1:NodePool/);
+    });
+
     it("dropping a NodePool limit exits 1 and lists nodepool-limits-required", () => {
         const r = preview("--config", "moka:nodePools.x86.cpuLimit=null");
         assert.equal(r.status, 1, r.stderr);
