@@ -34,7 +34,7 @@
  *   acceleratedExposure(reqs), NodePoolPricingInput, nodePoolPricingInput(name, props),
  *   pricingInputsFromConfig(nodePools), poolVcpuHourRate(input), PoolCost, WorstCaseCost,
  *   worstCaseHourlyCost(pools), idleFloorHourlyCost(groups),
- *   PRICING_SOURCE, nodePoolCeiling(spec), instanceHourlyPrice(instanceType)   (offline-preview adapters)
+ *   PRICING_SOURCE (one-line citation for reports)
  */
 import { archOfFamily, familyOf, isAcceleratedFamily, parseFamily, type Arch } from "../../lib/instance-families";
 import { asArray, asString, get, isRecord } from "./props";
@@ -580,26 +580,9 @@ export function idleFloorHourlyCost(groups: readonly { readonly instanceTypes: r
 }
 
 // ---------------------------------------------------------------------------------------------
-// Adapters for the offline preview (preview/cost.ts)
+// Citation
 // ---------------------------------------------------------------------------------------------
 
 /** One-line citation of the price table for reports. */
 export const PRICING_SOURCE = `${PRICE_TABLE_SOURCE}; ${PRICE_TABLE_REGIONS.join("/")}; as of ${PRICE_TABLE_DATE}`;
 
-/**
- * Worst-case ceiling of one NodePool from its `spec` (not the whole object): cpu limit × the most
- * expensive allowed family's $/vCPU-hour. A pool without a cpu limit is unbounded: `bounded` is
- * false and `cpuLimit`/`hourly` are Infinity.
- */
-export function nodePoolCeiling(spec: unknown): { cpuLimit: number; ratePerVcpuHour: number; hourly: number; basis: string; bounded: boolean } {
-    const input = nodePoolPricingInput("pool", { spec });
-    const { rate, basis } = poolVcpuHourRate(input);
-    const bounded = input.cpuLimit !== undefined;
-    const cpuLimit = input.cpuLimit ?? Infinity;
-    return { cpuLimit, ratePerVcpuHour: rate, hourly: bounded ? cpuLimit * rate : Infinity, basis, bounded };
-}
-
-/** On-demand $/hour of an instance type; 0 when its size is unknown (e.g. metal). */
-export function instanceHourlyPrice(instanceType: string): number {
-    return instanceHourlyUsd(instanceType) ?? 0;
-}

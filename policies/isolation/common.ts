@@ -1,0 +1,45 @@
+/**
+ * Shared metadata for the isolation rules: compliance references, documentation URLs and the
+ * config schema pieces several rules share. Pure constants and functions; no side effects.
+ */
+import type { PolicyComplianceFramework } from "@pulumi/policy";
+import { configValue, isStringArray } from "../lib/props";
+import { DEFAULT_SYSTEM_NAMESPACES } from "../lib/tenancy";
+
+/** CIS Amazon EKS Benchmark v1.5.0 item (numbering checked against kube-bench cfg/eks-1.5.0/policies.yaml). */
+export function cisEks(reference: string, specification: string): PolicyComplianceFramework {
+    return { name: "CIS Amazon EKS Benchmark", version: "1.5.0", reference, specification };
+}
+
+export const URLS = {
+    tenantIsolation: "https://docs.aws.amazon.com/eks/latest/best-practices/tenant-isolation.html",
+    rbac: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding",
+    podSecurityAdmission: "https://kubernetes.io/docs/concepts/security/pod-security-admission/",
+    networkPolicies: "https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-ingress-traffic",
+    yunikornSpark: "https://yunikorn.apache.org/docs/user_guide/workloads/run_spark",
+    podIdentity: "https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html",
+    serviceAccounts: "https://kubernetes.io/docs/concepts/security/service-accounts/",
+    multiAccount: "https://docs.aws.amazon.com/whitepapers/latest/organizing-your-aws-environment/organizing-workload-oriented-ous.html",
+    protect: "https://www.pulumi.com/docs/iac/concepts/options/protect/",
+} as const;
+
+/** configSchema entry for the system-namespace allowlist. */
+export const SYSTEM_NAMESPACES_SCHEMA = {
+    type: "array",
+    items: { type: "string" },
+    default: [...DEFAULT_SYSTEM_NAMESPACES],
+    description: "Namespaces that are not tenants (Kubernetes' own and the platform's).",
+} as const;
+
+/** The system-namespace allowlist from policy config, with the default as fallback. */
+export function systemNamespaces(config: unknown): ReadonlySet<string> {
+    return new Set(configValue(config, "systemNamespaces", [...DEFAULT_SYSTEM_NAMESPACES], isStringArray));
+}
+
+/** "a, b and c" for messages. */
+export function listText(items: readonly string[]): string {
+    if (items.length <= 1) {
+        return items.join("");
+    }
+    return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,301 @@
+/**
+ * Workloads act only as their own namespace's identities.
+ *
+ * Flags (one violation per resource, listing every problem):
+ * - a workload (Pod, Deployment…, CronJob, SparkApplication driver/executor — policies/lib/k8s.ts
+ *   podSpecs) whose `serviceAccountName` / `serviceAccount` carries a namespace qualifier
+ *   (`other-ns:sa`, `other-ns/sa`, `system:serviceaccount:other-ns:sa`);
+ * - a workload whose ServiceAccount is not defined in its own namespace while this stack defines a
+ *   ServiceAccount of that name in other namespaces (the stack's SAs are the only reliable source:
+ *   an SA not in the stack at all is not judged);
+ * - a SparkApplication whose `sparkConf` names another service account the same way
+ *   (`spark.kubernetes.authenticate.{driver,executor}.serviceAccountName`) or points
+ *   `spark.kubernetes.namespace` at another namespace;
+ * - an EKS Pod Identity association (`aws:eks/podIdentityAssociation:PodIdentityAssociation`) or an
+ *   IRSA ServiceAccount annotation (`eks.amazonaws.com/role-arn`) that hands a namespace another
+ *   tenant's IAM role. The role is resolved through the `roleArn` / `targetRoleArn` property
+ *   dependency on an `aws:iam/role:Role` in the stack, or from a literal ARN. It belongs to another
+ *   tenant when its `team` / `moka.dev/team` tag names another namespace, when its name follows the
+ *   platform's `<baseName>-team-<team>` convention (config `teamRoleNamePattern`) for another team,
+ *   or when its name contains another tenant namespace of this stack as a delimited token and not its
+ *   own. Roles without such markers are not judged: nothing reliable says whose they are.
+ *
+ * Linear: one indexing pass (Namespaces, ServiceAccounts, IAM roles), one checking pass. Unknown
+ * values are skipped, then re-raised at the end as the usual advisory.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { isWorkloadType, podSpecs } from "../../lib/k8s";
+import { isUnknownValue, peek, peekPath, UnknownTracker } from "../../lib/known";
+import { asString, configValue, isRecord, isStringValue } from "../../lib/props";
+import { asTagMap } from "../../lib/tags";
+import {
+    buildNamespaceIndex, containsToken, iamRoleNameFromArn, isKind, isTenantNamespace, namespaceRef, type NamespaceIndex, type StackResourceLike,
+} from "../../lib/tenancy";
+import { cisEks, listText, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
+
+const IAM_ROLE_TYPE = "aws:iam/role:Role";
+const POD_IDENTITY_TYPE = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
+const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+const TEAM_TAG_KEYS = ["team", "moka.dev/team"];
+const DEFAULT_TEAM_ROLE_PATTERN = "-team-([a-z0-9]([-a-z0-9]*[a-z0-9])?)$";
+const SPARK_SA_CONF = [
+    "spark.kubernetes.authenticate.driver.serviceAccountName",
+    "spark.kubernetes.authenticate.executor.serviceAccountName",
+];
+
+interface RoleInfo {
+    readonly name: string | undefined;
+    readonly team: string | undefined;
+}
+
+/** The top-level properties as raw values (no proxy), so nested reads never throw. */
+function rawProps(props: unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (isRecord(props)) {
+        for (const k of Object.keys(props)) {
+            out[k] = peek(props, k);
+        }
+    }
+    return out;
+}
+
+function knownString(v: unknown): string | undefined {
+    return typeof v === "string" && !isUnknownValue(v) && v !== "" ? v : undefined;
+}
+
+/**
+ * Every substring of `name` that starts and ends on a delimiter boundary (- _ . / :), lower-cased:
+ * "a-b.c" → a, a-b, a-b.c, b, b.c, c. O(k²) in the number of segments, independent of how many
+ * tenants the stack has, so checking a role name stays linear in the stack size.
+ */
+function delimitedSubstrings(name: string): string[] {
+    const lower = name.toLowerCase();
+    const bounds: [number, number][] = [];
+    const re = /[^-_./:]+/g;
+    for (let m = re.exec(lower); m !== null; m = re.exec(lower)) {
+        bounds.push([m.index, m.index + m[0].length]);
+    }
+    const out: string[] = [];
+    for (let i = 0; i < bounds.length && i < 16; i++) {
+        for (let j = i; j < bounds.length && j < i + 16; j++) {
+            out.push(lower.slice(bounds[i][0], bounds[j][1]));
+        }
+    }
+    return out;
+}
+
+function safeRegExp(source: string, fallback: string): RegExp {
+    try {
+        return new RegExp(source);
+    } catch {
+        return new RegExp(fallback);
+    }
+}
+
+export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
+    name: "tenant-service-accounts-own-namespace",
+    description: "Checks that workloads use ServiceAccounts of their own namespace and that Pod Identity associations and IRSA annotations do not give a namespace another tenant's IAM role.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    tags: ["isolation", "service-account", "pod-identity", "iam", "multi-tenancy"],
+    url: URLS.podIdentity,
+    framework: cisEks("4.5.1", "Create administrative boundaries between resources using namespaces"),
+    remediationSteps:
+        "Run every workload as a ServiceAccount defined in its own namespace (the team's `spark` SA), without namespace qualifiers, and do not " +
+        "override spark.kubernetes.namespace or the authenticate.*.serviceAccountName Spark settings. Associate each namespace only with its own " +
+        "team role (<baseName>-team-<team>) in Pod Identity associations and IRSA annotations.",
+    configSchema: {
+        properties: {
+            systemNamespaces: SYSTEM_NAMESPACES_SCHEMA,
+            teamRoleNamePattern: {
+                type: "string",
+                default: DEFAULT_TEAM_ROLE_PATTERN,
+                description: "Regular expression on IAM role names whose first capture group is the team (namespace) the role belongs to.",
+            },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig();
+        const system = systemNamespaces(config);
+        const teamRole = safeRegExp(configValue(config, "teamRoleNamePattern", DEFAULT_TEAM_ROLE_PATTERN, isStringValue), DEFAULT_TEAM_ROLE_PATTERN);
+        const tracker = new UnknownTracker();
+        const index: NamespaceIndex = buildNamespaceIndex(args.resources);
+        const resources = args.resources as unknown as readonly (StackResourceLike & { name: string })[];
+
+        // --- index: ServiceAccounts by name, IAM roles by URN, tenant namespace names ----------
+        const saNamespaces = new Map<string, Set<string>>();
+        const roles = new Map<string, RoleInfo>();
+        const tenants = new Set<string>();
+        for (const ns of index.byName.values()) {
+            if (ns.name !== undefined && isTenantNamespace(ns.name, system, index)) {
+                tenants.add(ns.name);
+            }
+        }
+        for (const r of resources) {
+            if (isKind(r.type, "ServiceAccount")) {
+                const name = knownString(peekPath(r.props, "metadata", "name"));
+                const ref = namespaceRef(r, index);
+                if (name !== undefined && ref.name !== undefined) {
+                    (saNamespaces.get(name) ?? saNamespaces.set(name, new Set()).get(name)!).add(ref.name);
+                    if (isTenantNamespace(ref.name, system, index)) {
+                        tenants.add(ref.name);
+                    }
+                }
+            } else if (r.type === IAM_ROLE_TYPE) {
+                const tags = asTagMap(peek(r.props, "tags"));
+                const team = TEAM_TAG_KEYS.map((k) => knownString(tags[k])).find((t) => t !== undefined);
+                roles.set(r.urn, { name: knownString(peek(r.props, "name")), team });
+            } else if (r.type === POD_IDENTITY_TYPE) {
+                const ns = knownString(peek(r.props, "namespace"));
+                if (ns !== undefined && isTenantNamespace(ns, system, index)) {
+                    tenants.add(ns);
+                }
+            }
+        }
+
+        /** Why a role belongs to a tenant other than `ns`, or undefined. */
+        const foreignRole = (ns: string, role: RoleInfo): string | undefined => {
+            if (role.team !== undefined) {
+                return role.team !== ns ? `is tagged team "${role.team}"` : undefined;
+            }
+            if (role.name === undefined) {
+                return undefined;
+            }
+            const m = teamRole.exec(role.name);
+            if (m && m[1] !== undefined) {
+                return m[1] !== ns ? `is team "${m[1]}"'s role by name` : undefined;
+            }
+            if (containsToken(role.name, ns)) {
+                return undefined;
+            }
+            const other = delimitedSubstrings(role.name).find((t) => tenants.has(t) && t !== ns && !containsToken(ns, t));
+            return other !== undefined ? `names tenant "${other}"` : undefined;
+        };
+
+        /** The IAM role behind an ARN property: its stack resource (via dependency), else the ARN's name. */
+        const roleFor = (r: StackResourceLike, key: string, raw: unknown): RoleInfo | undefined | null => {
+            for (const d of r.propertyDependencies?.[key] ?? []) {
+                const info = roles.get(d.urn);
+                if (info) {
+                    return info;
+                }
+            }
+            if (isUnknownValue(raw)) {
+                return null;
+            }
+            const name = iamRoleNameFromArn(raw);
+            return name === undefined ? undefined : { name, team: undefined };
+        };
+
+        // --- checks ------------------------------------------------------------------------------
+        for (const r of resources) {
+            const problems: string[] = [];
+            let subject = "";
+            if (isWorkloadType(r.type)) {
+                const ref = namespaceRef(r, index);
+                if (ref.unknown) {
+                    tracker.note(r.props, "metadata", "namespace");
+                    continue;
+                }
+                const ns = ref.name;
+                const raw = rawProps(r.props);
+                subject = `${r.type.split(":").pop()} "${knownString(peekPath(raw, "metadata", "name")) ?? r.name}" in namespace "${ns ?? "(auto-named)"}"`;
+                const checkSa = (where: string, path: readonly string[], v: unknown) => {
+                    if (isUnknownValue(v)) {
+                        tracker.note(r.props, ...path);
+                        return;
+                    }
+                    const sa = asString(v);
+                    if (sa === undefined || sa === "") {
+                        return;
+                    }
+                    if (sa.includes(":") || sa.includes("/")) {
+                        problems.push(`${where} "${sa}" names a ServiceAccount with a namespace qualifier`);
+                        return;
+                    }
+                    const definedIn = saNamespaces.get(sa);
+                    if (ns !== undefined && definedIn !== undefined && !definedIn.has(ns)) {
+                        problems.push(`${where} "${sa}" is defined in ${listText([...definedIn].map((n) => `"${n}"`))} but not in "${ns}"`);
+                    }
+                };
+                for (const view of podSpecs(r.type, raw)) {
+                    for (const field of ["serviceAccountName", "serviceAccount"]) {
+                        checkSa(`${view.path}.${field}`, [...view.path.split("."), field], view.pod[field]);
+                    }
+                }
+                if (isKind(r.type, "SparkApplication") || isKind(r.type, "ScheduledSparkApplication")) {
+                    const specPath = isKind(r.type, "SparkApplication") ? ["spec"] : ["spec", "template"];
+                    const conf = peekPath(raw, ...specPath, "sparkConf");
+                    if (isUnknownValue(conf)) {
+                        tracker.note(r.props, ...specPath, "sparkConf");
+                    } else if (isRecord(conf)) {
+                        for (const key of SPARK_SA_CONF) {
+                            checkSa(`${specPath.join(".")}.sparkConf["${key}"]`, [...specPath, "sparkConf", key], conf[key]);
+                        }
+                        const target = conf["spark.kubernetes.namespace"];
+                        if (isUnknownValue(target)) {
+                            tracker.note(r.props, ...specPath, "sparkConf");
+                        } else if (typeof target === "string" && ns !== undefined && target !== ns) {
+                            problems.push(`sparkConf["spark.kubernetes.namespace"] is "${target}", another namespace`);
+                        }
+                    }
+                }
+            } else if (r.type === POD_IDENTITY_TYPE) {
+                const rawNs = peek(r.props, "namespace");
+                let ns = knownString(rawNs);
+                if (ns === undefined) {
+                    const dep = (r.propertyDependencies?.namespace ?? []).map((d) => index.byUrn.get(d.urn)).find((x) => x !== undefined);
+                    ns = dep?.name;
+                }
+                if (ns === undefined) {
+                    if (isUnknownValue(rawNs)) {
+                        tracker.note(r.props, "namespace");
+                    }
+                    continue;
+                }
+                subject = `Pod Identity association "${r.name}" for namespace "${ns}"`;
+                for (const key of ["roleArn", "targetRoleArn"]) {
+                    const raw = peek(r.props, key);
+                    const role = roleFor(r, key, raw);
+                    if (role === null) {
+                        tracker.note(r.props, key);
+                        continue;
+                    }
+                    const why = role ? foreignRole(ns, role) : undefined;
+                    if (why) {
+                        problems.push(`its ${key} role "${role!.name ?? "?"}" ${why}`);
+                    }
+                }
+            } else if (isKind(r.type, "ServiceAccount")) {
+                const annotations = peekPath(r.props, "metadata", "annotations");
+                const arn = isRecord(annotations) ? annotations[IRSA_ANNOTATION] : undefined;
+                if (arn === undefined) {
+                    continue;
+                }
+                const ref = namespaceRef(r, index);
+                if (ref.unknown || isUnknownValue(arn)) {
+                    tracker.note(r.props, "metadata");
+                    continue;
+                }
+                if (ref.name === undefined) {
+                    continue;
+                }
+                const role = roleFor(r, "metadata", arn);
+                const why = role ? foreignRole(ref.name, role) : undefined;
+                subject = `ServiceAccount "${knownString(peekPath(r.props, "metadata", "name")) ?? r.name}" in namespace "${ref.name}"`;
+                if (why) {
+                    problems.push(`its ${IRSA_ANNOTATION} role "${role!.name ?? "?"}" ${why}`);
+                }
+            }
+            if (problems.length > 0) {
+                reportViolation(
+                    `${subject}: ${listText(problems)}. A workload that runs as another namespace's ServiceAccount or assumes another team's ` +
+                        "IAM role gets that team's Kubernetes rights and data access, which breaks tenant isolation. Use the ServiceAccount " +
+                        "and team role of the workload's own namespace.",
+                    r.urn,
+                );
+            }
+        }
+        tracker.rethrow();
+    },
+};

@@ -1,0 +1,107 @@
+import { strict as assert } from "assert";
+import { TestResource, UNKNOWN } from "../../helpers/policy";
+import { executorPoolsAllowSpot, gravitonPoolsPreferred } from "../../../policies/cost/rules/nodepool-placement";
+import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
+
+const DRIVER_TAINT = { key: "moka.dev/spark-role", value: "driver", effect: "NoSchedule" };
+
+const pool = (name: string, opts: { arch?: string; families?: string[]; capacity?: unknown; weight?: unknown; taints?: unknown[] } = {}): TestResource => {
+    const requirements: unknown[] = [];
+    if (opts.arch) {
+        requirements.push({ key: "kubernetes.io/arch", operator: "In", values: [opts.arch] });
+    }
+    if (opts.families) {
+        requirements.push({ key: "karpenter.k8s.aws/instance-family", operator: "In", values: opts.families });
+    }
+    if (opts.capacity !== undefined) {
+        requirements.push(opts.capacity);
+    }
+    return {
+        type: "kubernetes:karpenter.sh/v1:NodePool",
+        name: `np-${name}`,
+        props: {
+            metadata: { name },
+            spec: {
+                template: { spec: { requirements, ...(opts.taints ? { taints: opts.taints } : {}) } },
+                limits: { cpu: "100", memory: "400Gi" },
+                ...(opts.weight !== undefined ? { weight: opts.weight } : {}),
+            },
+        },
+    };
+};
+const cap = (operator: string, values?: string[]) => ({ key: "karpenter.sh/capacity-type", operator, ...(values ? { values } : {}) });
+
+describe("cost: NodePool placement (advisory)", () => {
+    describe("executor-pools-allow-spot", () => {
+        it("passes executor pools allowing spot, and pools without a capacity-type requirement", async () => {
+            await expectClean(executorPoolsAllowSpot, pool("g", { capacity: cap("In", ["spot", "on-demand"]) }));
+            await expectClean(executorPoolsAllowSpot, pool("g", { capacity: cap("In", ["spot"]) }));
+            await expectClean(executorPoolsAllowSpot, pool("g"));
+        });
+        it("passes the on-demand driver pool (driver taint)", async () => {
+            await expectClean(executorPoolsAllowSpot, pool("spark-driver", { capacity: cap("In", ["on-demand"]), taints: [DRIVER_TAINT] }));
+        });
+        it("flags an executor pool restricted to on-demand", async () => {
+            await expectViolation(executorPoolsAllowSpot, pool("spark-x86", { capacity: cap("In", ["on-demand"]) }), /NodePool "spark-x86" is an executor pool \(no moka\.dev\/spark-role=driver taint\) but its karpenter\.sh\/capacity-type requirement excludes spot/, { level: "advisory" });
+        });
+        it("flags NotIn spot and DoesNotExist", async () => {
+            await expectViolation(executorPoolsAllowSpot, pool("a", { capacity: cap("NotIn", ["spot"]) }), /excludes spot/, { level: "advisory" });
+            await expectViolation(executorPoolsAllowSpot, pool("b", { capacity: cap("DoesNotExist") }), /excludes spot/, { level: "advisory" });
+        });
+        it("flags on-demand pools with a different taint", async () => {
+            await expectViolation(executorPoolsAllowSpot, pool("c", { capacity: cap("In", ["on-demand"]), taints: [{ key: "dedicated", value: "x", effect: "NoSchedule" }] }), /excludes spot/, { level: "advisory" });
+        });
+        it("honours a configured driver taint", async () => {
+            const p = pool("d", { capacity: cap("In", ["on-demand"]), taints: [{ key: "role", value: "drv", effect: "NoSchedule" }] });
+            await expectClean(executorPoolsAllowSpot, p, { driverTaintKey: "role", driverTaintValue: "drv" });
+        });
+        it("survives odd shapes", async () => {
+            await expectClean(executorPoolsAllowSpot, mutate(pool("e"), (d) => (d.props.spec.template.spec.taints = "nope")));
+            await expectClean(executorPoolsAllowSpot, { type: "kubernetes:karpenter.sh/v1:NodePool", props: { spec: [] } });
+        });
+        it("turns an unknown capacity type into an advisory", async () => {
+            await expectUnknownAdvisory(executorPoolsAllowSpot, pool("f", { capacity: { key: "karpenter.sh/capacity-type", operator: "In", values: UNKNOWN } }));
+        });
+    });
+
+    describe("graviton-pools-preferred", () => {
+        const platform = () => [
+            pool("spark-graviton", { families: ["m7g", "r7g"], weight: 60 }),
+            pool("spark-x86", { families: ["m7i", "r7i"], weight: 20 }),
+            pool("spark-driver", { families: ["m7g"], weight: 50, taints: [DRIVER_TAINT] }),
+        ];
+        it("passes the platform's pools (graviton 60 > x86 20; driver pool compared only with driver-tainted pools)", async () => {
+            await expectClean(gravitonPoolsPreferred, platform());
+        });
+        it("flags an x86 pool weighted above the Graviton pool", async () => {
+            const [v] = await expectViolation(gravitonPoolsPreferred, [pool("g", { families: ["m7g"], weight: 10 }), pool("x", { families: ["m7i"], weight: 50 })], /NodePool "x" \(amd64\) has spec\.weight 50, above Graviton NodePool "g" \(arm64, weight 10\)/, { level: "advisory" });
+            assert.match(v.urn ?? "", /np-x$/);
+        });
+        it("treats an absent weight as 0 and reads arch requirements too", async () => {
+            await expectViolation(gravitonPoolsPreferred, [pool("g", { arch: "arm64" }), pool("x", { arch: "amd64", weight: 1 })], /weight 1, above/, { level: "advisory" });
+        });
+        it("does not flag equal weights, mixed-arch pools, or pools with different taints", async () => {
+            await expectClean(gravitonPoolsPreferred, [pool("g", { families: ["m7g"], weight: 20 }), pool("x", { families: ["m7i"], weight: 20 })]);
+            await expectClean(gravitonPoolsPreferred, [pool("g", { families: ["m7g"], weight: 1 }), pool("x", { families: ["m7i", "m7g"], weight: 50 })]);
+            await expectClean(gravitonPoolsPreferred, [pool("g", { families: ["m7g"], weight: 1, taints: [DRIVER_TAINT] }), pool("x", { families: ["m7i"], weight: 50 })]);
+            await expectClean(gravitonPoolsPreferred, [pool("x", { families: ["m7i"], weight: 50 })]);
+        });
+        it("survives odd shapes (string weights, junk requirements)", async () => {
+            await expectViolation(gravitonPoolsPreferred, [pool("g", { families: ["m7g"], weight: "5" }), pool("x", { families: ["m7i"], weight: "9" })], /weight 9/, { level: "advisory" });
+            await expectClean(gravitonPoolsPreferred, [{ type: "kubernetes:karpenter.sh/v1:NodePool", props: { spec: "x" } }]);
+        });
+        it("skips a pool with an unknown weight, still reports others, then raises the advisory", async () => {
+            const ds = await (await import("../../helpers/policy")).check(gravitonPoolsPreferred, [
+                pool("g", { families: ["m7g"], weight: 10 }), pool("x", { families: ["m7i"], weight: 50 }), pool("u", { families: ["m7i"], weight: UNKNOWN }),
+            ]);
+            assert.equal(ds.filter((d) => !d.unknownValue).length, 1);
+            assert.equal(ds.filter((d) => d.unknownValue).length, 1);
+        });
+        it("is linear: 10,000 pools in well under a second", async () => {
+            const many = Array.from({ length: 10_000 }, (_, i) => pool(`p${i}`, { families: [i % 2 ? "m7g" : "m7i"], weight: i % 2 ? 50 : 10 }));
+            const { violations, ms } = await runStackDirect(gravitonPoolsPreferred, many);
+            assert.equal(violations.length, 0);
+            assert.ok(ms < 1500, `${ms} ms`);
+        });
+    });
+});

@@ -1,0 +1,114 @@
+import { strict as assert } from "assert";
+import { check, TestResource, UNKNOWN } from "../../helpers/policy";
+import { tenantRbacNamespaceScoped } from "../../../policies/isolation/rules/rbac";
+import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
+
+const RBAC = "rbac.authorization.k8s.io";
+const sa = (namespace: string, name = "spark") => ({ kind: "ServiceAccount", name, namespace });
+const namespace = (name: string, labels: Record<string, string> = {}): TestResource => ({
+    type: "kubernetes:core/v1:Namespace",
+    name: `ns-${name}`,
+    props: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
+});
+const crb = (name: string, role: string, subjects: unknown): TestResource => ({
+    type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    name: `crb-${name}`,
+    props: { apiVersion: `${RBAC}/v1`, kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: role }, subjects },
+});
+const rb = (ns: string, roleKind: string, role: string, subjects: unknown, name = "spark-driver"): TestResource => ({
+    type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    name: `rb-${ns}-${name}`,
+    props: { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name, namespace: ns }, roleRef: { apiGroup: RBAC, kind: roleKind, name: role }, subjects },
+});
+const clusterRole = (name: string, rules: unknown): TestResource => ({
+    type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+    name: `cr-${name}`,
+    props: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name }, rules },
+});
+const team = () => [namespace("ads-ranking", { "moka.dev/tenant": "true" }), rb("ads-ranking", "Role", "spark-driver", [sa("ads-ranking")])];
+
+describe("isolation: tenant-rbac-namespace-scoped", () => {
+    it("passes the team's namespaced Role binding", async () => {
+        await expectClean(tenantRbacNamespaceScoped, team());
+    });
+    it("passes cluster-wide bindings of platform (system namespace) service accounts and non-SA users", async () => {
+        await expectClean(tenantRbacNamespaceScoped, [crb("karpenter", "karpenter-core", [sa("karpenter", "karpenter")]), crb("admins", "cluster-admin", [{ kind: "Group", name: "platform-admins" }])]);
+    });
+    it("flags a ClusterRoleBinding to a tenant ServiceAccount", async () => {
+        const [v] = await expectViolation(tenantRbacNamespaceScoped, [...team(), crb("spark-nodes", "view", [sa("ads-ranking")])], /ClusterRoleBinding "spark-nodes" grants ClusterRole "view" cluster-wide to tenant ServiceAccount ads-ranking\/spark/);
+        assert.match(v.urn ?? "", /crb-spark-nodes$/);
+    });
+    it("treats any non-system namespace as a tenant, even when not created in the stack", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, crb("x", "view", [sa("growth", "app")]), /tenant ServiceAccount growth\/app/);
+    });
+    it("flags tenant service-account groups and users, and the all-service-accounts group", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, crb("g", "view", [{ kind: "Group", apiGroup: RBAC, name: "system:serviceaccounts:growth" }]), /Group system:serviceaccounts:growth/);
+        await expectViolation(tenantRbacNamespaceScoped, crb("u", "view", [{ kind: "User", apiGroup: RBAC, name: "system:serviceaccount:growth:spark" }]), /User system:serviceaccount:growth:spark/);
+        await expectViolation(tenantRbacNamespaceScoped, crb("all", "view", [{ kind: "Group", apiGroup: RBAC, name: "system:serviceaccounts" }]), /every service account in the cluster/);
+    });
+    it("flags a RoleBinding of cluster-admin, admin or edit to a tenant SA (even in its own namespace)", async () => {
+        for (const role of ["cluster-admin", "admin", "edit"]) {
+            await expectViolation(tenantRbacNamespaceScoped, [...team(), rb("ads-ranking", "ClusterRole", role, [sa("ads-ranking")], `bind-${role}`)], new RegExp(`binds the ClusterRole "${role}" to tenant ServiceAccount ads-ranking/spark`));
+        }
+    });
+    it("passes a RoleBinding of the built-in view ClusterRole in the tenant's own namespace", async () => {
+        await expectClean(tenantRbacNamespaceScoped, [...team(), rb("ads-ranking", "ClusterRole", "view", [sa("ads-ranking")], "viewers")]);
+    });
+    it("flags a RoleBinding of a stack-defined wildcard ClusterRole, resolved by name or by dependency", async () => {
+        const wild = clusterRole("team-power", [{ apiGroups: [""], resources: ["*"], verbs: ["get", "list"] }]);
+        await expectViolation(tenantRbacNamespaceScoped, [wild, rb("ads-ranking", "ClusterRole", "team-power", [sa("ads-ranking")])], /binds the wildcard ClusterRole "team-power"/);
+        const auto = { ...clusterRole("x", [{ apiGroups: ["*"], resources: ["pods"], verbs: ["*"] }]), urn: "urn:pulumi:test::moka::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::auto" };
+        delete (auto.props.metadata as Record<string, unknown>).name;
+        const binding = { ...rb("ads-ranking", "ClusterRole", UNKNOWN, [sa("ads-ranking")]), propertyDependencies: { roleRef: [auto.urn] } };
+        await expectViolation(tenantRbacNamespaceScoped, [auto, binding], /wildcard ClusterRole/);
+    });
+    it("passes a RoleBinding of a narrow stack-defined ClusterRole", async () => {
+        await expectClean(tenantRbacNamespaceScoped, [clusterRole("reader", [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }]), rb("ads-ranking", "ClusterRole", "reader", [sa("ads-ranking")])]);
+    });
+    it("flags a RoleBinding that grants a tenant SA rights in another namespace", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, [...team(), rb("growth", "Role", "reader", [sa("ads-ranking")])], /RoleBinding "spark-driver" grants Role "reader" in namespace "growth" to tenant ServiceAccount ads-ranking\/spark \(namespace "ads-ranking"\)/);
+        await expectViolation(tenantRbacNamespaceScoped, rb("kube-system", "Role", "reader", [{ kind: "Group", name: "system:serviceaccounts:growth" }]), /in namespace "kube-system"/);
+        await expectViolation(tenantRbacNamespaceScoped, rb("growth", "Role", "reader", [{ kind: "Group", name: "system:serviceaccounts" }]), /every service account/);
+    });
+    it("flags dangerous roles bound to system:authenticated, but not harmless ones", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, crb("everyone", "cluster-admin", [{ kind: "Group", name: "system:authenticated" }]), /group system:authenticated, which includes every tenant service account/);
+        await expectViolation(tenantRbacNamespaceScoped, rb("growth", "ClusterRole", "edit", [{ kind: "Group", name: "system:unauthenticated" }]), /system:unauthenticated/);
+        await expectClean(tenantRbacNamespaceScoped, crb("discovery", "system:discovery", [{ kind: "Group", name: "system:authenticated" }]));
+    });
+    it("treats a tenant-labelled namespace as a tenant even if its name is in the allowlist", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, [namespace("observability", { "moka.dev/tenant": "true" }), crb("x", "view", [sa("observability", "app")])], /tenant ServiceAccount observability\/app/);
+    });
+    it("honours config: systemNamespaces and dangerousClusterRoles", async () => {
+        await expectClean(tenantRbacNamespaceScoped, crb("x", "view", [sa("batch")]), { systemNamespaces: ["kube-system", "batch"] });
+        await expectViolation(tenantRbacNamespaceScoped, rb("growth", "ClusterRole", "view", [sa("growth")]), /binds the ClusterRole "view"/, { config: { dangerousClusterRoles: ["view"] } });
+    });
+    it("resolves auto-named namespaces through property dependencies", async () => {
+        const nsUrn = "urn:pulumi:test::moka::kubernetes:core/v1:Namespace::auto";
+        const auto: TestResource = { type: "kubernetes:core/v1:Namespace", urn: nsUrn, props: { metadata: { labels: {} } } };
+        const own = { ...rb(UNKNOWN, "Role", "r", [sa(UNKNOWN)]), propertyDependencies: { metadata: [nsUrn], subjects: [nsUrn] } };
+        const clusterWide = { ...crb("c", "view", [sa(UNKNOWN)]), propertyDependencies: { subjects: [nsUrn] } };
+        await expectClean(tenantRbacNamespaceScoped, [auto, own]);
+        await expectViolation(tenantRbacNamespaceScoped, [auto, own, clusterWide], /ClusterRoleBinding "c" grants ClusterRole "view" cluster-wide to tenant ServiceAccount \(auto-named namespace\)\/spark/);
+    });
+    it("survives odd shapes: single subject object, null subjects, missing roleRef", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, crb("one", "view", sa("growth")), /growth\/spark/);
+        await expectClean(tenantRbacNamespaceScoped, crb("none", "view", null));
+        await expectClean(tenantRbacNamespaceScoped, mutate(rb("growth", "Role", "r", [sa("growth")]), (d) => delete d.props.roleRef));
+        await expectClean(tenantRbacNamespaceScoped, [crb("junk", "view", ["x", 3, { kind: 7 }])]);
+    });
+    it("turns an unknown subject into an advisory but still reports the other bindings", async () => {
+        await expectUnknownAdvisory(tenantRbacNamespaceScoped, crb("u", "view", UNKNOWN));
+        const ds = await check(tenantRbacNamespaceScoped, [crb("u", "view", [sa(UNKNOWN)]), crb("bad", "view", [sa("growth")])]);
+        assert.equal(ds.filter((d) => d.enforcementLevel === "mandatory").length, 1);
+        assert.equal(ds.filter((d) => d.unknownValue).length, 1);
+    });
+    it("is linear: 10,000 bindings and roles in well under a second", async () => {
+        const many: TestResource[] = [];
+        for (let i = 0; i < 2500; i++) {
+            many.push(namespace(`t${i}`), clusterRole(`r${i}`, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]), rb(`t${i}`, "ClusterRole", `r${i}`, [sa(`t${i}`)]), rb(`t${i}`, "Role", "x", [sa(`t${i}`)], "y"));
+        }
+        const { violations, ms } = await runStackDirect(tenantRbacNamespaceScoped, many);
+        assert.equal(violations.length, 0);
+        assert.ok(ms < 1500, `${ms} ms`);
+    });
+});

@@ -1,0 +1,126 @@
+import { strict as assert } from "assert";
+import { check, TestResource, UNKNOWN } from "../../helpers/policy";
+import { tenantServiceAccountsOwnNamespace } from "../../../policies/isolation/rules/service-accounts";
+import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect, WORKLOADS } from "../security/support";
+
+const ROLE = "aws:iam/role:Role";
+const roleUrn = (team: string) => `urn:pulumi:test::moka::moka:tenancy:Team$aws:iam/role:Role::team-${team}-role`;
+const namespace = (n: string): TestResource => ({ type: "kubernetes:core/v1:Namespace", name: `ns-${n}`, props: { metadata: { name: n, labels: { "moka.dev/tenant": "true" } } } });
+const serviceAccount = (n: string, name = "spark", annotations?: Record<string, string>): TestResource => ({
+    type: "kubernetes:core/v1:ServiceAccount",
+    name: `sa-${n}-${name}`,
+    props: { metadata: { name, namespace: n, ...(annotations ? { annotations } : {}) } },
+});
+const role = (team: string, tags: Record<string, string> = { team }): TestResource => ({
+    type: ROLE,
+    urn: roleUrn(team),
+    props: { name: `moka-prod-team-${team}`, assumeRolePolicy: "{}", tags: { ...tags, environment: "prod" } },
+});
+const pia = (n: string, team: string, viaDependency = true): TestResource => ({
+    type: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    name: `team-${n}-pod-identity`,
+    props: { clusterName: "moka-prod", namespace: n, serviceAccount: "spark", roleArn: viaDependency ? UNKNOWN : `arn:aws:iam::111111111111:role/moka-prod-team-${team}`, disableSessionTags: false },
+    propertyDependencies: viaDependency ? { roleArn: [roleUrn(team)] } : undefined,
+});
+const sparkApp = (n: string, driverSa = "spark", extra: Record<string, unknown> = {}): TestResource => ({
+    type: "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication",
+    name: `app-${n}`,
+    props: {
+        metadata: { name: "etl", namespace: n },
+        spec: { type: "Scala", batchScheduler: "yunikorn", driver: { cores: 1, serviceAccount: driverSa }, executor: { cores: 2, instances: 2 }, ...extra },
+    },
+});
+const platform = () => [
+    namespace("ads-ranking"), namespace("growth"),
+    serviceAccount("ads-ranking"), serviceAccount("growth"),
+    role("ads-ranking"), role("growth"),
+    pia("ads-ranking", "ads-ranking"), pia("growth", "growth"),
+];
+
+describe("isolation: tenant-service-accounts-own-namespace", () => {
+    it("passes the platform's per-team SAs, roles and Pod Identity associations, and apps using their own SA", async () => {
+        await expectClean(tenantServiceAccountsOwnNamespace, [...platform(), sparkApp("ads-ranking"), sparkApp("growth")]);
+    });
+    it("passes an app-team stack whose SA is not in the stack", async () => {
+        await expectClean(tenantServiceAccountsOwnNamespace, sparkApp("ads-ranking", "spark"));
+    });
+    it("flags a namespace-qualified serviceAccountName on every workload kind", async () => {
+        for (const w of WORKLOADS) {
+            const res = mutate(w.make("ads-ranking"), (d) => {
+                const pod = w.pod(d.props);
+                if (w.kind === "SparkApplication") {
+                    pod.serviceAccount = "growth:spark";
+                } else {
+                    pod.serviceAccountName = "system:serviceaccount:growth:spark";
+                }
+            });
+            await expectViolation(tenantServiceAccountsOwnNamespace, res, /names a ServiceAccount with a namespace qualifier/);
+        }
+        await expectViolation(tenantServiceAccountsOwnNamespace, sparkApp("ads-ranking", "growth/spark"), /spec\.driver\.serviceAccount "growth\/spark" names a ServiceAccount with a namespace qualifier/);
+    });
+    it("flags a workload using a ServiceAccount the stack defines only in other namespaces", async () => {
+        const [v] = await expectViolation(tenantServiceAccountsOwnNamespace, [namespace("growth"), serviceAccount("growth", "spark-admin"), sparkApp("ads-ranking", "spark-admin")], /SparkApplication "etl" in namespace "ads-ranking": spec\.driver\.serviceAccount "spark-admin" is defined in "growth" but not in "ads-ranking"/);
+        assert.match(v.urn ?? "", /app-ads-ranking$/);
+        const dep = WORKLOADS.find((w) => w.kind === "Deployment")!;
+        await expectViolation(tenantServiceAccountsOwnNamespace, [serviceAccount("growth", "app"), dep.make("ads-ranking")], /spec\.template\.spec\.serviceAccountName "app" is defined in "growth"/);
+    });
+    it("flags executor service accounts and sparkConf overrides", async () => {
+        await expectViolation(tenantServiceAccountsOwnNamespace, [...platform(), mutate(sparkApp("ads-ranking"), (d) => (d.props.spec.executor.serviceAccount = "x:y"))], /spec\.executor\.serviceAccount "x:y"/);
+        await expectViolation(tenantServiceAccountsOwnNamespace, [...platform(), serviceAccount("growth", "etl"), sparkApp("ads-ranking", "spark", { sparkConf: { "spark.kubernetes.authenticate.driver.serviceAccountName": "etl" } })], /sparkConf\["spark\.kubernetes\.authenticate\.driver\.serviceAccountName"\] "etl" is defined in "growth"/);
+        await expectViolation(tenantServiceAccountsOwnNamespace, sparkApp("ads-ranking", "spark", { sparkConf: { "spark.kubernetes.namespace": "growth" } }), /sparkConf\["spark\.kubernetes\.namespace"\] is "growth", another namespace/);
+    });
+    it("flags a Pod Identity association giving a namespace another team's role (tag, naming convention, token)", async () => {
+        await expectViolation(tenantServiceAccountsOwnNamespace, [...platform(), pia("ads-ranking", "growth")], /Pod Identity association "team-ads-ranking-pod-identity" for namespace "ads-ranking": its roleArn role "moka-prod-team-growth" is tagged team "growth"/);
+        await expectViolation(tenantServiceAccountsOwnNamespace, [...platform().filter((r) => r.type !== ROLE), pia("ads-ranking", "growth", false)], /role "moka-prod-team-growth" is team "growth"'s role by name/);
+        const other: TestResource = { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "p", props: { namespace: "ads-ranking", serviceAccount: "spark", roleArn: "arn:aws:iam::111111111111:role/growth-s3-writer" } };
+        await expectViolation(tenantServiceAccountsOwnNamespace, [...platform(), other], /role "growth-s3-writer" names tenant "growth"/);
+        const target = mutate(pia("ads-ranking", "ads-ranking"), (d) => (d.props.targetRoleArn = "arn:aws:iam::222222222222:role/moka-prod-team-growth"));
+        await expectViolation(tenantServiceAccountsOwnNamespace, [...platform(), target], /its targetRoleArn role "moka-prod-team-growth"/);
+    });
+    it("does not judge roles without team markers, or a role naming both teams' shared prefix", async () => {
+        const neutral: TestResource = { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "p", props: { namespace: "ads-ranking", serviceAccount: "spark", roleArn: "arn:aws:iam::111111111111:role/shared-reader" } };
+        await expectClean(tenantServiceAccountsOwnNamespace, [...platform(), neutral]);
+        const own: TestResource = { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "q", props: { namespace: "ads", serviceAccount: "spark", roleArn: "arn:aws:iam::111111111111:role/ads-etl" } };
+        await expectClean(tenantServiceAccountsOwnNamespace, [namespace("ads"), namespace("ads-ranking"), own]);
+    });
+    it("resolves the association's namespace through a Namespace dependency", async () => {
+        const nsUrn = "urn:pulumi:test::moka::kubernetes:core/v1:Namespace::ns-growth";
+        const p = { ...pia("growth", "ads-ranking"), props: { ...pia("growth", "ads-ranking").props, namespace: UNKNOWN }, propertyDependencies: { roleArn: [roleUrn("ads-ranking")], namespace: [nsUrn] } };
+        await expectViolation(tenantServiceAccountsOwnNamespace, [{ ...namespace("growth"), urn: nsUrn }, role("ads-ranking"), p], /for namespace "growth": its roleArn role "moka-prod-team-ads-ranking" is tagged team "ads-ranking"/);
+    });
+    it("flags an IRSA annotation naming another team's role", async () => {
+        await expectViolation(tenantServiceAccountsOwnNamespace, [...platform(), serviceAccount("ads-ranking", "etl", { "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/moka-prod-team-growth" })], /ServiceAccount "etl" in namespace "ads-ranking": its eks\.amazonaws\.com\/role-arn role "moka-prod-team-growth"/);
+        await expectClean(tenantServiceAccountsOwnNamespace, [...platform(), serviceAccount("ads-ranking", "etl", { "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/moka-prod-team-ads-ranking" })]);
+    });
+    it("honours a custom team-role naming pattern", async () => {
+        const p: TestResource = { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "p", props: { namespace: "a", serviceAccount: "s", roleArn: "arn:aws:iam::111111111111:role/tenant_b_role" } };
+        await expectViolation(tenantServiceAccountsOwnNamespace, p, /team "b"'s role by name/, { config: { teamRoleNamePattern: "^tenant_([a-z]+)_role$" } });
+        await expectClean(tenantServiceAccountsOwnNamespace, p, { teamRoleNamePattern: "(" });
+    });
+    it("survives odd shapes", async () => {
+        await expectClean(tenantServiceAccountsOwnNamespace, [
+            { type: "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", props: { spec: "junk" } },
+            { type: "kubernetes:core/v1:ServiceAccount", props: { metadata: { annotations: "x" } } },
+            { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", props: { roleArn: 5 } },
+            { type: ROLE, props: { tags: "x" } },
+            mutate(sparkApp("a"), (d) => (d.props.spec.sparkConf = ["x"])),
+        ]);
+    });
+    it("skips unknowns, reports the rest, then raises the advisory", async () => {
+        await expectUnknownAdvisory(tenantServiceAccountsOwnNamespace, [...platform(), sparkApp("ads-ranking", UNKNOWN)]);
+        const ds = await check(tenantServiceAccountsOwnNamespace, [...platform(), mutate(sparkApp("ads-ranking"), (d) => (d.props.metadata.namespace = UNKNOWN)), sparkApp("growth", "a:b")]);
+        assert.equal(ds.filter((d) => d.enforcementLevel === "mandatory").length, 1);
+        assert.equal(ds.filter((d) => d.unknownValue).length, 1);
+        await expectUnknownAdvisory(tenantServiceAccountsOwnNamespace, [...platform(), { ...pia("ads-ranking", "growth"), propertyDependencies: undefined }]);
+    });
+    it("is linear: 12,000 resources (2,000 tenants) in well under two seconds", async () => {
+        const many: TestResource[] = [];
+        for (let i = 0; i < 2000; i++) {
+            const neutral: TestResource = { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: `n${i}`, props: { namespace: `t${i}`, serviceAccount: "spark", roleArn: `arn:aws:iam::111111111111:role/shared-reader-${i}-x` } };
+            many.push(namespace(`t${i}`), serviceAccount(`t${i}`), role(`t${i}`), pia(`t${i}`, `t${i}`), sparkApp(`t${i}`), neutral);
+        }
+        const { violations, ms } = await runStackDirect(tenantServiceAccountsOwnNamespace, many);
+        assert.equal(violations.length, 0);
+        assert.ok(ms < 2000, `${ms} ms`);
+    });
+});
