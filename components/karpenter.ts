@@ -70,6 +70,10 @@ export function karpenterChartValues(i: KarpenterChartValuesInputs): Record<stri
             clusterName: i.clusterName,
             clusterEndpoint: i.clusterEndpoint,
             interruptionQueue: i.interruptionQueueName,
+            // VPC CNI custom networking: the primary ENI carries no pod IPs (pods use the pod subnets via
+            // ENIConfig), so Karpenter must leave one ENI out of its max-pods calculation or it
+            // overcommits pods per node. A string in the chart (`settings.reservedENIs: "0"` by default).
+            reservedENIs: "1",
         },
         serviceAccount: { create: true, name: KARPENTER_DEFAULTS.serviceAccount },
         replicas: KARPENTER_DEFAULTS.replicas,

@@ -289,12 +289,13 @@ describe("karpenterChartValues (pure)", () => {
     const v = karpenterChartValues({ clusterName: CLUSTER, clusterEndpoint: "https://x", interruptionQueueName: QUEUE_NAME, region: REGION }) as any;
     it("sets exactly the keys verified against values.yaml 1.14.1", () => {
         assert.deepStrictEqual(Object.keys(v).sort(), ["controller", "nodeSelector", "replicas", "serviceAccount", "settings", "tolerations"]);
-        assert.deepStrictEqual(Object.keys(v.settings).sort(), ["clusterEndpoint", "clusterName", "interruptionQueue"]);
+        assert.deepStrictEqual(Object.keys(v.settings).sort(), ["clusterEndpoint", "clusterName", "interruptionQueue", "reservedENIs"]);
         assert.deepStrictEqual(Object.keys(v.controller).sort(), ["env", "resources"]);
         assert.deepStrictEqual(Object.keys(v.serviceAccount).sort(), ["create", "name"]);
     });
     it("queue by name, system-node placement, HA, sized controller", () => {
         assert.strictEqual(v.settings.interruptionQueue, QUEUE_NAME);
+        assert.strictEqual(v.settings.reservedENIs, "1", "custom networking: the primary ENI holds no pod IPs");
         assert.deepStrictEqual(v.nodeSelector, { "kubernetes.io/os": "linux", "moka.dev/node-role": "system" });
         assert.deepStrictEqual(v.tolerations, SYSTEM_TOLERATIONS);
         assert.strictEqual(v.replicas, 2);
