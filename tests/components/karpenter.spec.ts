@@ -495,7 +495,7 @@ describe("Karpenter component", () => {
 
         it("release values: queue NAME (not ARN), cluster, service account, HA, system nodes", () => {
             const v = of(T.release)[0].inputs.values;
-            assert.deepStrictEqual(v.settings, { clusterName: CLUSTER, clusterEndpoint: `https://${CLUSTER}.gr7.${REGION}.eks.amazonaws.com`, interruptionQueue: QUEUE_NAME });
+            assert.deepStrictEqual(v.settings, { clusterName: CLUSTER, clusterEndpoint: `https://${CLUSTER}.gr7.${REGION}.eks.amazonaws.com`, interruptionQueue: QUEUE_NAME, reservedENIs: "1" });
             assert.ok(!String(v.settings.interruptionQueue).startsWith("arn:"));
             assert.deepStrictEqual(v.serviceAccount, { create: true, name: "karpenter" });
             assert.strictEqual(v.replicas, 2);
