@@ -185,15 +185,3 @@ export function nodeRoleTrustPolicy(): object {
     };
 }
 
-/** EKS Pod Identity trust policy, limited to this account's clusters. */
-export function podIdentityTrustPolicy(accountId: string): object {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        }],
-    };
-}

@@ -23,13 +23,14 @@
  */
 import * as aws from "@pulumi/aws";
 import { partitionOfRegion } from "../lib/aws-partition";
+import { podIdentityTrustPolicy } from "./iam";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "../config";
 import {
     adminRoleSlug, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterLogGroupName, clusterRoleKmsPolicy,
-    clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy, podIdentityTrustPolicy,
+    clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,
     SYSTEM_NODE_MANAGED_POLICIES, systemNodeAmiType, vpcCniConfiguration,
 } from "./cluster-plan";
 import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "./constants";
@@ -245,7 +246,7 @@ export class Cluster extends pulumi.ComponentResource {
         const kubeProxy = addon("kube-proxy", {});
         const cniRole = new aws.iam.Role(`${name}-vpc-cni-role`, {
             name: `${clusterName}-vpc-cni`,
-            assumeRolePolicy: accountId.apply((a) => JSON.stringify(podIdentityTrustPolicy(a))),
+            assumeRolePolicy: accountId.apply((a) => JSON.stringify(podIdentityTrustPolicy({ sourceAccount: a }))),
             tags,
         }, parent);
         const cniRolePolicy = new aws.iam.RolePolicyAttachment(`${name}-vpc-cni-policy`, {

@@ -16,7 +16,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
-import { podSecurityLabels } from "./metrics";
+import { platformNamespaceLabels } from "./namespaces";
 
 /**
  * Chart coordinates. Values keys checked against
@@ -143,7 +143,7 @@ export class Engines extends pulumi.ComponentResource {
         const created: pulumi.Output<string>[] = [];
         const operatorNamespace = (role: string, nsName: string): k8s.core.v1.Namespace => {
             const ns = new k8s.core.v1.Namespace(`${name}-${role}-namespace`, {
-                metadata: { name: nsName, labels: { [LABELS.managedBy]: "pulumi", ...podSecurityLabels("restricted") } },
+                metadata: { name: nsName, labels: platformNamespaceLabels("restricted") },
             }, k8sOpts);
             created.push(ns.metadata.name);
             return ns;

@@ -27,23 +27,11 @@
  *   regex for that layout and decodes the trailing fields as JSON.
  */
 
-/** One IAM policy statement. */
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Action: string[];
-    readonly Resource?: string | string[];
-    readonly Principal?: { readonly Service: string };
-    readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: PolicyStatement[];
-}
-
 /** Spark stamps its application id on driver and executor pods with this label. */
 export const SPARK_APP_LABEL = "spark-app-selector";
+import type { PolicyDocument, PolicyStatement } from "./iam";
+export type { PolicyDocument, PolicyStatement } from "./iam";
+export { podIdentityTrustPolicy } from "./iam";
 /** S3 key part used for records from pods that are not part of a Spark application. */
 export const NO_APP = "no-app";
 /** Tag prefix records carry after the rewrite_tag filter: applog.<namespace>.<app>. */
@@ -227,19 +215,6 @@ export function fluentBitValues(v: FluentBitValuesInput): Record<string, unknown
             outputs: pipeline.outputs,
             customParsers: pipeline.customParsers,
         },
-    };
-}
-
-/** Trust policy for an EKS Pod Identity role. */
-export function podIdentityTrustPolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "AllowEksPodIdentity",
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-        }],
     };
 }
 

@@ -6,6 +6,10 @@ import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamEventLogPrefix } from "./constants";
+import type { PolicyDocument, PolicyStatement } from "./iam";
+import { platformNamespaceLabels } from "./namespaces";
+export type { PolicyDocument, PolicyStatement } from "./iam";
+export { podIdentityTrustPolicy } from "./iam";
 
 export const HISTORY_SERVER_PORT = 18080;
 /** The one ServiceAccount every History Server runs as; the Pod Identity association is keyed on it. */
@@ -22,18 +26,6 @@ type IamStatement = {
     Resource: string;
     Condition?: Record<string, Record<string, string | string[]>>;
 };
-
-/** Role trust policy for EKS Pod Identity. */
-export function podIdentityTrustPolicy(): { Version: string; Statement: Record<string, unknown>[] } {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-        }],
-    };
-}
 
 export interface HistoryServerPolicyInputs {
     /** `arn:aws:s3:::<bucket>` of the event-log bucket. */
@@ -142,12 +134,7 @@ export function historyServerNamespace(): k8s.types.input.core.v1.Namespace {
         kind: "Namespace",
         metadata: {
             name: NAMESPACES.historyServer,
-            labels: {
-                "pod-security.kubernetes.io/enforce": "restricted",
-                "pod-security.kubernetes.io/audit": "restricted",
-                "pod-security.kubernetes.io/warn": "restricted",
-                [LABELS.managedBy]: "pulumi",
-            },
+            labels: platformNamespaceLabels("restricted"),
         },
     };
 }

@@ -11,51 +11,16 @@
  *  - every ARN carries the account id where the resource is ours (images/snapshots are Amazon's);
  *  - the zonal-shift statement is left out (`settings.enableZonalShift` stays false).
  */
-
-/** One IAM policy statement, as built here. */
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Action: string | string[];
-    /** Absent only in trust policies. */
-    readonly Resource?: string | string[];
-    readonly Principal?: "*" | { readonly Service: string | string[] };
-    readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Id?: string;
-    readonly Statement: PolicyStatement[];
-}
+import type { PolicyDocument, PolicyStatement } from "./iam";
+export type { PolicyDocument, PolicyStatement } from "./iam";
+export { podIdentityTrustPolicy } from "./iam";
 
 /** The AWS partition of a region ("aws", "aws-cn", "aws-us-gov"). */
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) {
-        return "aws-cn";
-    }
-    if (region.startsWith("us-gov-")) {
-        return "aws-us-gov";
-    }
-    return "aws";
-}
+export { partitionOfRegion as partitionOf } from "../lib/aws-partition";
 
 /** The EC2 service principal of a partition (China regions use a .cn suffix). */
 export function ec2ServicePrincipal(partition: string): string {
     return partition === "aws-cn" ? "ec2.amazonaws.com.cn" : "ec2.amazonaws.com";
-}
-
-/** Trust policy of the Karpenter controller role: EKS Pod Identity. */
-export function podIdentityTrustPolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "AllowEksPodIdentity",
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-        }],
-    };
 }
 
 /** Trust policy of the node role: EC2 instances launched by Karpenter. */

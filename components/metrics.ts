@@ -14,6 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { platformNamespaceLabels } from "./namespaces";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../config";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
@@ -47,15 +48,7 @@ export const METRICS_DEFAULTS = {
     },
 } as const;
 
-/** Pod Security Admission labels enforcing (and auditing/warning at) one level. */
-export function podSecurityLabels(level: "privileged" | "baseline" | "restricted"): Record<string, string> {
-    return {
-        "pod-security.kubernetes.io/enforce": level,
-        "pod-security.kubernetes.io/enforce-version": "latest",
-        "pod-security.kubernetes.io/audit": level,
-        "pod-security.kubernetes.io/warn": level,
-    };
-}
+export { podSecurityLabels } from "./namespaces";
 
 /** Arguments for {@link ObservabilityNamespace}. */
 export interface ObservabilityNamespaceArgs {
@@ -83,7 +76,7 @@ export class ObservabilityNamespace extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: {
                 name: namespace,
-                labels: { [LABELS.managedBy]: "pulumi", ...podSecurityLabels("privileged") },
+                labels: platformNamespaceLabels("privileged"),
             },
         }, { parent: this, provider: args.k8sProvider });
         this.namespaceName = ns.metadata.name;

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { platformNamespaceLabels } from "./namespaces";
 import { LABELS, NAMESPACES, SPARK_SERVICE_ACCOUNT, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
 
 /**
@@ -134,12 +135,7 @@ export class SparkOperator extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: {
                 name: NAMESPACES.sparkOperator,
-                labels: {
-                    "pod-security.kubernetes.io/enforce": "restricted",
-                    "pod-security.kubernetes.io/audit": "restricted",
-                    "pod-security.kubernetes.io/warn": "restricted",
-                    [LABELS.managedBy]: "pulumi",
-                },
+                labels: platformNamespaceLabels("restricted"),
             },
         }, k8sOpts);
 

@@ -12,22 +12,10 @@
  * and a single `<prefix>*` would also match sibling prefixes (`teams/ads` vs `teams/ads-archive`).
  */
 
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Action: string | string[];
-    readonly Resource?: string | string[];
-    readonly Principal?: { readonly Service: string };
-    readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: PolicyStatement[];
-}
-
 /** IAM caps role names at 64 characters. */
 export const IAM_ROLE_NAME_MAX = 64;
+import type { PolicyDocument, PolicyStatement } from "./iam";
+export type { PolicyDocument, PolicyStatement } from "./iam";
 
 /** The team's IAM role name: `<baseName>-team-<team>`. */
 export function teamRoleName(baseName: string, team: string): string {

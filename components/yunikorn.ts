@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { platformNamespaceLabels } from "./namespaces";
 import type { TeamConfig } from "../config";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamQueue } from "./constants";
 import { DEFAULT_YUNIKORN_ADMIN_GROUPS, yunikornQueuesConfig } from "./yunikorn-queues";
@@ -138,12 +139,7 @@ export class YuniKorn extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: {
                 name: NAMESPACES.yunikorn,
-                labels: {
-                    "pod-security.kubernetes.io/enforce": "restricted",
-                    "pod-security.kubernetes.io/audit": "restricted",
-                    "pod-security.kubernetes.io/warn": "restricted",
-                    [LABELS.managedBy]: "pulumi",
-                },
+                labels: platformNamespaceLabels("restricted"),
             },
         }, k8sOpts);
 

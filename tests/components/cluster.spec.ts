@@ -1,8 +1,9 @@
+import { podIdentityTrustPolicy } from "../../components/iam";
 import { strict as assert } from "assert";
 import type { ClusterConfig, NetworkConfig } from "../../config";
 import {
     adminRoleSlug, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterRoleKmsPolicy, eniConfigObject, nodeGroupTaintEffect,
-    podIdentityTrustPolicy, systemNodeAmiType, vpcCniConfiguration,
+    systemNodeAmiType, vpcCniConfiguration,
 } from "../../components/cluster-plan";
 import { byName, MockRunResult, ofType, policyDoc, RecordedResource, resolveValue, runUnderMocks } from "../../preview/mocks";
 
@@ -145,7 +146,7 @@ describe("cluster-plan", () => {
     });
 
     it("trusts EKS Pod Identity for the CNI role", () => {
-        const st = policyDoc(podIdentityTrustPolicy("111111111111")).Statement[0];
+        const st = policyDoc(podIdentityTrustPolicy({ sourceAccount: "111111111111" })).Statement[0];
         assert.deepEqual(st.Principal, { Service: "pods.eks.amazonaws.com" });
         assert.deepEqual(st.Action, ["sts:AssumeRole", "sts:TagSession"]);
     });

@@ -82,7 +82,7 @@ describe("history-server-config", () => {
     });
 
     it("podIdentityTrustPolicy trusts pods.eks.amazonaws.com with AssumeRole + TagSession", () => {
-        assert.deepEqual(podIdentityTrustPolicy().Statement, [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+        assert.deepEqual(podIdentityTrustPolicy().Statement, [{ Sid: "AllowEksPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
     });
 
     describe("historyServerSparkConf", () => {

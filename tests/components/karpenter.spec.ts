@@ -96,7 +96,7 @@ function leastPrivilegeProblems(doc: PolicyDocument): string[] {
         } else if (sids.has(s.Sid)) {
             problems.push(`duplicate Sid ${s.Sid}`);
         }
-        sids.add(s.Sid);
+        sids.add(s.Sid!);
         if (s.Effect !== "Allow") {
             continue;
         }
@@ -149,7 +149,7 @@ describe("karpenter-iam (pure)", () => {
     it("every statement has a unique Sid", () => {
         const sids = doc.Statement.map((s) => s.Sid);
         assert.strictEqual(new Set(sids).size, sids.length);
-        assert.ok(sids.every((s) => /^[A-Za-z0-9]+$/.test(s)));
+        assert.ok(sids.every((s) => /^[A-Za-z0-9]+$/.test(s ?? "")));
     });
 
     it("every mutating action carries a Condition unless it targets one exact ARN", () => {

@@ -127,6 +127,7 @@ describe("SparkOperator", () => {
         assert.equal(ns.inputs.metadata.name, "spark-operator");
         assert.deepEqual(ns.inputs.metadata.labels, {
             "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
             "pod-security.kubernetes.io/audit": "restricted",
             "pod-security.kubernetes.io/warn": "restricted",
             "app.kubernetes.io/managed-by": "pulumi",
