@@ -186,6 +186,24 @@ describe("platform program, prod stack", function () {
         });
     });
 
+    describe("data safety", () => {
+        it("prod protects every stateful resource: buckets, KMS keys (30-day window), ECR repositories, the audit log group", () => {
+            const stateful = run.resources.filter((r) => ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:ecr/repository:Repository"].includes(r.type)
+                || (r.type === "aws:cloudwatch/logGroup:LogGroup" && /^\/aws\/eks\/.+\/cluster$/.test(String(r.inputs.name))));
+            assert.ok(stateful.length >= 7, `found ${stateful.length}`);
+            for (const r of stateful) {
+                assert.equal(r.protect, true, `${r.type} ${r.name} protect`);
+                assert.equal(r.retainOnDelete, true, `${r.type} ${r.name} retainOnDelete`);
+            }
+            for (const k of ofType(run.resources, "aws:kms/key:Key")) {
+                assert.equal(k.inputs.deletionWindowInDays, 30);
+            }
+            for (const b of ofType(run.resources, "aws:s3/bucket:Bucket")) {
+                assert.notEqual(b.inputs.forceDestroy, true);
+            }
+        });
+    });
+
     describe("outputs", () => {
         it("export the versioned contract with the teams map, kubeconfig as a secret", () => {
             for (const k of CONTRACT_OUTPUT_KEYS) {
