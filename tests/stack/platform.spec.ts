@@ -186,6 +186,44 @@ describe("platform program, prod stack", function () {
         });
     });
 
+    describe("IAM scope across the whole stack", () => {
+        it("every S3 grant names a bucket, and every object grant a prefix inside it (never * or a whole bucket)", () => {
+            const docs = run.resources.filter((r) => ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"].includes(r.type));
+            assert.ok(docs.length >= 8);
+            let objectGrants = 0;
+            for (const d of docs) {
+                for (const st of policyDoc(d.inputs.policy).Statement.filter((x) => x.Effect === "Allow")) {
+                    const actions: string[] = [].concat(st.Action);
+                    const resources: string[] = [].concat(st.Resource ?? []);
+                    if (!actions.some((a) => a.startsWith("s3:"))) {
+                        continue;
+                    }
+                    assert.ok(!actions.includes("s3:*"), `${d.name}: s3:*`);
+                    for (const res of resources) {
+                        assert.notEqual(res, "*", `${d.name}: S3 on *`);
+                        assert.doesNotMatch(res, /^arn:aws:s3:::\*/, `${d.name}: every bucket`);
+                        if (res.includes("/")) {
+                            objectGrants++;
+                            assert.match(res, /^arn:aws:s3:::[a-z0-9.-]+\/[^*]+(\/\*)?$/, `${d.name}: object grant ${res} is not prefix-scoped`);
+                        }
+                    }
+                }
+            }
+            assert.ok(objectGrants >= 6, `found ${objectGrants} object grants`);
+        });
+
+        it("no Allow statement grants * or service:* on Resource *", () => {
+            for (const d of run.resources.filter((r) => ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"].includes(r.type))) {
+                for (const st of policyDoc(d.inputs.policy).Statement.filter((x) => x.Effect === "Allow")) {
+                    const actions: string[] = [].concat(st.Action);
+                    if ([].concat(st.Resource ?? []).includes("*" as never)) {
+                        assert.ok(actions.every((a) => a !== "*" && !a.endsWith(":*")), `${d.name}: ${actions}`);
+                    }
+                }
+            }
+        });
+    });
+
     describe("data safety", () => {
         it("prod protects every stateful resource: buckets, KMS keys (30-day window), ECR repositories, the audit log group", () => {
             const stateful = run.resources.filter((r) => ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:ecr/repository:Repository"].includes(r.type)
