@@ -236,16 +236,20 @@ function diagnostics(pack: PackDefinition, resp: analyzerproto.AnalyzeResponse, 
 export async function analyzePacks(packs: readonly PackDefinition[], resources: readonly AnalyzerResource[], opts: AnalyzeOptions = {}): Promise<Diagnostic[]> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const out: Diagnostic[] = [];
+    // The engine sends the same requests to every pack; build them once.
+    const perResource = opts.perResource ?? true;
+    const requests = perResource ? resources.map((r) => ({ r, req: analyzeRequest(r) })) : [];
+    const stackRequest = analyzeStackRequest(resources);
     for (const pack of packs) {
         const policies = pack.policies.map((p) => withConfig(pack, p, opts.config));
-        if (opts.perResource ?? true) {
+        if (perResource) {
             const analyze = server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
-            for (const r of resources) {
-                out.push(...diagnostics(pack, await call(analyze, analyzeRequest(r)), byUrn, r));
+            for (const { r, req } of requests) {
+                out.push(...diagnostics(pack, await call(analyze, req), byUrn, r));
             }
         }
         const analyzeStack = server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
-        out.push(...diagnostics(pack, await call(analyzeStack, analyzeStackRequest(resources)), byUrn));
+        out.push(...diagnostics(pack, await call(analyzeStack, stackRequest), byUrn));
     }
     return out;
 }

@@ -118,28 +118,54 @@ export function summarizeByComponent(resources: readonly RecordedResource[]): Co
 }
 
 export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
-    const progress = opts.progress ?? (() => undefined);
-    const timings: Record<string, number> = {};
     const t0 = Date.now();
     if (!listStacks().includes(opts.stack)) {
         throw new PreviewInputError(`unknown stack "${opts.stack}": no Pulumi.${opts.stack}.yaml (known stacks: ${listStacks().join(", ")})`);
     }
     const config = applyOverrides(readStackConfig(opts.stack), opts.overrides ?? []);
+    return previewPipeline(opts.stack, config, opts.policyConfigFiles, opts.progress ?? (() => undefined), t0);
+}
+
+/** The offline preview on a given config map instead of a `Pulumi.<stack>.yaml` (generated configs, benchmarks). */
+export interface ConfigPreviewOptions {
+    /** Stack name the program runs as; also selects the default `policies/config/<stack>/` files. Required. */
+    readonly stack: string;
+    /** Flat `namespace:key → string` config map, exactly what the CLI passes to a program. Required. */
+    readonly config: Record<string, string>;
+    /** Explicit `--policy-pack-config` files. Defaults to `policies/config/<stack>/<pack>.json` when present. */
+    readonly policyConfigFiles?: readonly string[];
+    /** Progress callback. Defaults to none. */
+    readonly progress?: (message: string) => void;
+}
+
+/** Runs the same pipeline as runPreview on `opts.config` (no stack file is read). */
+export async function runPreviewWithConfig(opts: ConfigPreviewOptions): Promise<PreviewResult> {
+    return previewPipeline(opts.stack, opts.config, opts.policyConfigFiles, opts.progress ?? (() => undefined), Date.now());
+}
+
+async function previewPipeline(
+    stack: string,
+    config: Record<string, string>,
+    policyConfigFiles: readonly string[] | undefined,
+    progress: (message: string) => void,
+    t0: number,
+): Promise<PreviewResult> {
+    const timings: Record<string, number> = {};
     // Validate first so a bad config is reported as such, with every key, before anything runs.
     const cfg = parseConfigMap(config);
 
     progress("loading the program and policy packs");
     const program = loadPlatformProgram();
     const packs = loadPacks();
-    const files = opts.policyConfigFiles ?? defaultPolicyConfigFiles(opts.stack);
+    const files = policyConfigFiles ?? defaultPolicyConfigFiles(stack);
     const policyConfig = readPolicyConfig(files);
     timings.loadMs = Date.now() - t0;
 
-    progress(`running the ${opts.stack} program under mocks`);
+    progress(`running the ${stack} program under mocks`);
     const t1 = Date.now();
     let programError: unknown;
     const run = await runUnderMocks({
-        stack: opts.stack,
+        stack,
         config,
         program: async () => {
             try {
@@ -166,7 +192,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
         byType[r.type] = (byType[r.type] ?? 0) + 1;
     }
     return {
-        stack: opts.stack,
+        stack,
         environment: cfg.environment,
         resources: run.resources,
         byType,

@@ -8,6 +8,7 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { nodePoolPricingInput, parseCpuQuantity, parseMemoryGi, worstCaseHourlyCost } from "../../lib/pricing";
+import { containsUnknown, rawProps, UnknownTracker } from "../../lib/known";
 import { configValue, get, isNumberValue, isRecord } from "../../lib/props";
 import { isNodePoolType, listText, poolLabel, poolName, URLS, usd, usdRate } from "../common";
 
@@ -73,14 +74,25 @@ export const nodepoolWorstCaseHourlyCost: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const max = configValue(args.getConfig(), "maxHourlyCostUsd", DEFAULT_MAX_HOURLY_COST_USD, isNumberValue);
-        const inputs = args.resources
-            .filter((r) => isNodePoolType(r.type))
-            .map((r) => nodePoolPricingInput(poolName(r.props, r.name), r.props));
-        if (inputs.length === 0) {
-            return;
+        // Read raw values (no proxy trap per property, and one unknown pool does not hide the others):
+        // pools whose spec is still unknown are left out of the sum and raised as the usual
+        // "can't run during preview" advisory at the end.
+        const unknowns = new UnknownTracker();
+        const inputs = [];
+        for (const r of args.resources) {
+            if (!isNodePoolType(r.type)) {
+                continue;
+            }
+            const raw = rawProps(r.props);
+            if (containsUnknown(raw.spec)) {
+                unknowns.note(r.props, "spec");
+                continue;
+            }
+            inputs.push(nodePoolPricingInput(poolName(raw, r.name), raw));
         }
         const cost = worstCaseHourlyCost(inputs);
-        if (cost.totalHourlyUsd <= max) {
+        if (inputs.length === 0 || cost.totalHourlyUsd <= max) {
+            unknowns.rethrow();
             return;
         }
         const breakdown = [...cost.pools]
@@ -95,5 +107,6 @@ export const nodepoolWorstCaseHourlyCost: StackValidationPolicy = {
                 `(${breakdown.join("; ")}).${unbounded} A burst of pending pods can reach this within minutes, and Karpenter will not stop ` +
                 "below the limits. Lower the pools' spec.limits.cpu, restrict them to cheaper families, or raise maxHourlyCostUsd if the budget allows it.",
         );
+        unknowns.rethrow();
     },
 };

@@ -65,39 +65,55 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
         const bucketsByUrn = new Map<string, { urn: string; name: string }>();
-        const urnByBucketName = new Map<string, string>();
+        // Bucket name (physical, else logical) → buckets carrying it.
+        const urnsByBucketName = new Map<string, Set<string>>();
         const blocks: (typeof args.resources)[number][] = [];
         const logicalNames: [string, string][] = [];
+        // Buckets whose physical name is a preview-unknown: a block naming an unresolved bucket may be theirs.
+        const unknownNamed = new Map<string, (typeof args.resources)[number]>();
         let accountBlocked = false;
+        let accountUnknown = false;
 
         for (const r of args.resources) {
             if (BUCKET_TYPES.has(r.type)) {
-                const names = [knownString(peek(r.props, "bucket")), knownString(peek(r.props, "id")), parseArn(knownString(peek(r.props, "arn")))?.resource];
+                const raw = [peek(r.props, "bucket"), peek(r.props, "id"), peek(r.props, "arn")];
+                const names = [knownString(raw[0]), knownString(raw[1]), parseArn(knownString(raw[2]))?.resource];
                 const label = names.find((n) => n !== undefined) ?? r.name;
                 bucketsByUrn.set(r.urn, { urn: r.urn, name: label });
                 for (const n of names) {
                     if (n !== undefined) {
-                        urnByBucketName.set(n, r.urn);
+                        (urnsByBucketName.get(n) ?? urnsByBucketName.set(n, new Set()).get(n)!).add(r.urn);
                     }
+                }
+                if (names.every((n) => n === undefined) && raw.some(isUnknownValue)) {
+                    unknownNamed.set(r.urn, r);
                 }
                 logicalNames.push([r.name, r.urn]);
             } else if (r.type === BUCKET_PUBLIC_ACCESS_BLOCK_TYPE) {
                 blocks.push(r);
             } else if (r.type === ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE) {
-                if (blockStatus(r.name, r.props, tracker).kind === "ok") {
-                    accountBlocked = true;
-                }
+                const kind = blockStatus(r.name, r.props, tracker).kind;
+                accountBlocked ||= kind === "ok";
+                accountUnknown ||= kind === "unknown";
             }
         }
         if (bucketsByUrn.size === 0 || accountBlocked) {
             return;
         }
+        if (accountUnknown) {
+            // An account-wide block whose flags are unknown may block everything: judge after preview.
+            tracker.rethrow();
+            return;
+        }
+        const physicalNames = new Set(urnsByBucketName.keys());
         // Logical (Pulumi) names link only where no physical bucket name is the same string.
         for (const [name, urn] of logicalNames) {
-            if (!urnByBucketName.has(name)) {
-                urnByBucketName.set(name, urn);
+            if (!physicalNames.has(name)) {
+                (urnsByBucketName.get(name) ?? urnsByBucketName.set(name, new Set()).get(name)!).add(urn);
             }
         }
+        // True once a block names a bucket by a literal name other than its dependency's: that name may be an unknown-named bucket's.
+        let nameLinkedBlock = false;
 
         const status = new Map<string, BlockStatus>();
         let ambiguous = false;
@@ -111,14 +127,18 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
             const target = peek(pab.props, "bucket");
             if (isUnknownValue(target)) {
                 if (linked.size === 0) {
-                    // Cannot tell which bucket this block protects: don't accuse any bucket of lacking one.
+                    // Cannot tell which bucket this block protects: don't accuse any bucket of lacking one (or of a weak one).
                     ambiguous = true;
                     tracker.note(pab.props, "bucket");
                 }
             } else {
                 const name = knownString(target)?.replace(/^arn:aws[a-z-]*:s3:::/, "");
-                const urn = name !== undefined ? urnByBucketName.get(name) : undefined;
-                if (urn) {
+                const named = name !== undefined ? urnsByBucketName.get(name) ?? new Set<string>() : new Set<string>();
+                if (name !== undefined && ![...linked].some((u) => named.has(u) || unknownNamed.has(u))) {
+                    // Not the name of the bucket it depends on: the name may be an unknown-named bucket's.
+                    nameLinkedBlock = true;
+                }
+                for (const urn of named) {
                     linked.add(urn);
                 }
             }
@@ -136,7 +156,13 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
             if (s?.kind === "ok" || s?.kind === "unknown") {
                 continue;
             }
-            if (s?.kind === "weak") {
+            const unnamed = unknownNamed.get(b.urn);
+            if (unnamed && nameLinkedBlock) {
+                // Its name is unknown and some block names its bucket by a literal name: that block may be this bucket's.
+                tracker.note(unnamed.props, isUnknownValue(peek(unnamed.props, "bucket")) ? "bucket" : isUnknownValue(peek(unnamed.props, "id")) ? "id" : "arn");
+                continue;
+            }
+            if (s?.kind === "weak" && !ambiguous) {
                 reportViolation(
                     `S3 bucket "${b.name}" has a public access block ("${s.name}") that leaves ${listText(s.off)} off. Each off flag ` +
                         "lets a public ACL or bucket policy expose the data. Set all four flags to true.",

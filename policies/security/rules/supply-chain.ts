@@ -145,6 +145,16 @@ export const imageTagPinned: ResourceValidationPolicy = {
 interface RegistryMatcher {
     readonly matches: (ref: ImageRef) => boolean;
     readonly describe: string;
+    /**
+     * Inputs the derived matcher could not read because they are preview-unknown (a provider's region
+     * or allowedAccountIds, an ECR repository's URL/ARN/registry/region), noted for the re-raise.
+     */
+    readonly unknownInputs: readonly { readonly obj: unknown; readonly key: string }[];
+    /**
+     * True when a rejected image might be approved once those inputs are known (they can only add
+     * accounts or regions): such an image is judged after preview instead of being flagged now.
+     */
+    readonly mightApprove: (ref: ImageRef) => boolean;
 }
 
 function derivedEcrMatcher(resources: readonly { type: string; props: Record<string, unknown>; provider?: { urn: string; type: string; props: Record<string, unknown> } }[]): RegistryMatcher {
@@ -152,26 +162,45 @@ function derivedEcrMatcher(resources: readonly { type: string; props: Record<str
     const regions = new Set<string>();
     const hosts = new Set<string>();
     const seenProviders = new Set<string>();
-    const fromProvider = (raw: Record<string, unknown>) => {
+    const unknownInputs: { obj: unknown; key: string }[] = [];
+    let moreAccounts = false;
+    let moreRegions = false;
+    /** `proxied` is the object the policy received (noted for the re-raise); `raw` its peeked copy. */
+    const fromProvider = (proxied: unknown, raw: Record<string, unknown>) => {
+        if (containsUnknown(raw.region)) {
+            unknownInputs.push({ obj: proxied, key: "region" });
+            moreRegions = true;
+        }
         const region = providerRegion(raw);
         if (region && !isUnknownValue(region)) {
             regions.add(region);
         }
         const ids = raw.allowedAccountIds;
+        if (containsUnknown(ids)) {
+            unknownInputs.push({ obj: proxied, key: "allowedAccountIds" });
+            moreAccounts = true;
+        }
         if (!isUnknownValue(ids)) {
             providerAllowedAccountIds(raw).forEach((a) => accounts.add(a));
         }
     };
     for (const r of resources) {
         if (r.type === AWS_PROVIDER_TYPE) {
-            fromProvider(rawProps(r.props));
+            fromProvider(r.props, rawProps(r.props));
         }
         if (r.provider && r.provider.type === AWS_PROVIDER_TYPE && !seenProviders.has(r.provider.urn)) {
             seenProviders.add(r.provider.urn);
-            fromProvider(rawProps(r.provider.props));
+            fromProvider(r.provider.props, rawProps(r.provider.props));
         }
         if (r.type === ECR_REPOSITORY_TYPE) {
             const raw = rawProps(r.props);
+            for (const key of ["repositoryUrl", "arn", "registryId", "region"]) {
+                if (isUnknownValue(raw[key])) {
+                    unknownInputs.push({ obj: r.props, key });
+                    moreAccounts ||= key !== "region";
+                    moreRegions ||= key !== "registryId";
+                }
+            }
             const url = asString(raw.repositoryUrl);
             const host = url && !isUnknownValue(url) ? url.split("/")[0] : undefined;
             const ecr = parseEcrHost(host);
@@ -197,6 +226,12 @@ function derivedEcrMatcher(resources: readonly { type: string; props: Record<str
             }
         }
     }
+    const mightApprove = (ref: ImageRef): boolean => {
+        const ecr = parseEcrHost(ref.registry);
+        return ecr !== undefined && (moreAccounts || moreRegions)
+            && (accounts.size === 0 || accounts.has(ecr.account) || moreAccounts)
+            && (regions.size === 0 || regions.has(ecr.region) || moreRegions);
+    };
     if (accounts.size > 0) {
         if (regions.size > 0) {
             for (const a of accounts) {
@@ -204,20 +239,24 @@ function derivedEcrMatcher(resources: readonly { type: string; props: Record<str
                     hosts.add(ecrRegistryHost(a, g));
                 }
             }
-            return { matches: (ref) => hosts.has(ref.registry), describe: `ECR in this stack's account and region (${listText([...hosts].sort())})` };
+            return { matches: (ref) => hosts.has(ref.registry), describe: `ECR in this stack's account and region (${listText([...hosts].sort())})`, unknownInputs, mightApprove };
         }
         return {
             matches: (ref) => hosts.has(ref.registry) || accounts.has(parseEcrHost(ref.registry)?.account ?? ""),
             describe: `ECR in this stack's account (${listText([...accounts].sort())}), any region`,
+            unknownInputs,
+            mightApprove,
         };
     }
     if (regions.size > 0) {
         return {
             matches: (ref) => hosts.has(ref.registry) || regions.has(parseEcrHost(ref.registry)?.region ?? ""),
             describe: `private ECR in this stack's region (${listText([...regions].sort())}; account not determinable from the stack)`,
+            unknownInputs,
+            mightApprove,
         };
     }
-    return { matches: (ref) => parseEcrHost(ref.registry) !== undefined, describe: "private ECR (<account>.dkr.ecr.<region>.amazonaws.com; account and region not determinable)" };
+    return { matches: (ref) => parseEcrHost(ref.registry) !== undefined, describe: "private ECR (<account>.dkr.ecr.<region>.amazonaws.com; account and region not determinable)", unknownInputs, mightApprove };
 }
 
 export const imageRegistryAllowed: StackValidationPolicy = {
@@ -249,7 +288,7 @@ export const imageRegistryAllowed: StackValidationPolicy = {
             .filter((p) => p !== "");
         const matcher: RegistryMatcher =
             configured.length > 0
-                ? { matches: (ref) => configured.some((p) => matchesRegistryPrefix(ref, p)), describe: `the allowedRegistries config (${listText(configured)})` }
+                ? { matches: (ref) => configured.some((p) => matchesRegistryPrefix(ref, p)), describe: `the allowedRegistries config (${listText(configured)})`, unknownInputs: [], mightApprove: () => false }
                 : derivedEcrMatcher(args.resources);
         const tracker = new UnknownTracker();
         for (const r of args.resources) {
@@ -267,6 +306,13 @@ export const imageRegistryAllowed: StackValidationPolicy = {
                     continue;
                 }
                 const ref = parseImageRef(use.image);
+                if (ref && !matcher.matches(ref) && matcher.mightApprove(ref)) {
+                    // A private ECR registry the stack's unknown provider/repository inputs may yet approve.
+                    for (const u of matcher.unknownInputs) {
+                        tracker.note(u.obj, u.key);
+                    }
+                    continue;
+                }
                 if (ref && !matcher.matches(ref)) {
                     bad.push(`${ref.raw} (registry ${ref.explicitRegistry ? ref.registry : `${ref.registry}, implicit`})`);
                 }

@@ -103,8 +103,14 @@ describe("cost: nodepool limits", () => {
             await expectClean(nodepoolWorstCaseHourlyCost, [{ type: "aws:s3/bucket:Bucket", props: {} }]);
             await expectClean(nodepoolWorstCaseHourlyCost, [{ type: "kubernetes:karpenter.sh/v1:NodePool", props: { spec: null } as Record<string, unknown> }]);
         });
-        it("turns an unknown cpu limit into an advisory", async () => {
-            await expectUnknownAdvisory(nodepoolWorstCaseHourlyCost, [nodePool("big", "100000", ["m7g"]), nodePool("u", UNKNOWN)]);
+        it("turns an unknown cpu limit into an advisory when the known pools fit", async () => {
+            await expectUnknownAdvisory(nodepoolWorstCaseHourlyCost, [nodePool("small", "10", ["m7g"]), nodePool("u", UNKNOWN)]);
+        });
+        it("still reports known pools over the ceiling when another pool is unknown, plus the advisory", async () => {
+            const ds = await check(nodepoolWorstCaseHourlyCost, [nodePool("big", "100000", ["m7g"]), nodePool("u", UNKNOWN)]);
+            assert.deepEqual(ds.map((d) => [d.enforcementLevel, d.unknownValue]).sort(), [["advisory", true], ["mandatory", false]]);
+            assert.match(ds.find((d) => !d.unknownValue)!.message, /big: 100000 vCPU/);
+            assert.doesNotMatch(ds.find((d) => !d.unknownValue)!.message, /\bu: /);
         });
         it("reports the violation at stack level as mandatory", async () => {
             const ds = await check(nodepoolWorstCaseHourlyCost, nodePool("big", "100000", ["m7g"]));

@@ -6,7 +6,7 @@ import { parseConfigMap } from "../../../config";
 import { readStackConfig } from "../../../preview/mocks";
 import {
     acceleratedExposure, ACCELERATED_FALLBACK_VCPU_HOUR, ARCH_FALLBACK_VCPU_HOUR, CATEGORY_CEILING_VCPU_HOUR, familyVcpuHourUsd, idleFloorHourlyCost,
-    instanceHourlyUsd, instanceVcpus, keyConstraint, nodePoolPricingInput, nodePoolRequirements, parseCpuQuantity,
+    instanceHourlyUsd, instanceVcpus, KARPENTER_KEYS, keyConstraint, nodePoolPricingInput, nodePoolRequirements, parseCpuQuantity,
     parseMemoryGi, parseQuantity, poolVcpuHourRate, PRICE_TABLE, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, PRICING_SOURCE, pricingInputsFromConfig,
     worstCaseHourlyCost,
 } from "../../../policies/lib/pricing";
@@ -187,5 +187,89 @@ describe("cost: policies/lib/pricing", () => {
             const dev = worstCaseHourlyCost(pricingInputsFromConfig(parseConfigMap(readStackConfig("dev")).nodePools));
             assert.ok(dev.totalHourlyUsd > 20 && dev.totalHourlyUsd < 30, String(dev.totalHourlyUsd));
         });
+    });
+});
+
+describe("cost: policies/lib/pricing edge cases", () => {
+    it("instanceVcpus: small sizes, burstable doubling, Nxlarge only as a whole word, trimmed and case-insensitive", () => {
+        assert.equal(instanceVcpus("t4g.nano"), 2);
+        assert.equal(instanceVcpus("m7g.small"), 1);
+        assert.equal(instanceVcpus(" M7G.Medium "), 1);
+        assert.equal(instanceVcpus("t3.medium"), 2);
+        assert.equal(instanceVcpus("m7g.12xlarge"), 48);
+        for (const t of ["m7g", "m7g.", "m7g.metal", "m7g.x2xlarge", "m7g.2xlargex"]) {
+            assert.equal(instanceVcpus(t), undefined, t);
+        }
+    });
+    it("parseQuantity: zero is a quantity, negatives are not, strings are trimmed", () => {
+        assert.equal(parseQuantity(0), 0);
+        assert.equal(parseQuantity(-1), undefined);
+        assert.equal(parseQuantity(" 4Gi "), 4 * 2 ** 30);
+        assert.equal(parseQuantity("1e3"), 1000);
+        assert.equal(parseQuantity("100m"), 0.1);
+    });
+    it("poolVcpuHourRate: with families, the most expensive one, and why when it is not in the table", () => {
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, families: ["m7g", "c7g"] }), { rate: PRICE_TABLE.m7g, basis: "m7g on-demand" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, families: ["zz9"] }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "zz9 (not in the price table; amd64 ceiling)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, families: ["m99g"] }), { rate: ARCH_FALLBACK_VCPU_HOUR.arm64, basis: "m99g (not in the price table; arm64 ceiling)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, families: ["g99"] }), { rate: ACCELERATED_FALLBACK_VCPU_HOUR, basis: "g99 (not in the price table; accelerated ceiling)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, families: ["nope"] }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "nope (not in the price table; unknown-arch ceiling)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, families: ["zz9", "g99", "m99g"] }).basis, "g99 (not in the price table; accelerated ceiling)");
+    });
+    it("poolVcpuHourRate: without families, category ceilings per architecture (first of equal ones), accelerated categories, or the architecture ceiling", () => {
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "amd64 ceiling (families not restricted)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, archs: [], families: [] }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "amd64 ceiling (families not restricted)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, archs: ["arm64"] }), { rate: ARCH_FALLBACK_VCPU_HOUR.arm64, basis: "arm64 ceiling (families not restricted)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c"] }), { rate: CATEGORY_CEILING_VCPU_HOUR.c.arm64, basis: "category c arm64 ceiling" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c", "m"], archs: ["arm64"] }), { rate: CATEGORY_CEILING_VCPU_HOUR.c.arm64, basis: "category c arm64 ceiling" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c", "m"] }), { rate: CATEGORY_CEILING_VCPU_HOUR.m.amd64, basis: "category m amd64 ceiling" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["g", "p"] }), { rate: ACCELERATED_FALLBACK_VCPU_HOUR, basis: "accelerated ceiling" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c", "g"] }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "amd64 ceiling (families not restricted)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: [] }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "amd64 ceiling (families not restricted)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c"], mayLaunchAccelerated: true }), { rate: ACCELERATED_FALLBACK_VCPU_HOUR, basis: "accelerated ceiling (pool may launch GPU/ML instances)" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["g"], mayLaunchAccelerated: true }), { rate: ACCELERATED_FALLBACK_VCPU_HOUR, basis: "accelerated ceiling" });
+    });
+    it("pricingInputsFromConfig marks pools whose families include an accelerated one", () => {
+        assert.deepEqual(pricingInputsFromConfig({ a: { cpuLimit: 8, instanceFamilies: ["m7g", "g5"] }, b: { instanceFamilies: ["m7g"] } }), [
+            { name: "a", cpuLimit: 8, families: ["m7g", "g5"], mayLaunchAccelerated: true },
+            { name: "b", cpuLimit: undefined, families: ["m7g"], mayLaunchAccelerated: false },
+        ]);
+    });
+    it("nodePoolRequirements keeps string key/operator entries, trimmed, with numbers as strings and single values as arrays", () => {
+        const np = (requirements: unknown) => ({ spec: { template: { spec: { requirements } } } });
+        assert.deepEqual(nodePoolRequirements(np([{ key: " a ", operator: " In ", values: [" x ", 2, null] }, { key: "b" }, { operator: "In" }, "junk", { key: "c", operator: "Exists", values: "one" }])), [
+            { key: "a", operator: "In", values: ["x", "2"] },
+            { key: "c", operator: "Exists", values: ["one"] },
+        ]);
+    });
+    it("keyConstraint ANDs requirements: In intersected (case-insensitive) minus NotIn, strictest Gt/Lt, non-numeric bounds and unknown operators ignored", () => {
+        const R = (key: string, operator: string, values: string[] = []) => ({ key, operator, values });
+        const c = keyConstraint([R("k", "Gt", ["2"]), R("k", "Gt", ["5"]), R("k", "Gt", ["x"]), R("k", "Lt", ["9"]), R("k", "Lt", ["4"]), R("k", "Lt", ["y"]), R("k", "Weird", ["1"]), R("k", "In", ["A", "b"]), R("k", "In", ["a", "c"]), R("k", "NotIn", ["B"]), R("other", "In", ["z"])], "k")!;
+        assert.deepEqual([...c.in!], ["a"]);
+        assert.deepEqual([...c.notIn], ["b"]);
+        assert.deepEqual({ gt: c.gt, lt: c.lt, exists: c.exists, doesNotExist: c.doesNotExist }, { gt: 5, lt: 4, exists: false, doesNotExist: false });
+        const d = keyConstraint([R("k", "Gt", ["5"]), R("k", "Gt", ["2"]), R("k", "Lt", ["4"]), R("k", "Lt", ["9"])], "k")!;
+        assert.deepEqual({ gt: d.gt, lt: d.lt, in: d.in }, { gt: 5, lt: 4, in: undefined });
+        assert.equal(keyConstraint([R("other", "In", ["z"])], "k"), undefined);
+    });
+    it("acceleratedExposure: GPU/accelerator counts, names and explicit accelerated families/categories/types", () => {
+        const K = KARPENTER_KEYS;
+        const R = (key: string, operator: string, values: string[] = []) => ({ key, operator, values });
+        const cases: [ReturnType<typeof R>[], { explicit: string[]; unrestricted: boolean }][] = [
+            [[R(K.gpuCount, "Gt", ["-1"])], { explicit: [], unrestricted: true }],
+            [[R(K.gpuCount, "Gt", ["0"])], { explicit: ["instance-gpu-count > 0"], unrestricted: true }],
+            [[R(K.gpuCount, "In", ["0", "2"])], { explicit: ["instance-gpu-count > 0"], unrestricted: true }],
+            [[R(K.gpuCount, "In", ["0"])], { explicit: [], unrestricted: false }],
+            [[R(K.gpuCount, "Lt", ["1"])], { explicit: [], unrestricted: false }],
+            [[R(K.gpuCount, "Lt", ["2"])], { explicit: [], unrestricted: true }],
+            [[R(K.gpuCount, "Exists")], { explicit: ["instance-gpu-count > 0"], unrestricted: true }],
+            [[R(K.gpuName, "In", [])], { explicit: [], unrestricted: true }],
+            [[R(K.gpuName, "In", ["a100", "h100"])], { explicit: ["instance-gpu-name a100,h100"], unrestricted: true }],
+            [[R(K.acceleratorManufacturer, "Exists")], { explicit: ["instance-accelerator-manufacturer Exists"], unrestricted: true }],
+            [[R(K.instanceType, "In", ["p5.48xlarge", "m7g.large"]), R(K.instanceFamily, "In", ["g5", "m7g"]), R(K.instanceCategory, "In", ["p", "m"])], { explicit: ["instance-family g5", "instance-category p", "instance-type p5.48xlarge"], unrestricted: false }],
+        ];
+        for (const [reqs, want] of cases) {
+            assert.deepEqual(acceleratedExposure(reqs), want, JSON.stringify(reqs));
+        }
     });
 });

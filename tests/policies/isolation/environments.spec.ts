@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { check, TestResource, UNKNOWN } from "../../helpers/policy";
 import { nonprodNoProdReferences, prodStatefulResourcesProtected } from "../../../policies/isolation/rules/environments";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
+import { benchSize } from "../bench-scale";
 
 const PROD_ACCOUNT = "111111111111";
 const DEV_ACCOUNT = "222222222222";
@@ -85,8 +86,23 @@ describe("isolation: environments", () => {
             assert.equal(ds.filter((d) => d.enforcementLevel === "mandatory").length, 1);
             assert.equal(ds.filter((d) => d.unknownValue).length, 1);
         });
+        it("quotes a window around the match in long values, matches the pattern case-insensitively, and skips the Stack resource", async () => {
+            const long = mutate(rolePolicy([]), (d) => (d.props.policy = `${"x".repeat(100)}moka-PROD-data${"y".repeat(100)}`));
+            const [v] = await expectViolation(nonprodNoProdReferences, long, /references prod: policy = "\.\.\.x{26}moka-PROD-datay{40}\.\.\."\. A non-prod stack/);
+            assert.ok(v);
+            const atStart = mutate(rolePolicy([]), (d) => (d.props.policy = `moka-prod-data${"y".repeat(100)}`));
+            await expectViolation(nonprodNoProdReferences, atStart, /policy = "moka-prod-datay{66}\.\.\."\./);
+            const exactly80 = mutate(rolePolicy([]), (d) => (d.props.policy = `moka-prod-data${"y".repeat(66)}`));
+            await expectViolation(nonprodNoProdReferences, exactly80, /policy = "moka-prod-datay{66}"\./);
+            await expectClean(nonprodNoProdReferences, [{ type: "pulumi:pulumi:Stack", name: "s", props: { x: "moka-prod-data" }, provider: awsProvider("dev") }, rolePolicy(["arn:aws:s3:::moka-dev-data/*"])]);
+        });
+        it("trims configured prod account ids and ignores ones that are not 12 digits", async () => {
+            const r = rolePolicy([`arn:aws:s3:::bucket-${DEV_ACCOUNT}/x`, "arn:aws:s3:::bucket-2222/x"]);
+            await expectViolation(nonprodNoProdReferences, r, new RegExp(`\\(prod account ${DEV_ACCOUNT}\\)`), { config: { prodAccountIds: [` ${DEV_ACCOUNT} `, "2222"] } });
+            await expectClean(nonprodNoProdReferences, r, { prodAccountIds: ["2222", `x${DEV_ACCOUNT}`] });
+        });
         it("is linear: 10,000 resources in well under two seconds", async () => {
-            const many = Array.from({ length: 10_000 }, (_, i) => ({ ...rolePolicy([`arn:aws:s3:::moka-dev-data/${i}/*`]), name: `p${i}` }));
+            const many = Array.from({ length: benchSize(10_000) }, (_, i) => ({ ...rolePolicy([`arn:aws:s3:::moka-dev-data/${i}/*`]), name: `p${i}` }));
             const { violations, ms } = await runStackDirect(nonprodNoProdReferences, many, { prodAccountIds: [PROD_ACCOUNT] });
             assert.equal(violations.length, 0);
             assert.ok(ms < 2000, `${ms} ms`);

@@ -131,3 +131,46 @@ describe("isolation: policies/lib/tenancy", () => {
         assert.equal(iamRoleNameFromArn(5), undefined);
     });
 });
+
+describe("isolation: policies/lib/tenancy edge cases", () => {
+    it("containsToken needs delimiters on both sides, keeps searching after a non-delimited hit, and is case-insensitive", () => {
+        assert.equal(containsToken("ads-ads", "ads"), true);
+        assert.equal(containsToken("xads-ads", "ads"), true);
+        assert.equal(containsToken("growth-adsx-ads", "ads"), true);
+        assert.equal(containsToken("ADS", "ads"), true);
+        assert.equal(containsToken("x-ads", "ads"), true);
+        assert.equal(containsToken("adsx", "ads"), false);
+        assert.equal(containsToken("xads", "ads"), false);
+        assert.equal(containsToken("ads", ""), false);
+    });
+    it("isDefaultDenyIngress: null/absent selectors and lists are empty, a non-empty expression list or a non-object selector is not", () => {
+        assert.equal(isDefaultDenyIngress({ podSelector: null }), true);
+        assert.equal(isDefaultDenyIngress({ podSelector: "x" }), false);
+        assert.equal(isDefaultDenyIngress({ podSelector: { matchExpressions: null } }), true);
+        assert.equal(isDefaultDenyIngress({ podSelector: { matchExpressions: [{ key: "a" }] } }), false);
+        assert.equal(isDefaultDenyIngress({ podSelector: { matchExpressions: {} } }), false);
+        assert.equal(isDefaultDenyIngress({ podSelector: {}, policyTypes: null }), true);
+        assert.equal(isDefaultDenyIngress({ podSelector: {}, ingress: null }), true);
+        assert.equal(isDefaultDenyIngress({ podSelector: {}, policyTypes: ["Egress", UNKNOWN] }), undefined);
+        assert.equal(isDefaultDenyIngress({ podSelector: {}, ingress: [{}] }), false);
+    });
+    it("subjectNamespace reads service-account groups and users only in their exact forms", () => {
+        assert.equal(subjectNamespace({ kind: "Group", name: "system:serviceaccounts" } as any), "*");
+        assert.equal(subjectNamespace({ kind: "Group", name: "system:serviceaccounts:ads" } as any), "ads");
+        assert.equal(subjectNamespace({ kind: "Group", name: "x:system:serviceaccounts:ads" } as any), undefined);
+        assert.equal(subjectNamespace({ kind: "User", name: "system:serviceaccount:ads:spark" } as any), "ads");
+        assert.equal(subjectNamespace({ kind: "User", name: "x:system:serviceaccount:ads:spark" } as any), undefined);
+        assert.equal(subjectNamespace({ kind: "User", name: "system:serviceaccount:ads" } as any), undefined);
+        assert.equal(subjectNamespace({ kind: "Other", name: "system:serviceaccount:ads:spark" } as any), undefined);
+        assert.equal(subjectNamespace({ kind: "Group" } as any), undefined);
+    });
+    it("iamRoleNameFromArn takes the last path segment of a role ARN only", () => {
+        assert.equal(iamRoleNameFromArn("arn:aws:iam::111111111111:role/teams/ads/reader"), "reader");
+        assert.equal(iamRoleNameFromArn("arn:aws-cn:iam::111111111111:role/r"), "r");
+        assert.equal(iamRoleNameFromArn("xarn:aws:iam::111111111111:role/r"), undefined);
+        assert.equal(iamRoleNameFromArn("arn:aws:iam::111111111111:role/r/"), undefined);
+        assert.equal(iamRoleNameFromArn("arn:aws1:iam::111111111111:role/r"), undefined);
+        assert.equal(hasWildcardRule([{ verbs: "*" }]), true);
+        assert.equal(hasWildcardRule(["*"]), false);
+    });
+});

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { check, TestResource, UNKNOWN } from "../../helpers/policy";
 import { tenantNamespaceGuardrails } from "../../../policies/isolation/rules/namespace-guardrails";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
+import { benchSize } from "../bench-scale";
 
 const nsUrn = (n: string) => `urn:pulumi:test::moka::moka:tenancy:Team$kubernetes:core/v1:Namespace::team-${n}-namespace`;
 const namespace = (n: string, labels: Record<string, string> = { "moka.dev/tenant": "true" }): TestResource => ({
@@ -73,7 +74,7 @@ describe("isolation: tenant-namespace-guardrails", () => {
     });
     it("is linear: 10,000 resources in well under a second", async () => {
         const many: TestResource[] = [];
-        for (let i = 0; i < 2500; i++) {
+        for (let i = 0; i < benchSize(2500); i++) {
             many.push(...tenant(`t${i}`, i % 2 === 0));
         }
         const { violations, ms } = await runStackDirect(tenantNamespaceGuardrails, many);

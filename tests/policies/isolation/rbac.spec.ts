@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { check, TestResource, UNKNOWN } from "../../helpers/policy";
 import { tenantRbacNamespaceScoped } from "../../../policies/isolation/rules/rbac";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
+import { benchSize } from "../bench-scale";
 
 const RBAC = "rbac.authorization.k8s.io";
 const sa = (namespace: string, name = "spark") => ({ kind: "ServiceAccount", name, namespace });
@@ -104,7 +105,7 @@ describe("isolation: tenant-rbac-namespace-scoped", () => {
     });
     it("is linear: 10,000 bindings and roles in well under a second", async () => {
         const many: TestResource[] = [];
-        for (let i = 0; i < 2500; i++) {
+        for (let i = 0; i < benchSize(2500); i++) {
             many.push(namespace(`t${i}`), clusterRole(`r${i}`, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]), rb(`t${i}`, "ClusterRole", `r${i}`, [sa(`t${i}`)]), rb(`t${i}`, "Role", "x", [sa(`t${i}`)], "y"));
         }
         const { violations, ms } = await runStackDirect(tenantRbacNamespaceScoped, many);

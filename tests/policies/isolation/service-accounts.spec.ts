@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { check, TestResource, UNKNOWN } from "../../helpers/policy";
 import { tenantServiceAccountsOwnNamespace } from "../../../policies/isolation/rules/service-accounts";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect, WORKLOADS } from "../security/support";
+import { benchSize } from "../bench-scale";
 
 const ROLE = "aws:iam/role:Role";
 const roleUrn = (team: string) => `urn:pulumi:test::moka::moka:tenancy:Team$aws:iam/role:Role::team-${team}-role`;
@@ -115,7 +116,7 @@ describe("isolation: tenant-service-accounts-own-namespace", () => {
     });
     it("is linear: 12,000 resources (2,000 tenants) in well under two seconds", async () => {
         const many: TestResource[] = [];
-        for (let i = 0; i < 2000; i++) {
+        for (let i = 0; i < benchSize(2000); i++) {
             const neutral: TestResource = { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: `n${i}`, props: { namespace: `t${i}`, serviceAccount: "spark", roleArn: `arn:aws:iam::111111111111:role/shared-reader-${i}-x` } };
             many.push(namespace(`t${i}`), serviceAccount(`t${i}`), role(`t${i}`), pia(`t${i}`, `t${i}`), sparkApp(`t${i}`), neutral);
         }

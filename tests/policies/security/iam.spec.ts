@@ -105,6 +105,28 @@ describe("security: IAM rules", () => {
         });
     });
 
+    describe("forbidden managed policies and resource-policy holders (details)", () => {
+        const pub = JSON.stringify(doc({ Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: "*" }));
+        it("matches forbidden AWS-managed policies by name (case-insensitive) on roles and attachments only, and pluralises", async () => {
+            const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+            await expectViolation(iamNoWildcardPermissions, { type: "aws:iam/role:Role", props: { managedPolicyArns: [admin, "arn:aws:iam::aws:policy/job-function/poweruseraccess"] } }, /attaches the AWS managed .*AdministratorAccess.* policies, which grant/);
+            await expectViolation(iamNoWildcardPermissions, { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "r", policyArn: admin } }, /AdministratorAccess" policy, which|AdministratorAccess policy, which/);
+            await expectClean(iamNoWildcardPermissions, { type: "aws:iam/role:Role", props: { managedPolicyArns: ["arn:aws:iam::111111111111:policy/AdministratorAccess", "arn:aws:s3:::aws/AdministratorAccess"] } });
+            await expectClean(iamNoWildcardPermissions, { type: "aws:iam/policy:Policy", props: { managedPolicyArns: [admin], policyArn: admin, policy: JSON.stringify(doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" })) } });
+            await expectClean(iamNoWildcardPermissions, { type: "aws:iam/role:Role", props: { managedPolicyArns: [admin] } }, { forbiddenManagedPolicies: ["IAMFullAccess"] });
+        });
+        it("reads inline policies of queues and KMS keys, resource-policy resources of ECR and SNS, and nothing of other types", async () => {
+            for (const type of ["aws:sqs/queue:Queue", "aws:kms/key:Key"]) {
+                await expectViolation(resourcePolicyNoPublicAccess, { type, props: { policy: pub } }, /^[^]*The inline resource policy statement #0 allows a wildcard principal \(Principal "\*"\) Action \[sqs:\*\] with no condition/);
+            }
+            for (const type of ["aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:sns/topicPolicy:TopicPolicy"]) {
+                await expectViolation(resourcePolicyNoPublicAccess, { type, props: { policy: pub } }, /^[^]*The resource policy statement #0 allows a wildcard principal/);
+            }
+            await expectClean(resourcePolicyNoPublicAccess, { type: "aws:sqs/queue:Queue", props: { name: "q" } });
+            await expectClean(resourcePolicyNoPublicAccess, { type: "aws:iam/policy:Policy", props: { policy: pub, assumeRolePolicy: pub } });
+        });
+    });
+
     describe("iam-web-identity-sub-pinned", () => {
         const issuer = "oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789";
         const federated = { Federated: `arn:aws:iam::111111111111:oidc-provider/${issuer}` };
@@ -143,6 +165,20 @@ describe("security: IAM rules", () => {
         it("flags web identity granted through sts:* or a list", async () => {
             await expectViolation(iamWebIdentitySubPinned, role({ Effect: "Allow", Principal: federated, Action: ["sts:*"] }), /AssumeRoleWithWebIdentity/);
             await expectViolation(iamWebIdentitySubPinned, role([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }, irsa(undefined)]), /statement #1/);
+        });
+        it("reads condition keys and operators trimmed and case-insensitively, and needs every value of a pinning condition exact", async () => {
+            await expectClean(iamWebIdentitySubPinned, role(irsa({ " stringequals ": { [` ${issuer}:SUB `]: "system:serviceaccount:a:b" } })));
+            await expectClean(iamWebIdentitySubPinned, role(irsa({ "ForAnyValue:StringEquals": { [`${issuer}:sub`]: ["system:serviceaccount:a:b"] } })));
+            await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:sub`]: ["system:serviceaccount:a:b", "  "] } })), /wildcard pattern\(s\) "  "/);
+            await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:sub`]: [] } })), /constrains :sub only with StringEquals, which does not pin it to exact values/);
+            await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:subject`]: "system:serviceaccount:a:b" } })), /has no condition on the token's :sub claim/);
+            await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:sub:x`]: "system:serviceaccount:a:b" } })), /has no condition on the token's :sub claim/);
+            await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEqualsX: { [`${issuer}:sub`]: "system:serviceaccount:a:b" } })), /only with StringEqualsX,/);
+        });
+        it("names the statement by Sid, ignores Deny statements and other resource types", async () => {
+            await expectViolation(iamWebIdentitySubPinned, role({ ...irsa(undefined), Sid: "Irsa" }), /^[^]*The trust policy statement "Irsa" allows sts:AssumeRoleWithWebIdentity but has no condition on the token's :sub claim\. Any service account/);
+            await expectClean(iamWebIdentitySubPinned, role({ ...irsa(undefined), Effect: "Deny" }));
+            await expectClean(iamWebIdentitySubPinned, { type: "aws:iam/policy:Policy", props: { assumeRolePolicy: JSON.stringify(doc(irsa(undefined))), policy: JSON.stringify(doc(irsa(undefined))) } });
         });
         it("turns an unknown trust policy into an advisory", async () => {
             await expectUnknownAdvisory(iamWebIdentitySubPinned, { type: "aws:iam/role:Role", props: { assumeRolePolicy: UNKNOWN } });

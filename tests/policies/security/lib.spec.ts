@@ -1,13 +1,15 @@
 /** Table tests for the shared policy helpers this pack introduced (policies/lib/{iam,aws,tags,registries,known}.ts). */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { ecrRegistryHost, parseArn, parseEcrHost, providerAllowedAccountIds, providerRegion } from "../../../policies/lib/aws";
+import { ecrRegistryHost, isAwsProviderType, isEcrPrivateHost, parseArn, parseEcrHost, providerAllowedAccountIds, providerRegion } from "../../../policies/lib/aws";
+import { asArray, asBool, asNumber, get, isNumberValue, isStringArray, parseJsonish } from "../../../policies/lib/props";
 import {
     actionMatches,
     grantsAction,
     grantsWildcardAction,
     hasPrincipalScopingCondition,
     hasWildcardResource,
+    isAllow,
     isPublicPrincipal,
     isWildcardAction,
     parsePolicyDocument,
@@ -15,6 +17,9 @@ import {
 import { containsUnknown, isUnknownValue, peek, peekPath, rawProps, UnknownTracker } from "../../../policies/lib/known";
 import { imageName, matchesRegistryPrefix, mutableTagProblem, normaliseRegistryPrefix, parseImageRef } from "../../../policies/lib/registries";
 import { asTagMap, effectiveTags, missingTags, providerDefaultTags } from "../../../policies/lib/tags";
+import { cidrContains, cidrProblem, cidrSize, cidrsOverlap, formatCidr, isAnyAddress, mustParseCidr, parseCidr, prefixMask, subnet } from "../../../lib/cidr";
+import { archOfFamily, familyOf, isAcceleratedFamily, isCurrentGeneration, isGravitonFamily, parseFamily } from "../../../lib/instance-families";
+import { isK8sKind, isWorkloadType, k8sType, parseK8sType, podSpecs } from "../../../policies/lib/k8s";
 import { UNKNOWN } from "../../helpers/policy";
 
 // The proxy @pulumi/policy wraps props in (internal API, not in its .d.ts): the real thing the packs meet.
@@ -175,5 +180,288 @@ describe("policies/lib (security helpers)", () => {
             assert.equal(t.size, 2);
             assert.throws(() => t.rethrow(), (e: unknown) => e instanceof UnknownValueError && /b\.c\.1/.test((e as Error).message));
         });
+    });
+});
+
+// lib/cidr.ts: isAnyAddress backs sg-no-public-ingress and eks-endpoint-private; the rest is the same module's
+// parsing and arithmetic, which the network rules and config validation build on.
+describe("security: lib/cidr (repo-level helper)", () => {
+    it("isAnyAddress recognises every spelling of 0.0.0.0/0 and ::/0, trimmed and case-insensitive, and nothing else", () => {
+        for (const t of ["0.0.0.0/0", " 0.0.0.0/0 ", "::/0", "0::0/0", "0:0:0:0:0:0:0:0/0", "*"]) {
+            assert.equal(isAnyAddress(t), true, t);
+        }
+        assert.equal(isAnyAddress("0:0:0:0:0:0:0:0/0".toUpperCase()), true);
+        assert.equal(isAnyAddress("0::0/0".toUpperCase()), true);
+        for (const t of ["10.0.0.0/8", "0.0.0.0/1", "::/1", "", "0.0.0.0", 0, null, undefined, ["0.0.0.0/0"]]) {
+            assert.equal(isAnyAddress(t), false, String(t));
+        }
+    });
+    it("parseCidr accepts canonical blocks and rejects bad octets, prefixes, host bits and non-strings", () => {
+        assert.deepEqual(parseCidr("10.0.0.0/8"), { network: 0x0a000000, prefix: 8 });
+        assert.deepEqual(parseCidr(" 192.168.1.0/24 "), { network: 0xc0a80100, prefix: 24 });
+        assert.deepEqual(parseCidr("255.255.255.255/32"), { network: 0xffffffff, prefix: 32 });
+        assert.deepEqual(parseCidr("0.0.0.0/0"), { network: 0, prefix: 0 });
+        assert.deepEqual(parseCidr("10.1.2.3/32"), { network: 0x0a010203, prefix: 32 });
+        for (const t of ["256.0.0.0/8", "10.0.0.256/32", "10.0.0.0/33", "10.0.0.1/24", "10.0.0.0", "x10.0.0.0/8", 42, undefined]) {
+            assert.equal(parseCidr(t), undefined, String(t));
+        }
+        assert.deepEqual(mustParseCidr("172.16.0.0/12"), { network: 0xac100000, prefix: 12 });
+        assert.throws(() => mustParseCidr("10.0.0.1/8"), /^Error: "10\.0\.0\.1\/8" is not a valid IPv4 CIDR \(expected a\.b\.c\.d\/n with zero host bits\)$/);
+    });
+    it("cidrProblem names the exact problem", () => {
+        assert.equal(cidrProblem("10.0.0.0/8"), undefined);
+        assert.equal(cidrProblem(" 10.0.0.0/8 "), undefined);
+        assert.equal(cidrProblem(8), "must be a string in CIDR notation (a.b.c.d/n)");
+        assert.equal(cidrProblem("10.0.0/8"), '"10.0.0/8" is not in CIDR notation (a.b.c.d/n)');
+        assert.equal(cidrProblem("10.0.300.0/24"), '"10.0.300.0/24" has an octet above 255');
+        assert.equal(cidrProblem("10.0.255.0/24"), undefined);
+        assert.equal(cidrProblem("10.0.0.0/33"), '"10.0.0.0/33" has a prefix length above 32');
+        assert.equal(cidrProblem("10.1.2.3/32"), undefined);
+        assert.equal(cidrProblem("10.1.2.3/16"), '"10.1.2.3/16" has host bits set; use 10.1.0.0/16');
+        assert.equal(cidrProblem("192.168.1.77/30"), '"192.168.1.77/30" has host bits set; use 192.168.1.76/30');
+        assert.equal(cidrProblem("10.1.2.3/0"), '"10.1.2.3/0" has host bits set; use 0.0.0.0/0');
+    });
+    it("prefixMask, formatCidr and cidrSize", () => {
+        assert.equal(prefixMask(0), 0);
+        assert.equal(prefixMask(8), 0xff000000);
+        assert.equal(prefixMask(32), 0xffffffff);
+        assert.equal(formatCidr({ network: 0xc0a80164, prefix: 30 }), "192.168.1.100/30");
+        assert.equal(cidrSize({ network: 0, prefix: 24 }), 256);
+        assert.equal(cidrSize({ network: 0, prefix: 32 }), 1);
+    });
+    it("cidrsOverlap and cidrContains at the block edges", () => {
+        const c = (t: string) => mustParseCidr(t);
+        assert.equal(cidrsOverlap(c("10.0.0.0/24"), c("10.0.0.255/32")), true);
+        assert.equal(cidrsOverlap(c("10.0.0.255/32"), c("10.0.0.0/24")), true);
+        assert.equal(cidrsOverlap(c("10.0.0.0/24"), c("10.0.1.0/24")), false);
+        assert.equal(cidrsOverlap(c("10.0.1.0/24"), c("10.0.0.0/24")), false);
+        assert.equal(cidrsOverlap(c("10.0.0.0/16"), c("10.0.5.0/24")), true);
+        assert.equal(cidrsOverlap(c("10.0.0.0/32"), c("10.0.0.0/32")), true);
+        assert.equal(cidrContains(c("10.0.0.0/16"), c("10.0.5.0/24")), true);
+        assert.equal(cidrContains(c("10.0.0.0/16"), c("10.0.0.0/16")), true);
+        assert.equal(cidrContains(c("10.0.5.0/24"), c("10.0.0.0/16")), false);
+        assert.equal(cidrContains(c("10.0.0.0/16"), c("10.1.0.0/24")), false);
+    });
+    it("subnet carves consecutive blocks and refuses what does not fit", () => {
+        const vpc = mustParseCidr("10.0.0.0/16");
+        assert.equal(formatCidr(subnet(vpc, 16, 0)), "10.0.0.0/16");
+        assert.equal(formatCidr(subnet(vpc, 20, 0)), "10.0.0.0/20");
+        assert.equal(formatCidr(subnet(vpc, 20, 3)), "10.0.48.0/20");
+        assert.equal(formatCidr(subnet(vpc, 20, 15)), "10.0.240.0/20");
+        assert.equal(formatCidr(subnet(vpc, 32, 65535)), "10.0.255.255/32");
+        assert.throws(() => subnet(vpc, 15, 0), /^Error: cannot carve a \/15 out of 10\.0\.0\.0\/16$/);
+        assert.throws(() => subnet(vpc, 33, 0), /^Error: cannot carve a \/33 out of 10\.0\.0\.0\/16$/);
+        assert.throws(() => subnet(vpc, 20, 16), /^Error: 10\.0\.0\.0\/16 holds only 16 \/20 blocks; index 16 is out of range$/);
+        assert.throws(() => subnet(vpc, 20, -1), /index -1 is out of range/);
+    });
+});
+
+describe("security: lib/instance-families (repo-level helper)", () => {
+    it("parses families trimmed and case-insensitively, and rejects non-families", () => {
+        assert.deepEqual(parseFamily(" M7GD "), { series: "m", generation: 7, attributes: "gd" });
+        assert.deepEqual(parseFamily("inf2"), { series: "inf", generation: 2, attributes: "" });
+        assert.equal(parseFamily("m7g.xlarge"), undefined);
+        assert.equal(parseFamily(7), undefined);
+        assert.equal(familyOf(" M7G.2XLarge "), "m7g");
+        assert.equal(familyOf("c7gn"), "c7gn");
+    });
+    it("classifies architecture, acceleration and generation", () => {
+        assert.equal(isGravitonFamily("c7gn"), true);
+        assert.equal(isGravitonFamily("m7i"), false);
+        assert.equal(isGravitonFamily("m7ig"), false);
+        assert.equal(isGravitonFamily("nope"), false);
+        assert.equal(archOfFamily("r8g"), "arm64");
+        assert.equal(archOfFamily("m5"), "amd64");
+        assert.equal(archOfFamily("nope"), undefined);
+        assert.equal(isAcceleratedFamily("g5g"), true);
+        assert.equal(isAcceleratedFamily("m7g"), false);
+        assert.equal(isCurrentGeneration("m6g"), true);
+        assert.equal(isCurrentGeneration("m7i"), true);
+        assert.equal(isCurrentGeneration("m5"), false);
+        assert.equal(isCurrentGeneration("nope"), false);
+    });
+});
+
+describe("security: policies/lib/iam parsing and matching details", () => {
+    const json = (v: unknown) => JSON.parse(JSON.stringify(v));
+    it("parses statements case-insensitively, keeps scalar values as strings, and drops null Not* blocks", () => {
+        const doc = parsePolicyDocument(JSON.stringify({
+            Version: "2012-10-17",
+            Statement: { sid: "a", effect: "Allow", action: ["s3:GetObject", 1, true, null, {}], resource: "*", NotAction: null, NotResource: null, Principal: " * ", Condition: { StringEquals: { "aws:SourceAccount": ["1", 2] }, Bad: "x" } },
+        }));
+        assert.deepEqual(json(doc), {
+            version: "2012-10-17",
+            statements: [{ index: 0, sid: "a", effect: "Allow", actions: ["s3:GetObject", "1", "true"], resources: ["*"], principal: { wildcard: true, values: { "*": [" * "] } }, conditions: { StringEquals: { "aws:SourceAccount": ["1", "2"] } } }],
+        });
+        const s = doc!.statements[0];
+        assert.equal(s.notActions, undefined);
+        assert.equal(s.notResources, undefined);
+        assert.equal(s.notPrincipal, undefined);
+        const odd = parsePolicyDocument({ Statement: [{ Sid: 5, Effect: 7, Principal: { AWS: ["arn:aws:iam::1:root", " * "], Service: "ec2.amazonaws.com" } }, "junk", { Effect: "Deny", Principal: 42 }], Version: 3 })!;
+        assert.equal(odd.version, undefined);
+        assert.deepEqual(odd.statements.map((x) => x.index), [0, 2]);
+        assert.deepEqual(json(odd.statements[0]), { index: 0, effect: "", actions: [], resources: [], principal: { wildcard: true, values: { AWS: ["arn:aws:iam::1:root", " * "], Service: ["ec2.amazonaws.com"] } }, conditions: {} });
+        assert.equal(odd.statements[1].principal, undefined);
+        assert.equal(parsePolicyDocument("[1]"), undefined);
+        // An exact-case key wins over a differently cased duplicate.
+        assert.deepEqual(parsePolicyDocument({ Statement: [{ Effect: "Allow", effect: "Deny", Action: "*" }] })!.statements[0].effect, "Allow");
+        assert.equal(parsePolicyDocument({ Statement: [{ Effect: "Allow", Principal: "arn:aws:iam::1:root" }] })!.statements[0].principal!.wildcard, false);
+    });
+    it("matches actions with wildcards and ?, trimmed and case-insensitively; NotAction grants everything else", () => {
+        assert.equal(actionMatches(" s3:Get* ", " s3:getobject "), true);
+        assert.equal(actionMatches("s3:Get?bject", "s3:GetObject"), true);
+        assert.equal(actionMatches("s3:Get", "s3:GetObject"), false);
+        assert.equal(actionMatches("s3:GetObject", "xs3:GetObject"), false);
+        assert.equal(actionMatches("s3:Get.bject", "s3:GetObject"), false);
+        assert.equal(isWildcardAction(" s3:* "), true);
+        assert.equal(isWildcardAction("*:*"), true);
+        assert.equal(isWildcardAction("s3:*x"), false);
+        assert.equal(isWildcardAction("xs3:Get*"), false);
+        const st = (o: Record<string, unknown>) => parsePolicyDocument({ Statement: [{ Effect: "Allow", ...o }] })!.statements[0];
+        assert.equal(grantsAction(st({ NotAction: ["iam:*"] }), "s3:GetObject"), true);
+        assert.equal(grantsAction(st({ NotAction: ["iam:*", "s3:*"] }), "s3:GetObject"), false);
+        assert.equal(grantsAction(st({ Action: ["iam:PassRole", "s3:GetObject"] }), "s3:GetObject"), true);
+        assert.equal(grantsWildcardAction(st({ Action: ["s3:GetObject"] })), false);
+        assert.equal(grantsWildcardAction(st({ NotAction: ["s3:GetObject"] })), true);
+        assert.equal(hasWildcardResource(st({ Resource: ["arn:aws:s3:::b", " * "] })), true);
+        assert.equal(hasWildcardResource(st({ Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"] })), false);
+        assert.equal(isAllow(st({ Effect: " ALLOW " })), true);
+        assert.equal(isPublicPrincipal(st({ Principal: { AWS: "arn:aws:iam::1:root" } })), false);
+        assert.equal(isPublicPrincipal(st({ NotPrincipal: { AWS: "arn:aws:iam::1:root" } })), true);
+        assert.equal(isPublicPrincipal({ ...st({ NotPrincipal: { AWS: "arn:aws:iam::1:root" } }), effect: "Deny" }), false);
+    });
+    it("a principal-scoping condition needs a real value and a non-IfExists operator", () => {
+        const st = (cond: Record<string, unknown>) => parsePolicyDocument({ Statement: [{ Effect: "Allow", Principal: "*", Condition: cond }] })!.statements[0];
+        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "AWS:SourceAccount": [" 111111111111 "] } })), true);
+        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": ["", " * ", "111111111111"] } })), true);
+        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": [" * "] } })), false);
+        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": ["  "] } })), false);
+        assert.equal(hasPrincipalScopingCondition(st({ StringEqualsIfExists: { "aws:SourceAccount": ["111111111111"] } })), false);
+        assert.equal(hasPrincipalScopingCondition(st({ "ForAnyValue:StringEqualsIfExistsX": { "aws:SourceAccount": ["111111111111"] } })), true);
+        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:RequestedRegion": ["bob"] } })), false);
+    });
+});
+
+describe("security: policies/lib/k8s type tokens and pod specs", () => {
+    it("builds, parses and matches Kubernetes type tokens (core group for a bare version)", () => {
+        assert.equal(k8sType("v1", "Pod"), "kubernetes:core/v1:Pod");
+        assert.equal(k8sType("apps/v1", "Deployment"), "kubernetes:apps/v1:Deployment");
+        assert.deepEqual(parseK8sType("kubernetes:karpenter.sh/v1:NodePool"), { group: "karpenter.sh", version: "v1", kind: "NodePool" });
+        assert.equal(parseK8sType("xkubernetes:core/v1:Pod"), undefined);
+        assert.equal(parseK8sType("kubernetes:core/v1"), undefined);
+        assert.equal(isK8sKind("kubernetes:core/v1:Pod", "Pod"), true);
+        assert.equal(isK8sKind("kubernetes:core/v1:Pod", "Pod", "core"), true);
+        assert.equal(isK8sKind("kubernetes:core/v1:Pod", "Pod", "apps"), false);
+        assert.equal(isK8sKind("kubernetes:core/v1:Pod", "Service"), false);
+        assert.equal(isK8sKind("aws:s3/bucket:Bucket", "Bucket"), false);
+    });
+    it("recognises workload kinds only in their groups", () => {
+        for (const t of ["kubernetes:core/v1:Pod", "kubernetes:apps/v1:ReplicaSet", "kubernetes:core/v1:ReplicationController", "kubernetes:batch/v1:CronJob", "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication"]) {
+            assert.equal(isWorkloadType(t), true, t);
+        }
+        for (const t of ["kubernetes:example.com/v1:Pod", "kubernetes:example.com/v1:SparkApplication", "kubernetes:sparkoperator.k8s.io/v1beta2:Other", "kubernetes:core/v1:Service", "Pod"]) {
+            assert.equal(isWorkloadType(t), false, t);
+            assert.deepEqual(podSpecs(t, { spec: { containers: [{ name: "x" }], driver: { image: "i" } } }), [], t);
+        }
+    });
+    it("reads every container list of a pod and both Spark roles (scheduled ones under spec.template), with sidecars and init containers", () => {
+        const [pod] = podSpecs("kubernetes:core/v1:Pod", { spec: { containers: [{ name: "a" }, "junk"], initContainers: { name: "b" }, ephemeralContainers: [{ name: "c" }] } });
+        assert.deepEqual(pod.containers.map((c) => c.name), ["a", "b", "c"]);
+        assert.deepEqual(podSpecs("kubernetes:core/v1:Pod", { spec: "x" }), []);
+        const role = { image: "img:1", securityContext: { runAsNonRoot: true }, sidecars: [{ name: "side" }], initContainers: { name: "init" } };
+        const views = podSpecs("kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", { spec: { template: { image: "base:1", volumes: [{ name: "v" }], driver: role, executor: { podSecurityContext: { runAsUser: 1 }, securityContext: { privileged: false } } } } });
+        assert.deepEqual(views.map((v) => v.path), ["spec.driver", "spec.executor"]);
+        assert.deepEqual(views[0].containers.map((c) => [c.name, c.image]), [["spark-driver", "img:1"], ["side", undefined], ["init", undefined]]);
+        assert.deepEqual(views[0].pod.securityContext, { runAsNonRoot: true });
+        assert.deepEqual(views[0].pod.volumes, [{ name: "v" }]);
+        assert.deepEqual(views[1].containers.map((c) => [c.name, c.image, c.securityContext]), [["spark-executor", "base:1", { privileged: false }]]);
+        assert.deepEqual(views[1].pod.securityContext, { runAsUser: 1 });
+    });
+});
+
+describe("security: policies/lib/{props,aws} odd inputs", () => {
+    it("get walks arrays only by number and records only by string", () => {
+        assert.equal(get({ a: [{ b: 1 }] }, "a", 0, "b"), 1);
+        assert.equal(get({ a: { 0: "x" } }, "a", 0), undefined);
+        assert.equal(get({ a: ["x"] }, "a", "0"), undefined);
+        assert.equal(get({ a: ["x"] }, "a", "length"), undefined);
+    });
+    it("asNumber, asBool, asArray, parseJsonish and the config guards", () => {
+        assert.equal(asNumber(Infinity), undefined);
+        assert.equal(asNumber("Infinity"), undefined);
+        assert.equal(asNumber(" 42 "), 42);
+        assert.equal(asNumber("   "), undefined);
+        assert.equal(asNumber(""), undefined);
+        assert.equal(asBool("true"), true);
+        assert.equal(asBool("false"), false);
+        assert.equal(asBool("TRUE"), undefined);
+        assert.deepEqual(asArray(null), []);
+        assert.deepEqual(asArray(undefined), []);
+        assert.deepEqual(asArray(0), [0]);
+        assert.deepEqual(asArray(""), [""]);
+        assert.deepEqual(parseJsonish(' {"a":1} '), { a: 1 });
+        assert.equal(parseJsonish("   "), undefined);
+        assert.equal(parseJsonish("{nope"), undefined);
+        assert.equal(isStringArray(["a", 1]), false);
+        assert.equal(isStringArray("a"), false);
+        assert.equal(isNumberValue(NaN), false);
+        assert.equal(isNumberValue("1"), false);
+    });
+    it("parseArn needs the arn: prefix and six parts, and keeps colons in the resource", () => {
+        assert.deepEqual(parseArn("arn:aws:iam::111111111111:role/a:b"), { partition: "aws", service: "iam", region: "", account: "111111111111", resource: "role/a:b" });
+        assert.equal(parseArn("arn:aws:iam::111111111111"), undefined);
+        assert.equal(parseArn("xarn:aws:iam::111111111111:role/a"), undefined);
+        assert.equal(parseArn(""), undefined);
+    });
+    it("provider region and allowedAccountIds: trimmed, comma lists, JSON arrays, exactly 12 digits", () => {
+        assert.equal(providerRegion({ region: " us-west-2 " }), "us-west-2");
+        assert.equal(providerRegion({ region: "  " }), undefined);
+        assert.equal(providerRegion(undefined), undefined);
+        assert.deepEqual(providerAllowedAccountIds({ allowedAccountIds: " 011111111111 , 222222222222,1234567890123, x222222222222" }), ["011111111111", "222222222222"]);
+        assert.deepEqual(providerAllowedAccountIds({ allowedAccountIds: ' ["111111111111", " 222222222222 "]' }), ["111111111111", "222222222222"]);
+        assert.deepEqual(providerAllowedAccountIds({ allowedAccountIds: ["111111111111"] }), ["111111111111"]);
+        assert.deepEqual(providerAllowedAccountIds(undefined), []);
+        assert.equal(isEcrPrivateHost("111111111111.dkr.ecr.us-west-2.amazonaws.com"), true);
+        assert.equal(isEcrPrivateHost("public.ecr.aws"), false);
+        assert.equal(isAwsProviderType("pulumi:providers:aws"), true);
+        assert.equal(isAwsProviderType("pulumi:providers:kubernetes"), false);
+    });
+});
+
+describe("security: policies/lib/{registries,known} edge cases", () => {
+    it("parseImageRef: registries need a dot, a port or localhost; empty tags and digests are absent", () => {
+        const pick = (s: string) => { const r = parseImageRef(s)!; return [r.raw, r.registry, r.repository, r.tag, r.digest, r.explicitRegistry]; };
+        assert.deepEqual(pick(" nginx:1.27 "), ["nginx:1.27", "docker.io", "library/nginx", "1.27", undefined, false]);
+        assert.deepEqual(pick("localhost/app:1"), ["localhost/app:1", "localhost", "app", "1", undefined, true]);
+        assert.deepEqual(pick("localhost:5000/app"), ["localhost:5000/app", "localhost:5000", "app", undefined, undefined, true]);
+        assert.deepEqual(pick("org/app:1"), ["org/app:1", "docker.io", "org/app", "1", undefined, false]);
+        assert.deepEqual(pick("@sha256:abc"), ["@sha256:abc", "docker.io", "library/", undefined, "sha256:abc", false]);
+        assert.deepEqual(pick("app:@"), ["app:@", "docker.io", "library/app", undefined, undefined, false]);
+    });
+    it("registry prefixes: scheme and trailing slashes dropped, host lower-cased, path kept; an empty prefix matches nothing", () => {
+        assert.equal(normaliseRegistryPrefix(" https://Quay.io/Org// "), "quay.io/Org");
+        assert.equal(normaliseRegistryPrefix("Quay.io"), "quay.io");
+        assert.equal(normaliseRegistryPrefix("/x"), "/x");
+        assert.equal(normaliseRegistryPrefix("1https://quay.io"), "1https://quay.io");
+        assert.equal(matchesRegistryPrefix(parseImageRef("quay.io/org/app:1")!, "quay.io/org"), true);
+        assert.equal(matchesRegistryPrefix(parseImageRef("quay.io/org:1")!, "quay.io/org"), true);
+        assert.equal(matchesRegistryPrefix(parseImageRef("quay.io/orgx/app:1")!, "quay.io/org"), false);
+        assert.equal(matchesRegistryPrefix(parseImageRef("quay.io/org/app:1")!, "  "), false);
+        assert.equal(matchesRegistryPrefix(parseImageRef("quay.io/org/app:1")!, "/"), false);
+    });
+    it("containsUnknown and peek: depth limit, numeric keys only on arrays, rawProps only of plain objects", () => {
+        assert.equal(isUnknownValue("not-a-sentinel"), false);
+        assert.equal(isUnknownValue(UNKNOWN), true);
+        assert.equal(containsUnknown({ a: [{ b: UNKNOWN }] }), true);
+        assert.equal(containsUnknown({ a: [{ b: UNKNOWN }] }, 2), false);
+        assert.equal(containsUnknown({ a: [{ b: UNKNOWN }] }, 3), true);
+        assert.equal(containsUnknown([1, "x", null]), false);
+        assert.equal(peek({ 0: "x" }, 0), undefined);
+        assert.equal(peek(["x"], 0), "x");
+        assert.equal(peek("str", "length"), undefined);
+        assert.deepEqual(rawProps(["a"]), {});
+        assert.deepEqual(rawProps("ab"), {});
+        assert.deepEqual(rawProps(null), {});
+        assert.deepEqual(rawProps({ a: 1 }), { a: 1 });
     });
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { check, TestResource, UNKNOWN, violations } from "../../helpers/policy";
 import { s3BucketPublicAccessBlock, s3NoPublicAcl, s3PublicAccessBlockEnabled } from "../../../policies/security/rules/s3";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "./support";
+import { benchSize } from "../bench-scale";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
@@ -85,7 +86,7 @@ describe("security: S3 rules", () => {
         it("is linear: 10,000 buckets with blocks evaluate quickly", async function () {
             this.timeout(120000);
             const list: TestResource[] = [];
-            for (let i = 0; i < 5000; i++) {
+            for (let i = 0; i < benchSize(5000); i++) {
                 const b = bucket(`b${i}`);
                 list.push(b, i % 2 === 0 ? pabFor(b) : { type: PAB, name: `n${i}`, props: { bucket: `moka-prod-b${i}`, ...ALL_ON } });
             }

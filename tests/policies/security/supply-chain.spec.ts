@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
-import { check, TestResource, UNKNOWN } from "../../helpers/policy";
+import { check, TestResource, UNKNOWN, violations } from "../../helpers/policy";
 import { helmReleaseVersionPinned, imageRegistryAllowed, imageTagPinned } from "../../../policies/security/rules/supply-chain";
 import { APP_IMAGE, ECR, expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect, WORKLOADS } from "./support";
+import { benchSize } from "../bench-scale";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const release = (extra: Record<string, unknown> = {}): TestResource => {
@@ -46,6 +47,24 @@ describe("security: supply-chain rules", () => {
         });
         it("turns an unknown version into an advisory", async () => {
             await expectUnknownAdvisory(helmReleaseVersionPinned, release({ version: UNKNOWN }));
+        });
+        it("skips charts on disk and OCI charts pinned by digest, but only those", async () => {
+            const digest = `oci://registry.example.com/charts/app@sha256:${"a".repeat(64)}`;
+            for (const chart of ["./charts/app", "../app", "/srv/charts/app", "file:///srv/app", "app-1.0.0.TGZ", " ./charts/app ", digest]) {
+                await expectClean(helmReleaseVersionPinned, release({ chart, version: undefined, repositoryOpts: undefined }));
+            }
+            for (const chart of [".../app", "app.tgz.bak", `oci://registry.example.com/charts/app@sha256:${"a".repeat(63)}`, `x${digest}`, `${digest}x`]) {
+                await expectViolation(helmReleaseVersionPinned, release({ chart, version: undefined }), /\(version: not set\)/);
+            }
+            await expectViolation(helmReleaseVersionPinned, release({ chart: digest, version: "^1" }), /\(version: "\^1"\)/);
+        });
+        it("applies to helm.sh/v3 and v4 Charts (v3 with a local path is pinned by its files) and nothing else", async () => {
+            await expectClean(helmReleaseVersionPinned, { type: "kubernetes:helm.sh/v3:Chart", props: { path: "./charts/app", chart: "nginx" } });
+            await expectClean(helmReleaseVersionPinned, { type: "kubernetes:helm.sh/v3:Chart", props: { chart: " nginx ", fetchOpts: { version: " 1.2.3 " } } });
+            await expectViolation(helmReleaseVersionPinned, { type: "kubernetes:helm.sh/v3:Chart", props: { chart: "nginx", fetchOpts: {} } }, /^[^]*Helm chart "nginx" is not pinned/);
+            await expectViolation(helmReleaseVersionPinned, { type: "kubernetes:helm.sh/v4:Chart", props: { chart: " nginx " } }, /Helm chart "nginx" is not pinned to an exact version \(version: not set\)/);
+            await expectViolation(helmReleaseVersionPinned, { type: "kubernetes:helm.sh/v4:Chart", props: { path: "./x", chart: "nginx" } }, /"nginx"/);
+            await expectClean(helmReleaseVersionPinned, { type: "kubernetes:core/v1:ConfigMap", props: { chart: "nginx" } });
         });
     });
 
@@ -134,9 +153,56 @@ describe("security: supply-chain rules", () => {
             const r = mutate(spark.make("analytics"), (d) => (d.props.spec.executor.image = "apache/spark:3.5.3"));
             await expectViolation(imageRegistryAllowed, [r], /apache\/spark:3\.5\.3/);
         });
+        it("with only allowedAccountIds known, accepts that account's ECR in any region and names it", async () => {
+            const provider = awsProvider({ allowedAccountIds: JSON.stringify(["111111111111"]) });
+            const ds = await violations(imageRegistryAllowed, [provider, deployment.make("a", "111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0"), { ...deployment.make("b", "222222222222.dkr.ecr.us-west-2.amazonaws.com/app:1.0.0"), name: "b" }]);
+            assert.equal(ds.length, 1);
+            assert.match(ds[0].urn!, /::b$/);
+            assert.match(ds[0].message, /Approved: ECR in this stack's account \(111111111111\), any region\./);
+        });
+        it("combines a repository's registryId with its region, and ignores malformed ones", async () => {
+            const repo = (props: Record<string, unknown>): TestResource => ({ type: "aws:ecr/repository:Repository", props: { name: "x", ...props } });
+            const ds = await violations(imageRegistryAllowed, [repo({ registryId: "111111111111", region: "us-west-2" }), deployment.make("a", "111111111111.dkr.ecr.us-west-2.amazonaws.com/app:1.0.0"), { ...deployment.make("b", "111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0"), name: "b" }]);
+            assert.deepEqual(ds.map((d) => d.urn!.replace(/.*::/, "")), ["b"]);
+            assert.match(ds[0].message, /Approved: ECR in this stack's account and region \(111111111111\.dkr\.ecr\.us-west-2\.amazonaws\.com\)/);
+            // A registryId that is not 12 digits and a region that is not a region name are not evidence: any private ECR passes.
+            await expectClean(imageRegistryAllowed, [repo({ registryId: "12345", region: "uswest2" }), deployment.make("a", "222222222222.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0")]);
+            await expectClean(imageRegistryAllowed, [repo({ arn: "arn:aws:ecr:us-west-2:1111111111112:repository/x" }), deployment.make("a", "333333333333.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0")]);
+            // An ARN without a region yields the account only.
+            const arnOnly = await violations(imageRegistryAllowed, [repo({ arn: "arn:aws:ecr::111111111111:repository/x" }), deployment.make("a", "111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0"), { ...deployment.make("b", "222222222222.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0"), name: "b" }]);
+            assert.deepEqual(arnOnly.map((d) => d.urn!.replace(/.*::/, "")), ["b"]);
+        });
+        it("an unknown region or account id turns a possibly-approved ECR image into an advisory, never a pass or a violation", async () => {
+            const provider = awsProvider({ region: "us-west-2", allowedAccountIds: JSON.stringify(["111111111111"]) });
+            const other = (image: string): TestResource => ({ ...deployment.make("b", image), name: "b" });
+            const cases: [TestResource[], string][] = [
+                // repository region unknown: the known account's ECR in another region might be approved
+                [[provider, { type: "aws:ecr/repository:Repository", props: { name: "x", region: UNKNOWN } }, deployment.make("a", "111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0"), other("222222222222.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0")], "region"],
+                // repository registryId unknown: another account's ECR in the known region might be approved
+                [[provider, { type: "aws:ecr/repository:Repository", props: { name: "x", registryId: UNKNOWN } }, deployment.make("a", "222222222222.dkr.ecr.us-west-2.amazonaws.com/app:1.0.0"), other("222222222222.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0")], "registryId"],
+                // provider region unknown
+                [[awsProvider({ region: UNKNOWN, allowedAccountIds: JSON.stringify(["111111111111"]) }), { type: "aws:ecr/repository:Repository", props: { name: "x", repositoryUrl: "111111111111.dkr.ecr.us-west-2.amazonaws.com/x" } }, deployment.make("a", "111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0"), other("222222222222.dkr.ecr.us-west-2.amazonaws.com/app:1.0.0")], "region"],
+                // provider allowedAccountIds unknown
+                [[awsProvider({ region: "us-west-2", allowedAccountIds: UNKNOWN }), { type: "aws:ecr/repository:Repository", props: { name: "x", repositoryUrl: "111111111111.dkr.ecr.us-west-2.amazonaws.com/x" } }, deployment.make("a", "222222222222.dkr.ecr.us-west-2.amazonaws.com/app:1.0.0"), other("222222222222.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0")], "allowedAccountIds"],
+            ];
+            for (const [resources, key] of cases) {
+                const ds = await check(imageRegistryAllowed, resources);
+                const mandatory = ds.filter((d) => !d.unknownValue);
+                assert.deepEqual(mandatory.map((d) => d.urn!.replace(/.*::/, "")), ["b"], key);
+                assert.equal(mandatory[0].enforcementLevel, "mandatory");
+                const advisories = ds.filter((d) => d.unknownValue);
+                assert.equal(advisories.length, 1, key);
+                assert.equal(advisories[0].enforcementLevel, "advisory");
+                assert.match(advisories[0].message, new RegExp(`at \\.${key} can't be known during preview`));
+            }
+        });
+        it("trims allowedRegistries entries and drops empty ones", async () => {
+            await expectClean(imageRegistryAllowed, [deployment.make("a", "quay.io/x/y:1")], { allowedRegistries: [" quay.io ", ""] });
+            await expectViolation(imageRegistryAllowed, [deployment.make("a", "docker.io/x/y:1")], /Approved: the allowedRegistries config \(quay\.io\)/, { config: { allowedRegistries: [" quay.io ", ""] } });
+        });
         it("is linear: 10,000 workloads", async function () {
             this.timeout(120000);
-            const list = Array.from({ length: 10000 }, (_, i) => ({ ...deployment.make("analytics", i === 7 ? "nginx:1.27" : APP_IMAGE), name: `w${i}` }));
+            const list = Array.from({ length: benchSize(10000) }, (_, i) => ({ ...deployment.make("analytics", i === 7 ? "nginx:1.27" : APP_IMAGE), name: `w${i}` }));
             const { violations: vs, ms } = await runStackDirect(imageRegistryAllowed, [awsProvider({ region: "us-west-2" }), ...list]);
             assert.equal(vs.length, 1);
             assert.ok(ms < 2000, `validateStack took ${ms} ms for 10,000 workloads`);
