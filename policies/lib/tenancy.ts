@@ -14,12 +14,12 @@
  * Exported API (stable):
  *   TENANT_LABEL, PSA_ENFORCE_LABEL, PSA_LEVELS, DEFAULT_SYSTEM_NAMESPACES, K8S_KINDS, isKind(type, kind),
  *   StackResourceLike, NamespaceInfo, NamespaceIndex, buildNamespaceIndex(resources),
- *   NamespaceRef, namespaceRef(resource, index, defaultNamespace?), sameNamespace(a, b),
+ *   NamespaceRef, namespaceRef(resource, index, defaultNamespace?), noteUnknownNamespace(tracker, resource), sameNamespace(a, b),
  *   isTenantNamespace(name, system, index), RbacSubject, rbacSubjects(raw), subjectNamespace(subject),
  *   hasWildcardRule(rules), isDefaultDenyIngress(spec), expectedQueue(pattern, namespace),
  *   containsToken(haystack, token), iamRoleNameFromArn(arn)
  */
-import { isUnknownValue, peek, peekPath } from "./known";
+import { isUnknownValue, peek, peekPath, type UnknownTracker } from "./known";
 import { parseK8sType } from "./k8s";
 import { asArray, asString, isRecord } from "./props";
 
@@ -74,6 +74,8 @@ export interface NamespaceInfo {
     readonly urn: string;
     /** metadata.name; undefined when auto-named (absent) or unknown. */
     readonly name: string | undefined;
+    /** True when metadata.name is a preview-unknown (not auto-named: it may be any name, a system one included). */
+    readonly nameUnknown: boolean;
     /** Labelled moka.dev/tenant=true. */
     readonly tenantLabelled: boolean;
     /** Raw labels (unknown label maps read as {}). */
@@ -98,7 +100,7 @@ export function buildNamespaceIndex(resources: readonly StackResourceLike[]): Na
         const name = typeof rawName === "string" && !isUnknownValue(rawName) && rawName !== "" ? rawName : undefined;
         const rawLabels = peekPath(r.props, "metadata", "labels");
         const labels = isRecord(rawLabels) ? rawLabels : {};
-        const info: NamespaceInfo = { urn: r.urn, name, tenantLabelled: labels[TENANT_LABEL] === "true" || labels[TENANT_LABEL] === true, labels };
+        const info: NamespaceInfo = { urn: r.urn, name, nameUnknown: isUnknownValue(rawName), tenantLabelled: labels[TENANT_LABEL] === "true" || labels[TENANT_LABEL] === true, labels };
         byUrn.set(r.urn, info);
         if (name !== undefined) {
             byName.set(name, info);
@@ -113,14 +115,18 @@ export interface NamespaceRef {
     readonly name?: string;
     /** The Namespace resource in this stack, when the object depends on one. */
     readonly urn?: string;
-    /** True when metadata.namespace is a preview-unknown and no Namespace dependency resolves it. */
+    /**
+     * True when metadata.namespace is a preview-unknown and no Namespace dependency resolves it, or when
+     * metadata.namespace is absent and the Kubernetes provider's `namespace` is a preview-unknown.
+     */
     readonly unknown: boolean;
 }
 
 /**
  * The namespace of a namespaced object: a Namespace resource its `metadata` depends on (covers
  * auto-named namespaces, whose name is an Output), else `metadata.namespace`, else the Kubernetes
- * provider's `namespace`, else `defaultNamespace` ("default").
+ * provider's `namespace`, else `defaultNamespace` ("default"). An unknown provider namespace is
+ * `{ unknown: true }` like an unknown metadata.namespace (note it with noteUnknownNamespace).
  */
 export function namespaceRef(r: StackResourceLike, index: NamespaceIndex, defaultNamespace = "default"): NamespaceRef {
     for (const dep of r.propertyDependencies?.metadata ?? []) {
@@ -136,10 +142,27 @@ export function namespaceRef(r: StackResourceLike, index: NamespaceIndex, defaul
     let name = typeof raw === "string" && raw !== "" ? raw : undefined;
     if (name === undefined && r.provider && r.provider.type === "pulumi:providers:kubernetes") {
         const pns = peek(r.provider.props, "namespace");
+        if (isUnknownValue(pns)) {
+            return { unknown: true };
+        }
         name = typeof pns === "string" && pns !== "" && !isUnknownValue(pns) ? pns : undefined;
     }
     name = name ?? defaultNamespace;
     return { name, urn: index.byName.get(name)?.urn, unknown: false };
+}
+
+/**
+ * Notes, for an object whose namespaceRef is unknown, the value that made it so: metadata.namespace
+ * when that is the unknown, else the Kubernetes provider's `namespace` (so rethrow() raises the real
+ * UnknownValueError from the provider's props).
+ */
+export function noteUnknownNamespace(tracker: UnknownTracker, r: StackResourceLike): void {
+    const raw = peekPath(r.props, "metadata", "namespace");
+    if (!isUnknownValue(raw) && r.provider && isUnknownValue(peek(r.provider.props, "namespace"))) {
+        tracker.note(r.provider.props, "namespace");
+        return;
+    }
+    tracker.note(r.props, "metadata", "namespace");
 }
 
 /** True when two refs certainly denote the same namespace; undefined when that cannot be told. */
@@ -204,7 +227,8 @@ export function hasWildcardRule(rawRules: unknown): boolean {
         asArray(r.verbs).includes("*") || asArray(r.resources).includes("*"));
 }
 
-function isEmptySelector(sel: unknown): boolean {
+/** True when a (raw) label selector selects everything; undefined when an unknown matchLabels/matchExpressions decides it. */
+function isEmptySelector(sel: unknown): boolean | undefined {
     if (sel === undefined || sel === null) {
         return true;
     }
@@ -215,7 +239,12 @@ function isEmptySelector(sel: unknown): boolean {
     const exprs = sel.matchExpressions;
     const noLabels = labels === undefined || labels === null || (isRecord(labels) && Object.keys(labels).length === 0);
     const noExprs = exprs === undefined || exprs === null || (Array.isArray(exprs) && exprs.length === 0);
-    return noLabels && noExprs;
+    const labelsUnknown = isUnknownValue(labels);
+    const exprsUnknown = isUnknownValue(exprs);
+    if ((!noLabels && !labelsUnknown) || (!noExprs && !exprsUnknown)) {
+        return false; // a known non-empty part narrows the selector whatever the unknown part is
+    }
+    return labelsUnknown || exprsUnknown ? undefined : true;
 }
 
 /**
@@ -233,7 +262,11 @@ export function isDefaultDenyIngress(spec: unknown): boolean | undefined {
     if ([selector, types, ingress].some(isUnknownValue)) {
         return undefined;
     }
-    if (!isEmptySelector(selector)) {
+    const empty = isEmptySelector(selector);
+    if (empty === undefined) {
+        return undefined;
+    }
+    if (!empty) {
         return false;
     }
     const typeList = types === undefined || types === null ? ["Ingress"] : asArray(types);

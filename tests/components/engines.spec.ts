@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../components/constants";
 import { ENGINES_DEFAULTS, Engines, flinkOperatorValues, kuberayOperatorValues, type EnginesArgs } from "../../components/engines";
 import { MockRunResult, RecordedResource, byName, ofType, runUnderMocks } from "../../preview/mocks";
+import { constructionErrors } from "../helpers/construct";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
 const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
@@ -183,22 +184,11 @@ describe("Engines component: arguments", () => {
     ];
     for (const [label, over, message] of cases) {
         it(`rejects ${label}`, async () => {
-            const errors: string[] = [];
-            const run = await runUnderMocks({
-                stack: "test",
-                config: CONFIG,
-                program: () => {
-                    const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-                    try {
-                        new Engines("bad", { k8sProvider: provider, teamNamespaces: TEAMS, ...over });
-                    } catch (e) {
-                        errors.push((e as Error).message);
-                    }
-                    return {};
-                },
-            });
+            const { errors, created } = await constructionErrors((provider) => {
+                new Engines("bad", { k8sProvider: provider, teamNamespaces: TEAMS, ...over });
+            }, CONFIG);
             assert.deepStrictEqual(errors, [message]);
-            assert.strictEqual(run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length, 0);
+            assert.strictEqual(created, 0);
         });
     }
 });

@@ -7,6 +7,7 @@ import {
     fluentBitPipeline, fluentBitPolicy, namespaceTagMatch, renderSection, s3KeyFormat,
 } from "../../components/fluent-bit-config";
 import { MockRunResult, RecordedResource, byName, ofType, policyDoc, runUnderMocks } from "../../preview/mocks";
+import { constructionErrors } from "../helpers/construct";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
 const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
@@ -309,22 +310,11 @@ describe("FluentBit component: arguments", () => {
     ];
     for (const [label, over, message] of cases) {
         it(`rejects ${label}`, async () => {
-            const errors: string[] = [];
-            const run = await runUnderMocks({
-                stack: "test",
-                config: CONFIG,
-                program: () => {
-                    const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-                    try {
-                        new FluentBit("bad", args(provider, over));
-                    } catch (e) {
-                        errors.push((e as Error).message);
-                    }
-                    return {};
-                },
-            });
+            const { errors, created } = await constructionErrors((provider) => {
+                new FluentBit("bad", args(provider, over));
+            }, CONFIG);
             assert.deepStrictEqual(errors, [message]);
-            assert.strictEqual(run.resources.filter((r: RecordedResource) => r.custom && !r.type.startsWith("pulumi:providers:")).length, 0);
+            assert.strictEqual(created, 0);
         });
     }
 });

@@ -7,6 +7,7 @@ import {
     sparkImageTag, sparkLineKey, unsupportedSparkReason, type ImageRegistryArgs,
 } from "../../components/images";
 import { MockRunResult, PROJECT_ROOT, RecordedResource, byName, ofType, runUnderMocks } from "../../preview/mocks";
+import { constructionErrors } from "../helpers/construct";
 
 const ACCOUNT = "111111111111";
 const REGION = "us-west-2";
@@ -326,21 +327,11 @@ describe("ImageRegistry component: arguments", () => {
     ];
     for (const [label, over, message] of cases) {
         it(`rejects ${label}`, async () => {
-            const errors: string[] = [];
-            const run = await runUnderMocks({
-                stack: "test",
-                config: CONFIG,
-                program: () => {
-                    try {
-                        new ImageRegistry("bad", args(over));
-                    } catch (e) {
-                        errors.push((e as Error).message);
-                    }
-                    return {};
-                },
-            });
+            const { errors, created } = await constructionErrors((_provider) => {
+                new ImageRegistry("bad", args(over));
+            }, CONFIG);
             assert.deepStrictEqual(errors, [message]);
-            assert.strictEqual(run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length, 0);
+            assert.strictEqual(created, 0);
         });
     }
 

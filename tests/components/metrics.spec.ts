@@ -6,6 +6,7 @@ import {
     collectorConfig, collectorValues, kubeStateMetricsValues, remoteWritePolicy, remoteWriteUrl, scrapeJobs, type CollectorConfigInput,
 } from "../../components/metrics-collector";
 import { MockRunResult, RecordedResource, byName, ofType, policyDoc, runUnderMocks } from "../../preview/mocks";
+import { constructionErrors } from "../helpers/construct";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
 const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
@@ -354,22 +355,11 @@ describe("Metrics component: arguments", () => {
     ];
     for (const [label, over, message] of cases) {
         it(`rejects ${label}`, async () => {
-            const errors: string[] = [];
-            const run = await runUnderMocks({
-                stack: "test",
-                config: CONFIG,
-                program: () => {
-                    const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-                    try {
-                        new Metrics("bad", args(provider, over));
-                    } catch (e) {
-                        errors.push((e as Error).message);
-                    }
-                    return {};
-                },
-            });
+            const { errors, created } = await constructionErrors((provider) => {
+                new Metrics("bad", args(provider, over));
+            }, CONFIG);
             assert.deepStrictEqual(errors, [message]);
-            assert.strictEqual(run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length, 0);
+            assert.strictEqual(created, 0);
         });
     }
 });

@@ -9,11 +9,14 @@
  * DoesNotExist); a pool without one is left alone.
  *
  * Weights: Karpenter tries the highest-weight matching pool first (absent weight = 0). Pools are
- * compared only with pools carrying the same taints (pods that fit one fit the other).
+ * compared only with pools carrying the same taints (pods that fit one fit the other). A pool whose
+ * weight, taints or requirements hold a preview-unknown may be a Graviton pool weighted above the
+ * known ones, of its own taint group or (taints unknown) of any group: an x86 pool is then flagged
+ * only when it outweighs that pool whatever the unknown turns out to be; the unknown is re-raised.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isGravitonFamily, type Arch } from "../../../lib/instance-families";
-import { isUnknownValue, peekPath, UnknownTracker } from "../../lib/known";
+import { containsUnknown, isUnknownValue, peekPath, UnknownTracker } from "../../lib/known";
 import { KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "../../lib/pricing";
 import { asArray, asNumber, asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
 import { isNodePoolType, poolLabel, poolName, URLS } from "../common";
@@ -93,6 +96,11 @@ function poolArch(props: unknown): Arch | undefined {
     return undefined;
 }
 
+/** Pools with the same signature carry the same taints. */
+function taintSignature(raw: unknown): string {
+    return taintsOf(raw).map((t) => `${t.key}=${t.value}:${t.effect}`).sort().join(",");
+}
+
 interface PoolWeight {
     readonly urn: string;
     readonly name: string;
@@ -112,35 +120,52 @@ export const gravitonPoolsPreferred: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
         // Pools compete only when a pod fits both: group them by their taints.
-        const groups = new Map<string, { arm: PoolWeight[]; amd: PoolWeight[] }>();
+        // `maybeArm`: the highest weight a pool with unknowns could give the group's Graviton side.
+        const groups = new Map<string, { arm: PoolWeight[]; amd: PoolWeight[]; maybeArm: number }>();
+        let maybeArmAnyGroup = -Infinity; // pools whose taints are unknown may be in any group
+        const groupOf = (signature: string) => groups.get(signature) ?? groups.set(signature, { arm: [], amd: [], maybeArm: -Infinity }).get(signature)!;
         for (const r of args.resources) {
             if (!isNodePoolType(r.type)) {
                 continue;
             }
+            const rawSpec = peekPath(r.props, "spec");
             const rawTaints = peekPath(r.props, "spec", "template", "spec", "taints");
             const rawWeight = peekPath(r.props, "spec", "weight");
             const rawReqs = peekPath(r.props, "spec", "template", "spec", "requirements");
-            if ([rawTaints, rawWeight, rawReqs].some(isUnknownValue)) {
+            const taintsUnknown = isUnknownValue(rawSpec) || containsUnknown(rawTaints);
+            const weightUnknown = isUnknownValue(rawSpec) || isUnknownValue(rawWeight);
+            const reqsUnknown = isUnknownValue(rawSpec) || containsUnknown(rawReqs);
+            const arch = reqsUnknown ? undefined : poolArch({ spec: { template: { spec: { requirements: rawReqs } } } });
+            if (taintsUnknown || weightUnknown || reqsUnknown) {
                 tracker.note(r.props, "spec");
+                if (arch !== "amd64") {
+                    // May be a Graviton pool: it may raise the reference weight of its group (or of any group).
+                    const ceiling = weightUnknown ? Infinity : asNumber(rawWeight) ?? 0;
+                    if (taintsUnknown) {
+                        maybeArmAnyGroup = Math.max(maybeArmAnyGroup, ceiling);
+                    } else {
+                        const g = groupOf(taintSignature(rawTaints));
+                        g.maybeArm = Math.max(g.maybeArm, ceiling);
+                    }
+                }
+                // An x86 pool whose weight or group is unknown is not judged.
                 continue;
             }
-            const arch = poolArch({ spec: { template: { spec: { requirements: rawReqs } } } });
             if (arch === undefined) {
                 continue;
             }
-            const signature = taintsOf(rawTaints).map((t) => `${t.key}=${t.value}:${t.effect}`).sort().join(",");
-            const group = groups.get(signature) ?? { arm: [], amd: [] };
-            groups.set(signature, group);
+            const group = groupOf(taintSignature(rawTaints));
             const entry = { urn: r.urn, name: poolName(r.props, r.name), weight: asNumber(rawWeight) ?? 0 };
             (arch === "arm64" ? group.arm : group.amd).push(entry);
         }
-        for (const { arm, amd } of groups.values()) {
+        for (const { arm, amd, maybeArm } of groups.values()) {
             if (arm.length === 0) {
                 continue;
             }
             const best = arm.reduce((a, b) => (b.weight > a.weight ? b : a));
+            const ceiling = Math.max(maybeArm, maybeArmAnyGroup);
             for (const x86 of amd) {
-                if (x86.weight > best.weight) {
+                if (x86.weight > best.weight && x86.weight > ceiling) {
                     reportViolation(
                         `NodePool "${x86.name}" (amd64) has spec.weight ${x86.weight}, above Graviton NodePool "${best.name}" (arm64, weight ` +
                             `${best.weight}). Karpenter tries the higher-weight pool first, so Spark executors land on x86 although Graviton ` +

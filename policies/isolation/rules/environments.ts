@@ -4,7 +4,8 @@
  *
  * Environment (policies/lib/environment.ts): policy config `environment` (set per stack in
  * policies/config/<stack>/isolation.json), else the AWS provider's defaultTags `environment`, else
- * resource tags / `moka.dev/environment` labels. When it cannot be told, both rules stay silent.
+ * resource tags / `moka.dev/environment` labels. When it cannot be told, both rules stay silent; when
+ * unknown values leave it undetermined, nonprod-no-prod-references re-raises the unknown (advisory).
  *
  * nonprod-no-prod-references scans every string property of every resource (bounded depth 12,
  * linear in the stack's property size; `excludeKeys` such as `kubeconfig` are skipped) for a prod
@@ -105,15 +106,16 @@ export const nonprodNoProdReferences: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const config = args.getConfig();
         const prodEnvs = configValue(config, "prodEnvironments", [...DEFAULT_PROD_ENVIRONMENTS], isStringArray);
-        const env = stackEnvironment(config, args.resources);
+        const tracker = new UnknownTracker();
+        const env = stackEnvironment(config, args.resources, tracker);
         if (!env || isProdEnvironment(env.environment, prodEnvs)) {
+            tracker.rethrow(); // an environment that unknown values leave undetermined is deferred, not taken for another
             return;
         }
         const accounts = configValue(config, "prodAccountIds", [] as string[], isStringArray).map((a) => a.trim()).filter((a) => /^\d{12}$/.test(a));
         const pattern = safeRegExp(configValue(config, "prodPattern", DEFAULT_PROD_PATTERN, isStringValue));
         const exclude = new Set(configValue(config, "excludeKeys", [...DEFAULT_EXCLUDE_KEYS], isStringArray).map((k) => k.toLowerCase()));
         const accountRes = accounts.map((a) => new RegExp(`(^|[^0-9])${a}([^0-9]|$)`));
-        const tracker = new UnknownTracker();
 
         for (const r of args.resources) {
             if (r.type === "pulumi:pulumi:Stack") {

@@ -11,11 +11,13 @@
  * Linear: one pass indexes namespaces, one pass records which guardrails each namespace has.
  * When a guardrail's namespace is a preview-unknown (and no dependency resolves it), namespaces
  * missing that kind of guardrail are not flagged (it may be theirs); the unknown is re-raised as the
- * usual advisory instead.
+ * usual advisory instead. A Namespace whose name is a preview-unknown is not "auto-named": unless it is
+ * labelled a tenant it may be a system namespace (not judged), and a guardrail naming a namespace that
+ * no known Namespace of the stack has may be its own.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { peek, UnknownTracker } from "../../lib/known";
-import { buildNamespaceIndex, isDefaultDenyIngress, isKind, namespaceRef } from "../../lib/tenancy";
+import { buildNamespaceIndex, isDefaultDenyIngress, isKind, namespaceRef, noteUnknownNamespace } from "../../lib/tenancy";
 import { cisEks, listText, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
 type Guardrail = "ResourceQuota" | "LimitRange" | "default-deny NetworkPolicy";
@@ -45,6 +47,8 @@ export const tenantNamespaceGuardrails: StackValidationPolicy = {
         // Keys: "urn:<namespace urn>" and "name:<namespace name>".
         const present = new Map<Guardrail, Set<string>>(GUARDRAILS.map((g) => [g, new Set<string>()]));
         const unresolved = new Set<Guardrail>();
+        /** Kinds with a guardrail whose (known) namespace name matches no Namespace resource of the stack. */
+        const orphaned = new Set<Guardrail>();
         for (const r of args.resources) {
             let kind: Guardrail | undefined;
             if (isKind(r.type, "ResourceQuota")) {
@@ -65,7 +69,7 @@ export const tenantNamespaceGuardrails: StackValidationPolicy = {
             }
             const ref = namespaceRef(r, index);
             if (ref.unknown) {
-                tracker.note(r.props, "metadata", "namespace");
+                noteUnknownNamespace(tracker, r);
                 unresolved.add(kind);
                 continue;
             }
@@ -75,9 +79,23 @@ export const tenantNamespaceGuardrails: StackValidationPolicy = {
             }
             if (ref.name !== undefined) {
                 keys.add(`name:${ref.name}`);
+                if (ref.urn === undefined) {
+                    // Names no known Namespace of the stack: may be a Namespace whose name is unknown.
+                    orphaned.add(kind);
+                }
             }
         }
-        for (const ns of index.byUrn.values()) {
+        const namespaces = args.resources.filter((r) => isKind(r.type, "Namespace"));
+        for (const r of namespaces) {
+            const ns = index.byUrn.get(r.urn);
+            if (!ns) {
+                continue;
+            }
+            if (ns.nameUnknown && !ns.tenantLabelled) {
+                // Tenant or system namespace? Its name decides, and it is not known yet.
+                tracker.note(r.props, "metadata", "name");
+                continue;
+            }
             const tenant = ns.tenantLabelled || ns.name === undefined || !system.has(ns.name);
             if (!tenant) {
                 continue;
@@ -85,6 +103,10 @@ export const tenantNamespaceGuardrails: StackValidationPolicy = {
             const missing = GUARDRAILS.filter((g) => {
                 const keys = present.get(g)!;
                 const found = keys.has(`urn:${ns.urn}`) || (ns.name !== undefined && keys.has(`name:${ns.name}`));
+                if (!found && ns.nameUnknown && orphaned.has(g)) {
+                    tracker.note(r.props, "metadata", "name");
+                    return false;
+                }
                 return !found && !unresolved.has(g);
             });
             if (missing.length > 0) {

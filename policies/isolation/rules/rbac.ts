@@ -22,7 +22,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { isUnknownValue, peek, peekPath, UnknownTracker } from "../../lib/known";
 import { asString, configValue, isRecord, isStringArray } from "../../lib/props";
 import {
-    buildNamespaceIndex, hasWildcardRule, isKind, isTenantNamespace, namespaceRef, rbacSubjects, sameNamespace, subjectNamespace,
+    buildNamespaceIndex, hasWildcardRule, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, rbacSubjects, sameNamespace, subjectNamespace,
     type NamespaceIndex, type RbacSubject,
 } from "../../lib/tenancy";
 import { cisEks, listText, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
@@ -97,6 +97,9 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
                     return null;
                 }
                 const info = namespaces[0]!;
+                if (info.nameUnknown && !info.tenantLabelled) {
+                    return null; // tenant or system: its unknown name decides
+                }
                 const tenant = info.tenantLabelled || info.name === undefined || !system.has(info.name);
                 return tenant ? { ns: info.name ?? "(auto-named namespace)", name: info.name, urn: info.urn } : undefined;
             }
@@ -175,7 +178,7 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
                     continue;
                 }
                 if (bindingNs?.unknown) {
-                    tracker.note(r.props, "metadata", "namespace");
+                    noteUnknownNamespace(tracker, r);
                     continue;
                 }
                 const same = bindingNs ? sameNamespace(bindingNs, { name: tenant.name, urn: tenant.urn, unknown: false }) : true;

@@ -21,7 +21,10 @@
  *   own. Roles without such markers are not judged: nothing reliable says whose they are.
  *
  * Linear: one indexing pass (Namespaces, ServiceAccounts, IAM roles), one checking pass. Unknown
- * values are skipped, then re-raised at the end as the usual advisory.
+ * values are skipped, then re-raised at the end as the usual advisory. A judgement an unknown could
+ * turn is not made: a role whose team tag is unknown has an unknown owner (no fall-back to its name),
+ * and a ServiceAccount whose name or namespace is unknown may be the one a workload's namespace
+ * defines.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isWorkloadType, podSpecs } from "../../lib/k8s";
@@ -29,7 +32,7 @@ import { isUnknownValue, peek, peekPath, UnknownTracker } from "../../lib/known"
 import { asString, configValue, isRecord, isStringValue } from "../../lib/props";
 import { asTagMap } from "../../lib/tags";
 import {
-    buildNamespaceIndex, containsToken, iamRoleNameFromArn, isKind, isTenantNamespace, namespaceRef, type NamespaceIndex, type StackResourceLike,
+    buildNamespaceIndex, containsToken, iamRoleNameFromArn, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, type NamespaceIndex, type StackResourceLike,
 } from "../../lib/tenancy";
 import { cisEks, listText, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
@@ -46,6 +49,14 @@ const SPARK_SA_CONF = [
 interface RoleInfo {
     readonly name: string | undefined;
     readonly team: string | undefined;
+    /** The role's (proxied) props when a team tag it may carry is a preview-unknown: its owner cannot be told. */
+    readonly unknownTeam?: unknown;
+}
+
+/** Where to note an unknown (obj being proxied props). */
+interface UnknownAt {
+    readonly obj: unknown;
+    readonly path: readonly (string | number)[];
 }
 
 /** The top-level properties as raw values (no proxy), so nested reads never throw. */
@@ -124,6 +135,10 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
 
         // --- index: ServiceAccounts by name, IAM roles by URN, tenant namespace names ----------
         const saNamespaces = new Map<string, Set<string>>();
+        // ServiceAccounts that may carry a name in a namespace the index cannot tell.
+        const saUnknownNsByName = new Map<string, UnknownAt>(); // name known, namespace unknown
+        const saUnknownNameByNs = new Map<string, UnknownAt>(); // namespace known, name unknown
+        let saUnknownBoth: UnknownAt | undefined; // neither known
         const roles = new Map<string, RoleInfo>();
         const tenants = new Set<string>();
         for (const ns of index.byName.values()) {
@@ -133,8 +148,23 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
         }
         for (const r of resources) {
             if (isKind(r.type, "ServiceAccount")) {
-                const name = knownString(peekPath(r.props, "metadata", "name"));
+                const rawName = peekPath(r.props, "metadata", "name");
+                const name = knownString(rawName);
                 const ref = namespaceRef(r, index);
+                const nameUnknown = isUnknownValue(rawName);
+                if (nameUnknown || ref.unknown) {
+                    const nsAt: UnknownAt = ref.unknown && !isUnknownValue(peekPath(r.props, "metadata", "namespace")) && r.provider
+                        ? { obj: r.provider.props, path: ["namespace"] }
+                        : { obj: r.props, path: ["metadata", "namespace"] };
+                    const at: UnknownAt = nameUnknown ? { obj: r.props, path: ["metadata", "name"] } : nsAt;
+                    if (nameUnknown && ref.unknown) {
+                        saUnknownBoth = saUnknownBoth ?? at;
+                    } else if (nameUnknown && ref.name !== undefined && !saUnknownNameByNs.has(ref.name)) {
+                        saUnknownNameByNs.set(ref.name, at);
+                    } else if (name !== undefined && ref.unknown && !saUnknownNsByName.has(name)) {
+                        saUnknownNsByName.set(name, at);
+                    }
+                }
                 if (name !== undefined && ref.name !== undefined) {
                     (saNamespaces.get(name) ?? saNamespaces.set(name, new Set()).get(name)!).add(ref.name);
                     if (isTenantNamespace(ref.name, system, index)) {
@@ -142,9 +172,18 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
                     }
                 }
             } else if (r.type === IAM_ROLE_TYPE) {
-                const tags = asTagMap(peek(r.props, "tags"));
-                const team = TEAM_TAG_KEYS.map((k) => knownString(tags[k])).find((t) => t !== undefined);
-                roles.set(r.urn, { name: knownString(peek(r.props, "name")), team });
+                const rawTags = peek(r.props, "tags");
+                const tags = isUnknownValue(rawTags) ? {} : asTagMap(rawTags);
+                let team: string | undefined;
+                let unknownTeam = isUnknownValue(rawTags);
+                for (const k of TEAM_TAG_KEYS) {
+                    if (unknownTeam || team !== undefined) {
+                        break;
+                    }
+                    unknownTeam = isUnknownValue(tags[k]);
+                    team = knownString(tags[k]);
+                }
+                roles.set(r.urn, { name: knownString(peek(r.props, "name")), team, unknownTeam: unknownTeam ? r.props : undefined });
             } else if (r.type === POD_IDENTITY_TYPE) {
                 const ns = knownString(peek(r.props, "namespace"));
                 if (ns !== undefined && isTenantNamespace(ns, system, index)) {
@@ -153,8 +192,12 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
             }
         }
 
-        /** Why a role belongs to a tenant other than `ns`, or undefined. */
+        /** Why a role belongs to a tenant other than `ns`, or undefined; a role whose owner is unknown is noted, not judged. */
         const foreignRole = (ns: string, role: RoleInfo): string | undefined => {
+            if (role.unknownTeam !== undefined) {
+                tracker.note(role.unknownTeam, "tags");
+                return undefined;
+            }
             if (role.team !== undefined) {
                 return role.team !== ns ? `is tagged team "${role.team}"` : undefined;
             }
@@ -194,7 +237,7 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
             if (isWorkloadType(r.type)) {
                 const ref = namespaceRef(r, index);
                 if (ref.unknown) {
-                    tracker.note(r.props, "metadata", "namespace");
+                    noteUnknownNamespace(tracker, r);
                     continue;
                 }
                 const ns = ref.name;
@@ -215,6 +258,12 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
                     }
                     const definedIn = saNamespaces.get(sa);
                     if (ns !== undefined && definedIn !== undefined && !definedIn.has(ns)) {
+                        // A ServiceAccount of unknown name/namespace may be this very one in `ns`.
+                        const maybe = saUnknownNsByName.get(sa) ?? saUnknownNameByNs.get(ns) ?? saUnknownBoth;
+                        if (maybe !== undefined) {
+                            tracker.note(maybe.obj, ...maybe.path);
+                            return;
+                        }
                         problems.push(`${where} "${sa}" is defined in ${listText([...definedIn].map((n) => `"${n}"`))} but not in "${ns}"`);
                     }
                 };
@@ -274,6 +323,9 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
                 }
                 const ref = namespaceRef(r, index);
                 if (ref.unknown || isUnknownValue(arn)) {
+                    if (ref.unknown) {
+                        noteUnknownNamespace(tracker, r);
+                    }
                     tracker.note(r.props, "metadata");
                     continue;
                 }

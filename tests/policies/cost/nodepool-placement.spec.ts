@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { TestResource, UNKNOWN, violations } from "../../helpers/policy";
+import { check, TestResource, UNKNOWN, violations } from "../../helpers/policy";
 import { executorPoolsAllowSpot, gravitonPoolsPreferred } from "../../../policies/cost/rules/nodepool-placement";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
 import { benchSize } from "../bench-scale";
@@ -122,5 +122,40 @@ describe("cost: NodePool placement (advisory)", () => {
             assert.equal(violations.length, 0);
             assert.ok(ms < 1500, `${ms} ms`);
         });
+    });
+});
+
+describe("cost: graviton-pools-preferred — fuzz regression COST-1 (unknowns never add a violation, even when raised to mandatory)", () => {
+    const pool = (name: string, arch: string, weight: unknown, taints?: unknown): TestResource => ({
+        type: "kubernetes:karpenter.sh/v1:NodePool", name,
+        props: {
+            metadata: { name },
+            spec: {
+                weight,
+                limits: { cpu: "100", memory: "400Gi" },
+                template: { spec: { ...(taints === undefined ? {} : { taints }), requirements: [{ key: "kubernetes.io/arch", operator: "In", values: [arch] }, { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] }] } },
+            },
+        },
+    });
+    const outcome = async (resources: TestResource[]) => {
+        const ds = (await check(gravitonPoolsPreferred, resources, { enforcementLevel: "mandatory" })).filter((d) => d.policy === gravitonPoolsPreferred.name);
+        return { mandatory: ds.filter((d) => d.enforcementLevel === "mandatory" && !d.unknownValue).map((d) => d.resourceName), advisory: ds.some((d) => d.unknownValue && d.enforcementLevel === "advisory") };
+    };
+
+    it("COST-1: an unknown weight on the best Graviton pool does not make a lower one the reference", async () => {
+        assert.deepEqual((await outcome([pool("graviton-a", "arm64", 60), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)])).mandatory, []);
+        const out = await outcome([pool("graviton-a", "arm64", UNKNOWN), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)]);
+        assert.deepEqual(out.mandatory, []);
+        assert.ok(out.advisory);
+        // Unknown taints or requirements: the pool may be a better Graviton pool of any group.
+        const unknownTaints = await outcome([pool("graviton-a", "arm64", 60, UNKNOWN), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)]);
+        assert.deepEqual(unknownTaints.mandatory, []);
+        assert.ok(unknownTaints.advisory);
+        const unknownArch = await outcome([pool("graviton-a", UNKNOWN, 60), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)]);
+        assert.deepEqual(unknownArch.mandatory, []);
+        // Flagged whatever the unknown is: the x86 pool outweighs the unknown pool's known weight too.
+        const still = await outcome([pool("graviton-a", "arm64", 15, UNKNOWN), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)]);
+        assert.deepEqual(still.mandatory, ["x86"]);
+        assert.ok(still.advisory);
     });
 });

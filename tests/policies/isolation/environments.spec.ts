@@ -157,3 +157,42 @@ describe("isolation: environments", () => {
         });
     });
 });
+
+/** Mandatory (non-unknown) diagnostics of `policy` and whether its "can't run during preview" advisory is present. */
+async function unknownOutcome(policy: Parameters<typeof check>[0], resources: TestResource[], config?: Record<string, unknown>) {
+    const ds = (await check(policy, resources, config)).filter((d) => d.policy === policy.name);
+    return {
+        mandatory: ds.filter((d) => d.enforcementLevel === "mandatory" && !d.unknownValue).map((d) => d.message),
+        advisory: ds.some((d) => d.unknownValue && d.enforcementLevel === "advisory"),
+    };
+}
+
+describe("isolation: nonprod-no-prod-references — fuzz regression ISO-2 (unknowns never add a mandatory violation)", () => {
+    const obj = (defaultTags: unknown, tags: unknown = { environment: "dev" }): TestResource => ({
+        type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "obj",
+        props: { bucket: "moka-prod-data", key: "a.json", tags },
+        provider: { type: "pulumi:providers:aws", props: { region: "us-west-2", defaultTags } },
+    });
+
+    it("ISO-2: an unknown provider defaultTags does not let resource tags decide the environment", async () => {
+        assert.deepEqual((await unknownOutcome(nonprodNoProdReferences, [obj({ tags: { environment: "Production" } })])).mandatory, []);
+        const out = await unknownOutcome(nonprodNoProdReferences, [obj(UNKNOWN)]);
+        assert.deepEqual(out.mandatory, []);
+        assert.ok(out.advisory);
+        // Same for an unknown tags map inside defaultTags, and for an unknown resource tag that could flip the tag majority.
+        const inner = await unknownOutcome(nonprodNoProdReferences, [obj({ tags: UNKNOWN })]);
+        assert.deepEqual(inner.mandatory, []);
+        assert.ok(inner.advisory);
+        const tagTier = await unknownOutcome(nonprodNoProdReferences, [obj({}), { type: "aws:s3/bucket:Bucket", name: "b", props: { bucket: "x", tags: UNKNOWN } }]);
+        assert.deepEqual(tagTier.mandatory, []);
+        assert.ok(tagTier.advisory);
+        // Known providers outvoting the unknown one still decide: dev, and the prod reference is flagged.
+        const outvoted = await unknownOutcome(nonprodNoProdReferences, [
+            obj({ tags: { environment: "dev" } }),
+            { type: "aws:s3/bucket:Bucket", name: "b", props: { bucket: "moka-dev-b" }, provider: { type: "pulumi:providers:aws", name: "dev2", props: { defaultTags: { tags: { environment: "dev" } } } } },
+            { type: "aws:s3/bucket:Bucket", name: "c", props: { bucket: "moka-dev-c" }, provider: { type: "pulumi:providers:aws", name: "u", props: { defaultTags: UNKNOWN } } },
+        ]);
+        assert.equal(outvoted.mandatory.length, 1);
+        assert.match(outvoted.mandatory[0], /moka-prod-data/);
+    });
+});

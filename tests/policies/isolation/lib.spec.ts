@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { UNKNOWN } from "../../helpers/policy";
+import { UnknownTracker } from "../../../policies/lib/known";
 import {
     DEFAULT_PROD_ENVIRONMENTS, environmentFromTags, isProdEnvironment, resourceEnvironment, stackEnvironment,
 } from "../../../policies/lib/environment";
@@ -28,7 +29,7 @@ describe("isolation: policies/lib/environment", () => {
         assert.equal(resourceEnvironment(undefined, {}), undefined);
         assert.equal(resourceEnvironment("junk", { tags: "junk" }, "junk"), undefined);
     });
-    it("detects the stack's environment by majority, providers before tags, skipping unknowns", () => {
+    it("detects the stack's environment by majority, providers before tags; unknown votes that could flip a tier leave it undetermined", () => {
         const aws = (env: string) => ({ type: "pulumi:providers:aws", props: { defaultTags: JSON.stringify({ tags: { environment: env } }) } });
         assert.deepEqual(stackEnvironment({}, [aws("dev"), aws("dev"), aws("prod")]), { environment: "dev", source: "provider defaultTags" });
         assert.deepEqual(stackEnvironment({}, [{ type: "aws:s3/bucket:Bucket", props: {}, provider: aws("staging") }]), { environment: "staging", source: "provider defaultTags" });
@@ -40,7 +41,14 @@ describe("isolation: policies/lib/environment", () => {
             ]),
             { environment: "prod", source: "resource tags" },
         );
-        assert.deepEqual(stackEnvironment({}, [{ type: "pulumi:providers:aws", props: { defaultTags: UNKNOWN } }, { type: "x", props: { tags: { environment: "dev" } } }]), { environment: "dev", source: "resource tags" });
+        // An unknown vote stops detection at its tier (no fall-through to resource tags) unless it cannot flip the majority.
+        const tracker = new UnknownTracker();
+        assert.equal(stackEnvironment({}, [{ type: "pulumi:providers:aws", props: { defaultTags: UNKNOWN } }, { type: "x", props: { tags: { environment: "dev" } } }], tracker), undefined);
+        assert.equal(tracker.size, 1);
+        assert.equal(stackEnvironment({}, [{ type: "x", props: { tags: UNKNOWN } }, { type: "x", props: { tags: { environment: "dev" } } }]), undefined);
+        assert.equal(stackEnvironment({}, [{ type: "x", props: { tags: { environment: UNKNOWN, env: "dev" } } }]), undefined);
+        assert.deepEqual(stackEnvironment({}, [aws("dev"), aws("dev"), { type: "pulumi:providers:aws", props: { defaultTags: UNKNOWN } }]), { environment: "dev", source: "provider defaultTags" });
+        assert.equal(stackEnvironment({}, [aws("dev"), { type: "pulumi:providers:aws", props: { defaultTags: { tags: UNKNOWN } } }]), undefined);
         assert.equal(stackEnvironment({}, []), undefined);
         assert.deepEqual(stackEnvironment({ environment: "qa" }, [aws("prod")]), { environment: "qa", source: "policy config" });
     });

@@ -82,3 +82,52 @@ describe("isolation: tenant-namespace-guardrails", () => {
         assert.ok(ms < 1500, `${ms} ms`);
     });
 });
+
+/** Mandatory (non-unknown) diagnostics of `policy` and whether its "can't run during preview" advisory is present. */
+async function unknownOutcome(policy: Parameters<typeof check>[0], resources: TestResource[], config?: Record<string, unknown>) {
+    const ds = (await check(policy, resources, config)).filter((d) => d.policy === policy.name);
+    return {
+        mandatory: ds.filter((d) => d.enforcementLevel === "mandatory" && !d.unknownValue).map((d) => d.message),
+        advisory: ds.some((d) => d.unknownValue && d.enforcementLevel === "advisory"),
+    };
+}
+
+describe("isolation: tenant-namespace-guardrails — fuzz regressions (unknowns never add a mandatory violation)", () => {
+    const K8S = "pulumi:providers:kubernetes";
+    const guarded = (opts: { providerNamespace?: unknown; podSelector?: unknown }): TestResource[] => [
+        { type: "kubernetes:core/v1:Namespace", name: "team-a", props: { metadata: { name: "team-a", labels: { "moka.dev/tenant": "true", "pod-security.kubernetes.io/enforce": "restricted" } } } },
+        { type: "kubernetes:core/v1:ResourceQuota", name: "quota", provider: { type: K8S, name: "k8s", props: { namespace: opts.providerNamespace ?? "team-a" } }, props: { metadata: { name: "quota" }, spec: { hard: { pods: "100" } } } },
+        { type: "kubernetes:core/v1:LimitRange", name: "limits", props: { metadata: { name: "limits", namespace: "team-a" }, spec: { limits: [{ type: "Container", default: { memory: "1Gi" } }] } } },
+        { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "deny", props: { metadata: { name: "deny", namespace: "team-a" }, spec: { podSelector: opts.podSelector ?? {}, policyTypes: ["Ingress"] } } },
+    ];
+
+    it("ISO-1: a Namespace whose name is unknown is not taken for an auto-named tenant", async () => {
+        const out = await unknownOutcome(tenantNamespaceGuardrails, [{ type: "kubernetes:core/v1:Namespace", name: "ns", props: { metadata: { name: UNKNOWN } } }]);
+        assert.deepEqual(out.mandatory, []);
+        assert.ok(out.advisory);
+        // Still flagged: tenant-labelled (tenant whatever its name) and no guardrail anywhere.
+        const labelled = await unknownOutcome(tenantNamespaceGuardrails, [{ type: "kubernetes:core/v1:Namespace", name: "ns", props: { metadata: { name: UNKNOWN, labels: { "moka.dev/tenant": "true" } } } }]);
+        assert.equal(labelled.mandatory.length, 1);
+        // A labelled namespace of unknown name whose guardrails name a namespace the stack does not know may have them.
+        const named = await unknownOutcome(tenantNamespaceGuardrails, guarded({}).map((r) => r.name === "team-a" ? { ...r, props: { metadata: { name: UNKNOWN, labels: { "moka.dev/tenant": "true" } } } } : r));
+        assert.deepEqual(named.mandatory, []);
+        assert.ok(named.advisory);
+    });
+
+    it("ISO-3: an unknown Kubernetes provider namespace is not taken for \"default\"", async () => {
+        assert.deepEqual((await unknownOutcome(tenantNamespaceGuardrails, guarded({}))).mandatory, []);
+        const out = await unknownOutcome(tenantNamespaceGuardrails, guarded({ providerNamespace: UNKNOWN }));
+        assert.deepEqual(out.mandatory, []);
+        assert.ok(out.advisory);
+    });
+
+    it("ISO-4: an unknown podSelector.matchLabels does not make a default-deny NetworkPolicy count as missing", async () => {
+        const out = await unknownOutcome(tenantNamespaceGuardrails, guarded({ podSelector: { matchLabels: UNKNOWN } }));
+        assert.deepEqual(out.mandatory, []);
+        assert.ok(out.advisory);
+        // A known non-empty part still narrows the selector: not default-deny, flagged.
+        const narrowed = await unknownOutcome(tenantNamespaceGuardrails, guarded({ podSelector: { matchLabels: { app: "x" }, matchExpressions: UNKNOWN } }));
+        assert.equal(narrowed.mandatory.length, 1);
+        assert.match(narrowed.mandatory[0], /default-deny NetworkPolicy/);
+    });
+});

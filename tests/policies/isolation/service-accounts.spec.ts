@@ -125,3 +125,62 @@ describe("isolation: tenant-service-accounts-own-namespace", () => {
         assert.ok(ms < 2000, `${ms} ms`);
     });
 });
+
+/** Mandatory (non-unknown) diagnostics of `policy` and whether its "can't run during preview" advisory is present. */
+async function unknownOutcome(policy: Parameters<typeof check>[0], resources: TestResource[], config?: Record<string, unknown>) {
+    const ds = (await check(policy, resources, config)).filter((d) => d.policy === policy.name);
+    return {
+        mandatory: ds.filter((d) => d.enforcementLevel === "mandatory" && !d.unknownValue).map((d) => d.message),
+        advisory: ds.some((d) => d.unknownValue && d.enforcementLevel === "advisory"),
+    };
+}
+
+describe("isolation: tenant-service-accounts-own-namespace — fuzz regressions (unknowns never add a mandatory violation)", () => {
+    const ECR = "111111111111.dkr.ecr.us-west-2.amazonaws.com/app:1.0";
+    const podIdentity = (team: unknown): TestResource[] => [
+        { type: "aws:iam/role:Role", name: "role", urn: "urn:pulumi:test::moka::aws:iam/role:Role::role", props: { name: "moka-dev-team-team-b", tags: { team } } },
+        {
+            type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "assoc",
+            props: { clusterName: "moka-dev", namespace: "team-a", serviceAccount: "spark", roleArn: "arn:aws:iam::111111111111:role/moka-dev-team-team-b" },
+            propertyDependencies: { roleArn: ["urn:pulumi:test::moka::aws:iam/role:Role::role"] },
+        },
+    ];
+    const sparkSas = (secondNamespace: unknown, secondName: unknown = "spark"): TestResource[] => [
+        { type: "kubernetes:core/v1:ServiceAccount", name: "sa-a", props: { metadata: { name: "spark", namespace: "team-a" } } },
+        { type: "kubernetes:core/v1:ServiceAccount", name: "sa-c", props: { metadata: { name: secondName, namespace: secondNamespace } } },
+        { type: "kubernetes:apps/v1:Deployment", name: "job", props: { metadata: { name: "job", namespace: "team-c" }, spec: { template: { spec: { serviceAccountName: "spark", containers: [{ name: "c", image: ECR }] } } } } },
+    ];
+
+    it("ISO-3: an unknown Kubernetes provider namespace is not taken for \"default\" (workloads)", async () => {
+        const deployment = (providerNamespace: unknown): TestResource[] => [
+            { type: "kubernetes:core/v1:ServiceAccount", name: "sa", props: { metadata: { name: "spark", namespace: "team-a" } } },
+            { type: "kubernetes:apps/v1:Deployment", name: "app", provider: { type: "pulumi:providers:kubernetes", name: "k8s", props: { namespace: providerNamespace } }, props: { metadata: { name: "app" }, spec: { template: { spec: { serviceAccountName: "spark", containers: [{ name: "c", image: ECR }] } } } } },
+        ];
+        assert.deepEqual((await unknownOutcome(tenantServiceAccountsOwnNamespace, deployment("team-a"))).mandatory, []);
+        const out = await unknownOutcome(tenantServiceAccountsOwnNamespace, deployment(UNKNOWN));
+        assert.deepEqual(out.mandatory, []);
+        assert.ok(out.advisory);
+    });
+
+    it("ISO-5: an unknown team tag on an IAM role does not fall back to matching the role name", async () => {
+        assert.deepEqual((await unknownOutcome(tenantServiceAccountsOwnNamespace, podIdentity("team-a"))).mandatory, []);
+        const out = await unknownOutcome(tenantServiceAccountsOwnNamespace, podIdentity(UNKNOWN));
+        assert.deepEqual(out.mandatory, []);
+        assert.ok(out.advisory);
+        // An unknown tags map likewise; a known foreign team tag is still flagged.
+        const wholeTags = podIdentity("x").map((r) => r.name === "role" ? { ...r, props: { ...r.props, tags: UNKNOWN } } : r);
+        assert.deepEqual((await unknownOutcome(tenantServiceAccountsOwnNamespace, wholeTags)).mandatory, []);
+        assert.equal((await unknownOutcome(tenantServiceAccountsOwnNamespace, podIdentity("team-b"))).mandatory.length, 1);
+    });
+
+    it("ISO-6: a ServiceAccount with an unknown namespace or name may be the workload's own", async () => {
+        assert.deepEqual((await unknownOutcome(tenantServiceAccountsOwnNamespace, sparkSas("team-c"))).mandatory, []);
+        for (const variant of [sparkSas(UNKNOWN), sparkSas("team-c", UNKNOWN), sparkSas(UNKNOWN, UNKNOWN)]) {
+            const out = await unknownOutcome(tenantServiceAccountsOwnNamespace, variant);
+            assert.deepEqual(out.mandatory, []);
+            assert.ok(out.advisory);
+        }
+        // An unknown-named SA in yet another namespace cannot be team-c's: still flagged.
+        assert.equal((await unknownOutcome(tenantServiceAccountsOwnNamespace, sparkSas("team-b", UNKNOWN))).mandatory.length, 1);
+    });
+});
