@@ -17,6 +17,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
 import { platformNamespaceLabels } from "./namespaces";
+import { platformRelease } from "./helm";
 
 /**
  * Chart coordinates. Values keys checked against
@@ -152,29 +153,13 @@ export class Engines extends pulumi.ComponentResource {
         if (flink) {
             const d = ENGINES_DEFAULTS.flink;
             const ns = operatorNamespace("flink", NAMESPACES.flinkOperator);
-            new k8s.helm.v3.Release(`${name}-flink-operator`, {
-                name: d.releaseName,
-                chart: d.chart,
-                version: d.version,
-                repositoryOpts: { repo: d.repo },
-                namespace: ns.metadata.name,
-                createNamespace: false,
-                values: flinkOperatorValues(teamNamespaces),
-            }, { ...k8sOpts, dependsOn: [...dependsOn, ns] });
+            platformRelease(`${name}-flink-operator`, d, ns.metadata.name, flinkOperatorValues(teamNamespaces), { ...k8sOpts, dependsOn: [...dependsOn, ns] });
         }
 
         if (ray) {
             const d = ENGINES_DEFAULTS.kuberay;
             const ns = operatorNamespace("kuberay", NAMESPACES.kuberay);
-            new k8s.helm.v3.Release(`${name}-kuberay-operator`, {
-                name: d.releaseName,
-                chart: d.chart,
-                version: d.version,
-                repositoryOpts: { repo: d.repo },
-                namespace: ns.metadata.name,
-                createNamespace: false,
-                values: kuberayOperatorValues(teamNamespaces),
-            }, { ...k8sOpts, dependsOn: [...dependsOn, ns] });
+            platformRelease(`${name}-kuberay-operator`, d, ns.metadata.name, kuberayOperatorValues(teamNamespaces), { ...k8sOpts, dependsOn: [...dependsOn, ns] });
         }
 
         this.enabled = [...(flink ? ["flink"] : []), ...(ray ? ["ray"] : [])];

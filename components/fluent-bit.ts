@@ -20,6 +20,7 @@ import { NAMESPACES } from "./constants";
 import {
     containerLogGroupName, containerLogPrefixProblem, fluentBitPolicy, fluentBitValues, podIdentityTrustPolicy,
 } from "./fluent-bit-config";
+import { platformRelease } from "./helm";
 
 /**
  * Chart coordinates. Values keys checked against fluent/helm-charts charts/fluent-bit/values.yaml at tag
@@ -129,14 +130,7 @@ export class FluentBit extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
-        new k8s.helm.v3.Release(`${name}-release`, {
-            name: d.releaseName,
-            chart: d.chart,
-            version: d.version,
-            repositoryOpts: { repo: d.repo },
-            namespace,
-            createNamespace: false,
-            values: pulumi.all([args.logBucket, logGroup.name]).apply(([bucket, logGroupName]) => fluentBitValues({
+        platformRelease(`${name}-release`, d, namespace, pulumi.all([args.logBucket, logGroup.name]).apply(([bucket, logGroupName]) => fluentBitValues({
                 region: args.region,
                 bucket,
                 containerLogPrefix: args.containerLogPrefix,
@@ -145,8 +139,7 @@ export class FluentBit extends pulumi.ComponentResource {
                 imageRepository: d.image.repository,
                 imageTag: d.image.tag,
                 serviceAccountName: d.serviceAccountName,
-            })),
-        }, { parent: this, provider: args.k8sProvider, dependsOn: [...dependsOn, podIdentity, policy] });
+            })), { parent: this, provider: args.k8sProvider, dependsOn: [...dependsOn, podIdentity, policy] });
 
         this.logGroupName = logGroup.name;
         this.logGroupArn = logGroup.arn;

@@ -33,6 +33,7 @@ import {
     validateNodePools,
     type NodePoolSummary,
 } from "./karpenter-requirements";
+import { platformRelease } from "./helm";
 
 /**
  * Chart coordinates and controller defaults. Every values key set below was checked against
@@ -250,24 +251,16 @@ export class Karpenter extends pulumi.ComponentResource {
             },
         }, k8sOpts);
 
-        const release = new k8s.helm.v3.Release(`${name}-release`, {
-            name: KARPENTER_DEFAULTS.releaseName,
-            chart: KARPENTER_DEFAULTS.chart,
-            version: KARPENTER_DEFAULTS.version,
-            namespace: ns.metadata.name,
-            createNamespace: false,
-            skipCrds: false,
-            values: pulumi.all([args.clusterEndpoint, queue.name]).apply(([clusterEndpoint, interruptionQueueName]) => karpenterChartValues({
+        const release = platformRelease(`${name}-release`, KARPENTER_DEFAULTS, ns.metadata.name, pulumi.all([args.clusterEndpoint, queue.name]).apply(([clusterEndpoint, interruptionQueueName]) => karpenterChartValues({
                 clusterName: args.clusterName,
                 clusterEndpoint,
                 interruptionQueueName,
                 region: args.region,
-            })),
-        }, {
+            })), {
             ...k8sOpts,
             // Credentials must exist before the pods start: Pod Identity is injected at pod creation.
             dependsOn: [podIdentity, controllerPolicy, ...(args.dependsOn ?? [])],
-        });
+        }, { skipCrds: false });
 
         // --- Kubernetes: node classes and pools (CRDs come from the release) ---------------------
         for (const role of POOL_ROLES) {

@@ -21,6 +21,7 @@ import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./con
 import {
     collectorConfig, collectorValues, kubeStateMetricsValues, podIdentityTrustPolicy, remoteWritePolicy, remoteWriteUrl,
 } from "./metrics-collector";
+import { platformRelease } from "./helm";
 
 /**
  * Chart coordinates. Values keys checked against
@@ -198,24 +199,9 @@ export class Metrics extends pulumi.ComponentResource {
         // --- in-cluster ----------------------------------------------------------------------------
         const k8sOpts = { parent: this, provider: args.k8sProvider };
 
-        const kubeStateMetrics = new k8s.helm.v3.Release(`${name}-kube-state-metrics`, {
-            name: ksm.releaseName,
-            chart: ksm.chart,
-            version: ksm.version,
-            repositoryOpts: { repo: ksm.repo },
-            namespace,
-            createNamespace: false,
-            values: kubeStateMetricsValues({ ...placement, imageTag: ksm.imageTag, fullname: ksm.releaseName }),
-        }, { ...k8sOpts, dependsOn });
+        const kubeStateMetrics = platformRelease(`${name}-kube-state-metrics`, ksm, namespace, kubeStateMetricsValues({ ...placement, imageTag: ksm.imageTag, fullname: ksm.releaseName }), { ...k8sOpts, dependsOn });
 
-        new k8s.helm.v3.Release(`${name}-collector`, {
-            name: c.releaseName,
-            chart: c.chart,
-            version: c.version,
-            repositoryOpts: { repo: c.repo },
-            namespace,
-            createNamespace: false,
-            values: pulumi.all([writeUrl, args.clusterName]).apply(([url, clusterName]) => collectorValues({
+        platformRelease(`${name}-collector`, c, namespace, pulumi.all([writeUrl, args.clusterName]).apply(([url, clusterName]) => collectorValues({
                 ...placement,
                 config: collectorConfig({
                     remoteWriteUrl: url,
@@ -227,8 +213,7 @@ export class Metrics extends pulumi.ComponentResource {
                 imageTag: c.image.tag,
                 fullname: c.releaseName,
                 serviceAccountName: c.serviceAccountName,
-            })),
-        }, { ...k8sOpts, dependsOn: [...dependsOn, podIdentity, policy, kubeStateMetrics] });
+            })), { ...k8sOpts, dependsOn: [...dependsOn, podIdentity, policy, kubeStateMetrics] });
 
         this.workspaceId = workspace.id;
         this.workspaceArn = workspace.arn;

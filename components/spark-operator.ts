@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "./namespaces";
 import { LABELS, NAMESPACES, SPARK_SERVICE_ACCOUNT, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
+import { platformRelease } from "./helm";
 
 /**
  * Chart coordinates. Every values key set below was checked against
@@ -139,19 +140,9 @@ export class SparkOperator extends pulumi.ComponentResource {
             },
         }, k8sOpts);
 
-        const release = new k8s.helm.v3.Release(`${name}-release`, {
-            name: SPARK_OPERATOR_DEFAULTS.releaseName,
-            chart: SPARK_OPERATOR_DEFAULTS.chart,
-            version: SPARK_OPERATOR_DEFAULTS.version,
-            repositoryOpts: { repo: SPARK_OPERATOR_DEFAULTS.repo },
-            namespace: ns.metadata.name,
-            createNamespace: false,
-            atomic: true,
-            cleanupOnFail: true,
-            timeout: 600,
-            maxHistory: 5,
-            values: sparkOperatorValues({ jobNamespaces: args.jobNamespaces, driverRbac }),
-        }, { ...k8sOpts, dependsOn: [ns, ...(args.dependsOn ?? [])] });
+        const release = platformRelease(`${name}-release`, SPARK_OPERATOR_DEFAULTS, ns.metadata.name,
+            sparkOperatorValues({ jobNamespaces: args.jobNamespaces, driverRbac }),
+            { ...k8sOpts, dependsOn: [ns, ...(args.dependsOn ?? [])] });
 
         this.namespace = ns.metadata.name;
         this.releaseName = release.name;

@@ -8,6 +8,7 @@ import { platformNamespaceLabels } from "./namespaces";
 import type { TeamConfig } from "../config";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamQueue } from "./constants";
 import { DEFAULT_YUNIKORN_ADMIN_GROUPS, yunikornQueuesConfig } from "./yunikorn-queues";
+import { platformRelease } from "./helm";
 
 /**
  * Chart coordinates. YuniKorn 1.9.0 (released 2026-07-29) is the latest 1.x. The chart's Chart.yaml
@@ -143,19 +144,8 @@ export class YuniKorn extends pulumi.ComponentResource {
             },
         }, k8sOpts);
 
-        const release = new k8s.helm.v3.Release(`${name}-release`, {
-            name: YUNIKORN_DEFAULTS.releaseName,
-            chart: YUNIKORN_DEFAULTS.chart,
-            version: YUNIKORN_DEFAULTS.version,
-            repositoryOpts: { repo: YUNIKORN_DEFAULTS.repo },
-            namespace: ns.metadata.name,
-            createNamespace: false,
-            atomic: true,
-            cleanupOnFail: true,
-            timeout: 600,
-            maxHistory: 5,
-            values,
-        }, { ...k8sOpts, dependsOn: [ns, ...(args.dependsOn ?? [])] });
+        const release = platformRelease(`${name}-release`, YUNIKORN_DEFAULTS, ns.metadata.name, values,
+            { ...k8sOpts, dependsOn: [ns, ...(args.dependsOn ?? [])] });
 
         this.namespace = ns.metadata.name;
         this.releaseName = release.name;

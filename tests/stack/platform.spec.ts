@@ -296,3 +296,18 @@ describe("platform program, dev stack", function () {
         assert.ok(ofType(run.resources, "kubernetes:helm.sh/v3:Release").some((r) => /kuberay/.test(String(r.inputs.chart))));
     });
 });
+
+describe("every platform Helm release", function () {
+    this.timeout(120_000);
+    it("is pinned, in an existing namespace, and rolls back on failure", async () => {
+        const run = await runStack("dev");
+        const releases = ofType(run.resources, "kubernetes:helm.sh/v3:Release");
+        assert.equal(releases.length, 8);
+        for (const r of releases) {
+            assert.match(String(r.inputs.version), /^\d+\.\d+\.\d+$/, String(r.inputs.chart));
+            assert.equal(r.inputs.createNamespace, false);
+            assert.equal(r.inputs.atomic, true);
+            assert.equal(r.inputs.cleanupOnFail, true);
+        }
+    });
+});
