@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cidrContains, cidrProblem, cidrsOverlap, mustParseCidr, parseCidr, VPC_ALLOWED_RANGES, isAnyAddress } from "./lib/cidr";
 import { archOfFamily, isGravitonFamily, parseFamily, familyOf } from "./lib/instance-families";
+import { AWS_REGION, DNS1123_LABEL, S3_PREFIX } from "./lib/patterns";
 
 export const CONFIG_NAMESPACE = "moka";
 
@@ -20,9 +21,7 @@ export const CONFIG_NAMESPACE = "moka";
 // Field schemas
 // ---------------------------------------------------------------------------------------------
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
-const S3_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
 const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 /** CloudWatch Logs accepts only these retention values. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -169,7 +168,7 @@ const SECTIONS = {
     environment: environmentSchema,
     // Quote it in YAML: an unquoted id with a leading zero loses it and is rejected here.
     accountId: z.union([z.string(), z.number()]).transform((v) => String(v)).pipe(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML so leading zeros survive)")),
-    region: z.string({ error: () => "is required (set aws:region)" }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-west-2"),
+    region: z.string({ error: () => "is required (set aws:region)" }).regex(AWS_REGION, "must be an AWS region such as us-west-2"),
     namePrefix: z.string().max(16, "must be at most 16 characters").regex(DNS1123_LABEL, "must be a DNS-1123 label").default("moka"),
     network: networkSchema.default(() => networkSchema.parse({})),
     cluster: clusterSchema,

@@ -19,9 +19,10 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
+import { PACK_NAMES as PACKS } from "../preview/run";
 import { BENCH_DIR, log, median, nowMs, PROJECT_ROOT, round, sample, Sample, target, Target } from "./lib";
 
-export const PACKS = ["security", "cost", "isolation"] as const;
+export { PACKS };
 
 export interface ColdStartOptions {
     /** Measured rounds (after one warm-up round). Required. */

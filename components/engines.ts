@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
 import { platformNamespaceLabels } from "./namespaces";
 import { platformRelease } from "./helm";
+import { DNS1123_LABEL } from "../lib/patterns";
 
 /**
  * Chart coordinates. Values keys checked against
@@ -43,7 +44,6 @@ export const ENGINES_DEFAULTS = {
     },
 } as const;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 interface Placement {
     readonly nodeSelector: Record<string, string>;

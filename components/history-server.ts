@@ -24,9 +24,8 @@ import {
     renderSparkDefaults,
     sha256,
 } from "./history-server-config";
+import { DNS1123_LABEL, S3_PREFIX } from "../lib/patterns";
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const S3_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
 
 export interface HistoryServerArgs {
     /** Provider for the target cluster. Required. */

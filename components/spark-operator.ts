@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "./namespaces";
 import { LABELS, NAMESPACES, SPARK_SERVICE_ACCOUNT, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
 import { platformRelease } from "./helm";
+import { DNS1123_LABEL } from "../lib/patterns";
 
 /**
  * Chart coordinates. Every values key set below was checked against
@@ -23,7 +24,6 @@ export const SPARK_OPERATOR_DEFAULTS = {
     webhookServiceAccount: "spark-operator-webhook",
 } as const;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Inputs of the pure values builder. */
 export interface SparkOperatorValuesOptions {

@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { StorageConfig } from "../config";
 import { bucketNameProblem, lifecycleRules, SparkBucketKind, sparkBucketName, tlsOnlyBucketPolicy } from "./storage-rules";
+import { S3_PREFIX } from "../lib/patterns";
 
-const S3_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
 
 export interface SparkStorageArgs {
     /** Stem of every physical name, e.g. "moka-prod" (config `baseName`). Required. */

@@ -15,6 +15,7 @@
 /** IAM caps role names at 64 characters. */
 export const IAM_ROLE_NAME_MAX = 64;
 import type { PolicyDocument, PolicyStatement } from "./iam";
+import { S3_PREFIX } from "../lib/patterns";
 export type { PolicyDocument, PolicyStatement } from "./iam";
 
 /** The team's IAM role name: `<baseName>-team-<team>`. */
@@ -59,7 +60,6 @@ export interface TeamAccessPolicyInput {
     readonly region: string;
 }
 
-const S3_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 

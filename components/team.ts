@@ -30,6 +30,7 @@ import { POD_SECURITY_REASON_ANNOTATION, teamNamespaceLabels, teamObjectLabels }
 import { teamNetworkPolicies } from "./team-network";
 import { limitRangeLimits, quotaHard } from "./team-quota";
 import { sparkDriverRules } from "./team-rbac";
+import { AWS_REGION, DNS1123_LABEL, S3_PREFIX } from "../lib/patterns";
 
 /** Kubernetes names of the objects a Team creates inside its namespace. */
 export const TEAM_OBJECT_NAMES = {
@@ -40,9 +41,6 @@ export const TEAM_OBJECT_NAMES = {
     sparkDefaults: SPARK_DEFAULTS_CONFIGMAP,
 } as const;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const S3_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Arguments for {@link Team}. */
 export interface TeamArgs {
@@ -267,7 +265,7 @@ export function teamArgsProblems(args: TeamArgs, roleName: string = teamRoleName
     if (!S3_PREFIX.test(team.dataPrefix)) {
         problems.push(`team.dataPrefix "${team.dataPrefix}" must be an S3 prefix without leading or trailing '/'`);
     }
-    if (!REGION.test(args.region)) {
+    if (!AWS_REGION.test(args.region)) {
         problems.push(`region "${args.region}" is not an AWS region`);
     }
     for (const key of ["scraperNamespaces", "webhookNamespaces"] as const) {

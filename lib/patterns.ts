@@ -1,0 +1,10 @@
+/** Validation patterns shared by config.ts and the components' own argument checks. */
+
+/** A Kubernetes DNS-1123 label (namespace and team names). Length is checked separately. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** An S3 key prefix: safe characters, no leading or trailing '/', no wildcards. */
+export const S3_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
+
+/** An AWS region name such as us-west-2. */
+export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
