@@ -14,6 +14,8 @@ import { z } from "zod";
 import { cidrContains, cidrProblem, cidrsOverlap, mustParseCidr, parseCidr, VPC_ALLOWED_RANGES, isAnyAddress } from "./lib/cidr";
 import { archOfFamily, isGravitonFamily, parseFamily, familyOf } from "./lib/instance-families";
 import { AWS_REGION, DNS1123_LABEL, S3_PREFIX } from "./lib/patterns";
+import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "./lib/aws-limits";
+import { isReservedNamespace } from "./lib/platform";
 
 export const CONFIG_NAMESPACE = "moka";
 
@@ -23,13 +25,8 @@ export const CONFIG_NAMESPACE = "moka";
 
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
-/** CloudWatch Logs accepts only these retention values. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-/** Namespaces the platform owns; a team may not claim them. */
-export const RESERVED_NAMESPACES = [
-    "default", "kube-system", "kube-public", "kube-node-lease", "karpenter", "yunikorn", "spark-operator",
-    "spark-history", "observability", "flink-operator", "kuberay", "platform",
-] as const;
+export { LOG_RETENTION_DAYS } from "./lib/aws-limits";
+export { RESERVED_NAMESPACES } from "./lib/platform";
 
 const cidr = z.string().superRefine((v, ctx) => {
     const problem = cidrProblem(v);
@@ -43,9 +40,7 @@ const duration = z.string().regex(DURATION, "must be a Go duration such as 30s, 
 const positiveInt = z.number().int("must be a whole number").positive("must be greater than zero");
 const positiveNumber = z.number().positive("must be greater than zero");
 
-const retentionDays = z.number().int().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-    message: `must be a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")})`,
-});
+const retentionDays = z.number().int().refine(isLogRetentionDays, { message: LOG_RETENTION_MESSAGE });
 
 const networkSchema = z.strictObject({
     vpcCidr: cidr.default("10.0.0.0/16"),
@@ -130,7 +125,7 @@ const teamSchema = z.strictObject({
     name: z.string()
         .max(40, "must be at most 40 characters")
         .regex(DNS1123_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with an alphanumeric")
-        .refine((n) => !(RESERVED_NAMESPACES as readonly string[]).includes(n) && !n.startsWith("kube-"), "is reserved for the platform"),
+        .refine((n) => !isReservedNamespace(n), "is reserved for the platform"),
     quota: quotaSchema,
     dataPrefix: z.string().regex(S3_PREFIX, "must be an S3 key prefix without leading or trailing '/', wildcards or '..'").refine((p) => !p.split("/").includes(".."), "must not contain '..'").optional(),
     sharedPrefixes: z.array(z.string().regex(S3_PREFIX, "must be an S3 key prefix without leading or trailing '/' or wildcards")).default([]),

@@ -11,7 +11,7 @@ import {
     Cluster, Engines, FluentBit, HistoryServer, ImageRegistry, Karpenter, Metrics, Network,
     ObservabilityNamespace, SparkOperator, SparkStorage, Team, YuniKorn,
 } from "./components";
-import { NAMESPACES } from "./components/constants";
+import { NAMESPACES } from "./lib/platform";
 
 export = async () => {
     // Validate every moka:* key before any resource exists.

@@ -33,7 +33,7 @@ import {
     clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,
     SYSTEM_NODE_MANAGED_POLICIES, systemNodeAmiType, vpcCniConfiguration,
 } from "./cluster-plan";
-import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "./constants";
+import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../lib/platform";
 import type { PodSubnet } from "./network";
 
 /** Arguments for {@link Cluster}. */

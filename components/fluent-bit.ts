@@ -15,8 +15,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_RETENTION_DAYS } from "../config";
-import { NAMESPACES } from "./constants";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../lib/aws-limits";
+import { NAMESPACES } from "../lib/platform";
 import {
     containerLogGroupName, containerLogPrefixProblem, fluentBitPolicy, fluentBitValues, podIdentityTrustPolicy,
 } from "./fluent-bit-config";
@@ -91,7 +91,7 @@ export class FluentBit extends pulumi.ComponentResource {
         if (prefixProblem) {
             fail(`args.containerLogPrefix ${prefixProblem}, got "${args.containerLogPrefix ?? ""}"`);
         }
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logRetentionDays)) {
+        if (!isLogRetentionDays(args.logRetentionDays)) {
             fail(`args.logRetentionDays must be a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")}), got ${args.logRetentionDays}`);
         }
 

@@ -5,7 +5,7 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamEventLogPrefix } from "./constants";
+import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamEventLogPrefix } from "../lib/platform";
 import type { PolicyDocument, PolicyStatement } from "./iam";
 import { platformNamespaceLabels } from "./namespaces";
 export type { PolicyDocument, PolicyStatement } from "./iam";

@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { NAMESPACES } from "./constants";
+import { NAMESPACES } from "../lib/platform";
 import {
     HISTORY_SERVICE_ACCOUNT,
     historyServerConfigMap,

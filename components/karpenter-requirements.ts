@@ -10,7 +10,7 @@
  */
 import type { NodePoolConfig, NodePoolsConfig } from "../config";
 import { archOfFamily, type Arch } from "../lib/instance-families";
-import { DRIVER_NODE_LABEL, DRIVER_TAINT } from "./constants";
+import { DRIVER_NODE_LABEL, DRIVER_TAINT } from "../lib/platform";
 import { DISCOVERY_TAG_KEY } from "./karpenter-iam";
 
 /** The three pools, by their key in `NodePoolsConfig`. */

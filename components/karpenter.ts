@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "./namespaces";
 import type { NodePoolsConfig } from "../config";
-import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
+import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../lib/platform";
 import {
     INTERRUPTION_RULES,
     NODE_ROLE_MANAGED_POLICIES,

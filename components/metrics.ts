@@ -16,8 +16,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "./namespaces";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_RETENTION_DAYS } from "../config";
-import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "./constants";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../lib/aws-limits";
+import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../lib/platform";
 import {
     collectorConfig, collectorValues, kubeStateMetricsValues, podIdentityTrustPolicy, remoteWritePolicy, remoteWriteUrl,
 } from "./metrics-collector";
@@ -140,7 +140,7 @@ export class Metrics extends pulumi.ComponentResource {
             fail(`args.metricsRetentionDays must be a whole number of days between 1 and 1095, got ${args.metricsRetentionDays}`);
         }
         const workspaceLogRetentionDays = args.workspaceLogRetentionDays ?? 30;
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(workspaceLogRetentionDays)) {
+        if (!isLogRetentionDays(workspaceLogRetentionDays)) {
             fail(`args.workspaceLogRetentionDays must be a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")}), got ${workspaceLogRetentionDays}`);
         }
 

@@ -3,7 +3,7 @@
  * spark-operator, spark-history, observability, flink-operator, kuberay). Team namespaces have their
  * own labels (components/team-namespace.ts).
  */
-import { LABELS } from "./constants";
+import { LABELS } from "../lib/platform";
 
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 

@@ -14,7 +14,7 @@
  * the pod subnets through VPC CNI custom networking (ENIConfig per AZ, created by the Cluster component).
  */
 import { cidrContains, cidrsOverlap, formatCidr, Ipv4Cidr, parseCidr, subnet } from "../lib/cidr";
-import { LABEL_DOMAIN } from "./constants";
+import { LABEL_DOMAIN } from "../lib/platform";
 
 /** The most AZs the plan supports: private subnets use eighths 0..5, eighth 7 holds the public subnets. */
 export const MAX_AZ_COUNT = 6;

@@ -13,7 +13,8 @@
 import * as aws from "@pulumi/aws";
 import { partitionOfRegion } from "../lib/aws-partition";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_RETENTION_DAYS, NetworkConfig } from "../config";
+import { NetworkConfig } from "../config";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../lib/aws-limits";
 import {
     endpointServiceName, flowLogTrustPolicy, flowLogWritePolicy, INTERFACE_ENDPOINT_SERVICES, KARPENTER_DISCOVERY_TAG,
     natGatewayCount, natGatewayForAz, planSubnets, subnetPlanProblems, subnetTags,
@@ -79,7 +80,7 @@ export class Network extends pulumi.ComponentResource {
         if (args.network.natMode !== "perAz" && args.network.natMode !== "single") {
             fail(`args.network.natMode must be "perAz" or "single", got "${args.network.natMode}"`);
         }
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.flowLogRetentionDays)) {
+        if (!isLogRetentionDays(args.flowLogRetentionDays)) {
             fail(`args.flowLogRetentionDays must be a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")}), got ${args.flowLogRetentionDays}`);
         }
 

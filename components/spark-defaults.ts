@@ -35,7 +35,7 @@
  * predates Pod Identity, so no `credentialsProvider` override makes it work on this platform.
  */
 import * as yaml from "js-yaml";
-import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID, teamEventLogPrefix, teamQueue } from "./constants";
+import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID, teamEventLogPrefix, teamQueue } from "../lib/platform";
 
 /** Keys of the `spark-defaults` ConfigMap. */
 export const SPARK_DEFAULTS_CONFIGMAP = "spark-defaults";

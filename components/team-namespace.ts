@@ -2,7 +2,7 @@
  * Pure builders for a team namespace's labels and annotations (components/team.ts): Pod Security
  * Admission levels and the platform's tenancy labels.
  */
-import { LABEL_DOMAIN, LABELS } from "./constants";
+import { LABEL_DOMAIN, LABELS } from "../lib/platform";
 
 /** PSA label keys (Kubernetes Pod Security Admission). */
 export const PSA = {

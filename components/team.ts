@@ -23,7 +23,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TeamConfig } from "../config";
-import { NAMESPACES, SPARK_SERVICE_ACCOUNT, teamEventLogPrefix, teamQueue } from "./constants";
+import { NAMESPACES, SPARK_SERVICE_ACCOUNT, teamEventLogPrefix, teamQueue } from "../lib/platform";
 import { platformSparkDefaults, SPARK_DEFAULTS_CONFIGMAP, sparkDefaultsConfigMapData } from "./spark-defaults";
 import { IAM_ROLE_NAME_MAX, teamAccessPolicy, teamRoleName, teamTrustPolicy } from "./team-iam";
 import { POD_SECURITY_REASON_ANNOTATION, teamNamespaceLabels, teamObjectLabels } from "./team-namespace";

@@ -22,7 +22,7 @@
  */
 import * as yaml from "js-yaml";
 import type { TeamConfig } from "../config";
-import { teamQueue } from "./constants";
+import { teamQueue } from "../lib/platform";
 
 /** YuniKorn's user-name and group-name patterns for ACL entries (apache/yunikorn-core pkg/common/security/acl.go). */
 export const YUNIKORN_ACL_USER = /^[_a-zA-Z][a-zA-Z0-9_.@-]*[$]?$/;

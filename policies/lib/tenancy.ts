@@ -4,9 +4,8 @@
  * default-deny NetworkPolicies and YuniKorn queues.
  *
  * A tenant namespace is a Namespace labelled `moka.dev/tenant: "true"`, or any namespace not in the
- * system allowlist (`systemNamespaces` policy config; DEFAULT_SYSTEM_NAMESPACES is Kubernetes' own
- * namespaces plus the platform namespaces of components/constants.ts NAMESPACES, copied here because
- * policies never import components/).
+ * system allowlist (`systemNamespaces` policy config; DEFAULT_SYSTEM_NAMESPACES is lib/platform.ts
+ * NON_TENANT_NAMESPACES: Kubernetes' own namespaces, `default` and the platform's).
  *
  * Stack-level helpers read raw values with `peek`/`peekPath` (policies/lib/known.ts): unknown values
  * come back as sentinel strings, so callers decide whether to note them in an UnknownTracker.
@@ -22,22 +21,16 @@
 import { isUnknownValue, peek, peekPath, type UnknownTracker } from "./known";
 import { parseK8sType } from "./k8s";
 import { asArray, asString, isRecord } from "./props";
+import { LABELS, NON_TENANT_NAMESPACES } from "../../lib/platform";
 
-/** Label that marks a namespace as a tenant (components/constants.ts LABELS.tenant). */
-export const TENANT_LABEL = "moka.dev/tenant";
+/** Label that marks a namespace as a tenant. */
+export const TENANT_LABEL = LABELS.tenant;
 /** Pod Security Admission enforce label. */
 export const PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 export const PSA_LEVELS: readonly string[] = ["privileged", "baseline", "restricted"];
 
-/**
- * Namespaces that are not tenants: Kubernetes' own, `default`, and the platform namespaces
- * (copy of components/constants.ts NAMESPACES: karpenter, yunikorn, spark-operator, spark-history,
- * observability, flink-operator, kuberay).
- */
-export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
-    "kube-system", "kube-public", "kube-node-lease", "default",
-    "karpenter", "yunikorn", "spark-operator", "spark-history", "observability", "flink-operator", "kuberay",
-];
+/** Namespaces that are not tenants (lib/platform.ts, the one home of the platform's namespaces). */
+export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = NON_TENANT_NAMESPACES;
 
 /** Kubernetes kinds by API group, as Pulumi type tokens name them. */
 export const K8S_KINDS = {

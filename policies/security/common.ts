@@ -3,6 +3,7 @@
  * config guards and defaults. Pure constants and functions; no side effects.
  */
 import type { PolicyComplianceFramework } from "@pulumi/policy";
+import { HOST_ACCESS_NAMESPACES } from "../../lib/platform";
 
 /** CIS Amazon EKS Benchmark v1.5.0 item (numbering checked against kube-bench cfg/eks-1.5.0). */
 export function cisEks(reference: string, specification: string): PolicyComplianceFramework {
@@ -35,8 +36,8 @@ export const URLS = {
     podSecurity: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
 } as const;
 
-/** Namespaces whose pods may need host access (node agents, CNI, log shippers). */
-export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = ["kube-system", "kube-node-lease", "kube-public", "karpenter", "observability"];
+/** Namespaces whose pods may need host access (node agents, CNI, log shippers): lib/platform.ts HOST_ACCESS_NAMESPACES. */
+export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = HOST_ACCESS_NAMESPACES;
 
 export const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
 

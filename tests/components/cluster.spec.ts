@@ -5,7 +5,8 @@ import {
     adminRoleSlug, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterRoleKmsPolicy, eniConfigObject, nodeGroupTaintEffect,
     systemNodeAmiType, vpcCniConfiguration,
 } from "../../components/cluster-plan";
-import { byName, MockRunResult, ofType, policyDoc, RecordedResource, resolveValue, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, resolveValue, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "prod", "managed-by": "pulumi" };

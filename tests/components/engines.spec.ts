@@ -1,12 +1,13 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../components/constants";
+import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import { ENGINES_DEFAULTS, Engines, flinkOperatorValues, kuberayOperatorValues, type EnginesArgs } from "../../components/engines";
-import { MockRunResult, RecordedResource, byName, ofType, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType } from "../helpers/resources";
 import { constructionErrors } from "../helpers/construct";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const TEAMS = ["team-a", "team-b"];

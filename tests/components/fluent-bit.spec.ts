@@ -1,16 +1,17 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { NAMESPACES } from "../../components/constants";
+import { NAMESPACES } from "../../lib/platform";
 import { FLUENT_BIT_DEFAULTS, FluentBit, type FluentBitArgs } from "../../components/fluent-bit";
 import {
     NAMESPACE_REGEX, NO_APP, SPARK_APP_ID_REGEX, YUNIKORN_LOG_REGEX, containerLogGroupName, containerLogPrefixProblem,
     fluentBitPipeline, fluentBitPolicy, namespaceTagMatch, renderSection, s3KeyFormat,
 } from "../../components/fluent-bit-config";
-import { MockRunResult, RecordedResource, byName, ofType, policyDoc, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
 import { constructionErrors } from "../helpers/construct";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const ACCOUNT = "111111111111";
 const REGION = "us-west-2";

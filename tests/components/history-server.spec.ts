@@ -1,15 +1,16 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { teamEventLogPrefix } from "../../components/constants";
+import { teamEventLogPrefix } from "../../lib/platform";
 import { HistoryServer, HistoryServerArgs } from "../../components/history-server";
 import {
     historyServerConfigMap, historyServerDeployment, historyServerNamespace, historyServerPolicy, historyServerService, historyServerSparkConf,
     historyServerUrl, historyServiceAccount, podIdentityTrustPolicy, renderSparkDefaults, sha256, teamEventLogDirectory,
 } from "../../components/history-server-config";
-import { byName, MockRunResult, ofType, policyDoc, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const ACCOUNT = "111111111111";
 const REGION = "us-west-2";

@@ -1,12 +1,13 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { SPARK_UID } from "../../components/constants";
+import { SPARK_UID } from "../../lib/platform";
 import {
     IMAGES_DEFAULTS, ImageRegistry, SPARK_LINES, UNSUPPORTED_SPARK_LINES, lifecyclePolicy, registryEngines, sparkBuildArgs,
     sparkImageTag, sparkLineKey, unsupportedSparkReason, type ImageRegistryArgs,
 } from "../../components/images";
-import { MockRunResult, PROJECT_ROOT, RecordedResource, byName, ofType, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, PROJECT_ROOT, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType } from "../helpers/resources";
 import { constructionErrors } from "../helpers/construct";
 
 const ACCOUNT = "111111111111";

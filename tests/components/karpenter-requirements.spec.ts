@@ -2,7 +2,7 @@ import * as assert from "assert";
 import type { NodePoolConfig, NodePoolsConfig } from "../../config";
 import { parseConfigMap } from "../../config";
 import { readStackConfig } from "../../preview/mocks";
-import { DRIVER_NODE_LABEL, DRIVER_TAINT } from "../../components/constants";
+import { DRIVER_NODE_LABEL, DRIVER_TAINT } from "../../lib/platform";
 import {
     BUSINESS_HOURS,
     EXCLUDED_SIZES,
@@ -23,9 +23,9 @@ import {
     volumeFor,
     type PoolRole,
 } from "../../components/karpenter-requirements";
+import { esmImport } from "../helpers/esm";
 
 // @kubernetes-models/* are ESM-only; a real dynamic import (not ts-node's require rewrite) loads them.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 function pools(overrides: Partial<Record<PoolRole, Partial<NodePoolConfig>>> = {}): NodePoolsConfig {
     const base: NodePoolsConfig = {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { NodePoolsConfig } from "../../config";
-import { SYSTEM_TOLERATIONS } from "../../components/constants";
+import { SYSTEM_TOLERATIONS } from "../../lib/platform";
 import { KARPENTER_DEFAULTS, Karpenter, karpenterChartValues, type KarpenterArgs } from "../../components/karpenter";
 import {
     INTERRUPTION_RULES,
@@ -13,10 +13,11 @@ import {
     podIdentityTrustPolicy,
     type PolicyDocument,
 } from "../../components/karpenter-iam";
-import { MockRunResult, RecordedResource, byName, ofType, policyDoc, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
+import { esmImport } from "../helpers/esm";
 
 // @kubernetes-models/* and kubernetes-models are ESM-only; a real dynamic import loads them.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const ACCOUNT = "111111111111";
 const REGION = "us-west-2";

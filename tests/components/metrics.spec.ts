@@ -1,15 +1,16 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../components/constants";
+import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import { METRICS_DEFAULTS, Metrics, ObservabilityNamespace, podSecurityLabels, type MetricsArgs } from "../../components/metrics";
 import {
     collectorConfig, collectorValues, kubeStateMetricsValues, remoteWritePolicy, remoteWriteUrl, scrapeJobs, type CollectorConfigInput,
 } from "../../components/metrics-collector";
-import { MockRunResult, RecordedResource, byName, ofType, policyDoc, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
 import { constructionErrors } from "../helpers/construct";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const ACCOUNT = "111111111111";
 const REGION = "us-west-2";

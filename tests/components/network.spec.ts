@@ -5,7 +5,8 @@ import {
     endpointServiceName, flowLogTrustPolicy, flowLogWritePolicy, INTERFACE_ENDPOINT_SERVICES, natGatewayCount, natGatewayForAz,
     planSubnets, subnetPlanProblems, subnetPlanViolations, subnetTags,
 } from "../../components/network-plan";
-import { byName, MockRunResult, ofType, policyDoc, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "prod", "managed-by": "pulumi" };

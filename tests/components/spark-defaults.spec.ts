@@ -1,15 +1,15 @@
 import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
-import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID } from "../../components/constants";
+import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID } from "../../lib/platform";
 import {
     DRIVER_CONTAINER_NAME, DRIVER_POD_TEMPLATE_KEY, driverPodTemplate, EXECUTOR_CONTAINER_NAME, EXECUTOR_POD_TEMPLATE_KEY,
     EXECUTOR_TERMINATION_GRACE_SECONDS, executorPodTemplate, platformSparkDefaults, POD_IDENTITY_CREDENTIALS_PROVIDER,
     podTemplateYaml, renderSparkDefaultsConf, SPARK_DEFAULTS_CONF_KEY, sparkDefaultsConfigMapData,
 } from "../../components/spark-defaults";
 import { restrictedProblems } from "../examples/support";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const INPUT = { eventLogBucket: "moka-dev-spark-events-111111111111", eventLogPrefix: "spark-events", team: "ads-ranking", region: "us-west-2" };
 

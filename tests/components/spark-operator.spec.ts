@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { SPARK_OPERATOR_DEFAULTS, SparkOperator, SparkOperatorArgs, sparkOperatorValues } from "../../components/spark-operator";
-import { byName, MockRunResult, ofType, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType } from "../helpers/resources";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const RELEASE = "kubernetes:helm.sh/v3:Release";

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import type { StorageConfig } from "../../config";
 import { SparkStorage, SparkStorageArgs } from "../../components/storage";
 import { bucketNameProblem, lifecycleRules, sparkBucketName, tlsOnlyBucketPolicy } from "../../components/storage-rules";
-import { byName, MockRunResult, ofType, policyDoc, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "prod", "managed-by": "pulumi" };

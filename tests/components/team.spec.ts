@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { TeamConfig, TeamQuota } from "../../config";
-import { DRIVER_NODE_LABEL, LABELS, NAMESPACES } from "../../components/constants";
+import { DRIVER_NODE_LABEL, LABELS, NAMESPACES } from "../../lib/platform";
 import { platformSparkDefaults, renderSparkDefaultsConf, sparkDefaultsConfigMapData } from "../../components/spark-defaults";
 import { Team, TeamArgs, teamArgsProblems } from "../../components/team";
 import { prefixListValues, prefixObjectArns, teamAccessPolicy, teamAccessPolicyProblems, teamRoleName, teamTrustPolicy } from "../../components/team-iam";
@@ -9,10 +9,11 @@ import { teamNamespaceLabels } from "../../components/team-namespace";
 import { teamNetworkPolicies } from "../../components/team-network";
 import { cpuQuantity, limitRangeLimits, memoryQuantity, quotaHard } from "../../components/team-quota";
 import { sparkDriverRules } from "../../components/team-rbac";
-import { byName, MockRunResult, ofType, policyDoc, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType, policyDoc } from "../helpers/resources";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const ACCOUNT = "111111111111";
 const REGION = "us-west-2";

@@ -2,15 +2,16 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as yaml from "js-yaml";
 import type { TeamConfig, TeamQuota } from "../../config";
-import { teamQueue } from "../../components/constants";
+import { teamQueue } from "../../lib/platform";
 import { YUNIKORN_DEFAULTS, YuniKorn, YuniKornArgs, yunikornValues } from "../../components/yunikorn";
 import {
     memoryQuantity, vcoreQuantity, yunikornAcl, yunikornQueues, yunikornQueuesConfig, YUNIKORN_ACL_GROUP, YUNIKORN_ACL_USER,
 } from "../../components/yunikorn-queues";
-import { byName, MockRunResult, ofType, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType } from "../helpers/resources";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 

@@ -2,16 +2,17 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS } from "../../components/constants";
+import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS } from "../../lib/platform";
 import {
     executorAffinity, platformSparkDefaults, sparkContainerSecurityContext, sparkPodSecurityContext,
 } from "../../components/spark-defaults";
 import { buildContractOutputs, TeamSource } from "../../contract";
-import { byName, MockRunResult, ofType, PROJECT_ROOT, readStackConfig, runUnderMocks } from "../../preview/mocks";
+import { MockRunResult, PROJECT_ROOT, readStackConfig, runUnderMocks } from "../../preview/mocks";
+import { byName, ofType } from "../helpers/resources";
 import { mockStackReferences, restrictedProblems } from "./support";
+import { esmImport } from "../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const EXAMPLE_DIR = path.join(PROJECT_ROOT, "examples", "team-spark-job");
 const PLATFORM_STACK = "acme/moka/dev";

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { runUnderMocks, mockInvoke, policyDoc } from "../../preview/mocks";
+import { runUnderMocks, mockInvoke } from "../../preview/mocks";
+import { policyDoc } from "../helpers/resources";
 
 const config = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 

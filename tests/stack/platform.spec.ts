@@ -3,7 +3,8 @@
  * issues promise (foundation, data plane, tenancy), and the exported contract.
  */
 import { strict as assert } from "assert";
-import { MockRunResult, ofType, policyDoc, RecordedResource, runStack } from "../../preview/mocks";
+import { MockRunResult, RecordedResource, runStack } from "../../preview/mocks";
+import { ofType, policyDoc } from "../helpers/resources";
 import { parseConfigMap } from "../../config";
 import { readStackConfig } from "../../preview/mocks";
 import { CONTRACT_OUTPUT_KEYS } from "../../contract";

@@ -8,9 +8,9 @@ import {
     karpenterV1beta1Upgrade,
 } from "../../../policies/security/rules/karpenter";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate } from "./support";
+import { esmImport } from "../../helpers/esm";
 
 // @kubernetes-models/* are ESM-only; a real dynamic import (not ts-node's require rewrite) loads them.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const V1 = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 const V1BETA1 = "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass";

@@ -2,9 +2,9 @@ import { strict as assert } from "assert";
 import { UNKNOWN } from "../../helpers/policy";
 import { podNoHostAccess, podNoPrivilegedContainers } from "../../../policies/security/rules/pods";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, WORKLOADS } from "./support";
+import { esmImport } from "../../helpers/esm";
 
 // Workload fixtures are validated against the upstream Kubernetes schemas (kubernetes-models is ESM-only).
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 const MODELS: Record<string, string> = {
     Pod: "kubernetes-models/v1/Pod",
     Deployment: "kubernetes-models/apps/v1/Deployment",

@@ -1,6 +1,8 @@
 /**
- * Names, labels and taints the components agree on. Changing one is a breaking change for every
- * component (and for app teams that schedule onto the pools), so they live in exactly one place.
+ * Platform facts: the names, labels, taints and namespaces that components, config, policy packs and
+ * the offline preview all agree on. Changing one is a breaking change for every component (and for app
+ * teams that schedule onto the pools), so each lives here exactly once; `scripts/build-packs.js`
+ * bundles `lib/` with the packs, so policies import this module directly.
  */
 
 /** Label/annotation domain for everything the platform stamps on Kubernetes objects. */
@@ -18,7 +20,7 @@ export const LABELS = {
     managedBy: "app.kubernetes.io/managed-by",
 } as const;
 
-/** Namespaces owned by the platform. Teams may not use these names (see config.ts RESERVED_NAMESPACES). */
+/** Namespaces owned by the platform. Teams may not use these names (see RESERVED_NAMESPACES). */
 export const NAMESPACES = {
     karpenter: "karpenter",
     yunikorn: "yunikorn",
@@ -28,6 +30,32 @@ export const NAMESPACES = {
     flinkOperator: "flink-operator",
     kuberay: "kuberay",
 } as const;
+
+/** Kubernetes' own namespaces. */
+export const KUBERNETES_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"] as const;
+
+/** Every namespace a platform component creates for itself. */
+export const PLATFORM_NAMESPACES: readonly string[] = Object.values(NAMESPACES);
+
+/**
+ * Namespaces that are not tenants: Kubernetes' own, `default`, and the platform's. The isolation pack's
+ * `systemNamespaces` default.
+ */
+export const NON_TENANT_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, "default", ...PLATFORM_NAMESPACES];
+
+/**
+ * Namespaces whose pods may need host access (node agents, the CNI, log shippers, the node
+ * autoscaler). The security pack's pod-hardening `systemNamespaces` default.
+ */
+export const HOST_ACCESS_NAMESPACES: readonly string[] = ["kube-system", "kube-node-lease", "kube-public", NAMESPACES.karpenter, NAMESPACES.observability];
+
+/** Names a team may not take: every non-tenant namespace, plus `platform`. Names starting `kube-` are refused too. */
+export const RESERVED_NAMESPACES: readonly string[] = [...NON_TENANT_NAMESPACES, "platform"];
+
+/** True when a team may not use `name` as its namespace. */
+export function isReservedNamespace(name: string): boolean {
+    return RESERVED_NAMESPACES.includes(name) || name.startsWith("kube-");
+}
 
 /** System nodes: a small on-demand managed node group for platform controllers only. */
 export const SYSTEM_NODE_LABEL = { [LABELS.nodeRole]: "system" } as const;
