@@ -12,18 +12,13 @@ import * as policyServer from "@pulumi/policy/server";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import type { PackDefinition } from "../policies/lib/pack";
 import type { RecordedResource } from "./mocks";
+
+export type { PackDefinition };
 
 /** The sentinel Pulumi uses on the wire for a value unknown during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** A pack as its entry point would construct it: name, version, default level and its policies. */
-export interface PackDefinition {
-    readonly name: string;
-    readonly version: string;
-    readonly enforcementLevel: EnforcementLevel;
-    readonly policies: Policies;
-}
 
 /** One resource as the engine hands it to an analyzer. `properties` are in Pulumi's wire format. */
 export interface AnalyzerResource {

@@ -39,14 +39,6 @@ export function poolLabel(props: unknown, resourceName: string): string {
     return `NodePool "${poolName(props, resourceName)}"`;
 }
 
-/** "a, b and c" for messages. */
-export function listText(items: readonly string[]): string {
-    if (items.length <= 1) {
-        return items.join("");
-    }
-    return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
 export const usd = (n: number): string => `$${n.toFixed(2)}`;
 /** A $/vCPU-hour rate, with enough digits to tell families apart. */
 export const usdRate = (n: number): string => `$${n.toFixed(4)}`;

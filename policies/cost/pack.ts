@@ -5,7 +5,7 @@
  * retention. Advisory: cost-allocation tags (mandatory in prod via policies/config/prod/cost.json),
  * spot on executor pools, Graviton pool weights.
  */
-import type { PackDefinition } from "../../preview/analyze";
+import type { PackDefinition } from "../lib/pack";
 import { costAllocationTagsRequired } from "./rules/cost-tags";
 import { cloudwatchLogGroupRetentionSet } from "./rules/log-retention";
 import { nodepoolNoAcceleratedInstances } from "./rules/nodepool-instances";

@@ -1,15 +1,9 @@
 /**
- * Shared metadata for the isolation rules: compliance references, documentation URLs and the
- * config schema pieces several rules share. Pure constants and functions; no side effects.
+ * Shared metadata for the isolation rules: documentation URLs and the config schema pieces several
+ * rules share (compliance references: policies/lib/frameworks.ts). Pure constants and functions.
  */
-import type { PolicyComplianceFramework } from "@pulumi/policy";
 import { configValue, isStringArray } from "../lib/props";
 import { DEFAULT_SYSTEM_NAMESPACES } from "../lib/tenancy";
-
-/** CIS Amazon EKS Benchmark v1.5.0 item (numbering checked against kube-bench cfg/eks-1.5.0/policies.yaml). */
-export function cisEks(reference: string, specification: string): PolicyComplianceFramework {
-    return { name: "CIS Amazon EKS Benchmark", version: "1.5.0", reference, specification };
-}
 
 export const URLS = {
     tenantIsolation: "https://docs.aws.amazon.com/eks/latest/best-practices/tenant-isolation.html",
@@ -34,12 +28,4 @@ export const SYSTEM_NAMESPACES_SCHEMA = {
 /** The system-namespace allowlist from policy config, with the default as fallback. */
 export function systemNamespaces(config: unknown): ReadonlySet<string> {
     return new Set(configValue(config, "systemNamespaces", [...DEFAULT_SYSTEM_NAMESPACES], isStringArray));
-}
-
-/** "a, b and c" for messages. */
-export function listText(items: readonly string[]): string {
-    if (items.length <= 1) {
-        return items.join("");
-    }
-    return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }

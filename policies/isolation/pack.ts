@@ -2,7 +2,7 @@
  * The isolation pack: what it enforces, at which level. `index.ts` only constructs the PolicyPack from this.
  * Every rule is mandatory: each one guards a boundary between tenants or between environments.
  */
-import type { PackDefinition } from "../../preview/analyze";
+import type { PackDefinition } from "../lib/pack";
 import { nonprodNoProdReferences, prodStatefulResourcesProtected } from "./rules/environments";
 import { tenantNamespaceGuardrails } from "./rules/namespace-guardrails";
 import { namespacePodSecurityEnforced } from "./rules/pod-security";

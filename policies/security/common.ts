@@ -5,11 +5,6 @@
 import type { PolicyComplianceFramework } from "@pulumi/policy";
 import { HOST_ACCESS_NAMESPACES } from "../../lib/platform";
 
-/** CIS Amazon EKS Benchmark v1.5.0 item (numbering checked against kube-bench cfg/eks-1.5.0). */
-export function cisEks(reference: string, specification: string): PolicyComplianceFramework {
-    return { name: "CIS Amazon EKS Benchmark", version: "1.5.0", reference, specification };
-}
-
 /** AWS Security Hub "AWS Foundational Security Best Practices" control. */
 export function awsFsbp(reference: string, specification: string): PolicyComplianceFramework {
     return { name: "AWS Foundational Security Best Practices", version: "1.0.0", reference, specification };
@@ -40,11 +35,3 @@ export const URLS = {
 export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = HOST_ACCESS_NAMESPACES;
 
 export const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
-
-/** "a, b and c" for messages. */
-export function listText(items: readonly string[]): string {
-    if (items.length <= 1) {
-        return items.join("");
-    }
-    return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}

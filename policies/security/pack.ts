@@ -2,7 +2,7 @@
  * The security pack: every rule, in a stable order. `index.ts` turns this into a PolicyPack; tests
  * and the offline preview evaluate it in-process (preview/analyze.ts).
  */
-import type { PackDefinition } from "../../preview/analyze";
+import type { PackDefinition } from "../lib/pack";
 import { ecrImmutableTags, ecrScanOnPush, kmsKeyRotation, sqsSseEnabled } from "./rules/data";
 import { eksAuthModeApi, eksControlPlaneLogging, eksEndpointPrivate, eksSecretsEncrypted } from "./rules/eks";
 import { iamNoWildcardPermissions, iamWebIdentitySubPinned, resourcePolicyNoPublicAccess } from "./rules/iam";

@@ -18,7 +18,8 @@ import { isUnknownValue, peek, peekPath } from "../../lib/known";
 import { configValue, get, isRecord, isStringArray } from "../../lib/props";
 import { asTagMap, missingTags, providerDefaultTags, resourceTags } from "../../lib/tags";
 import { AWS_TAGGABLE_TYPES } from "../data/aws-taggable-types";
-import { isEc2NodeClassType, listText, URLS } from "../common";
+import { listText } from "../../lib/text";
+import { isEc2NodeClassType, URLS } from "../common";
 
 export const DEFAULT_REQUIRED_TAGS: readonly string[] = ["cost-center", "owner", "environment"];
 

@@ -13,7 +13,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { acceleratedExposure, nodePoolRequirements } from "../../lib/pricing";
 import { configValue, isBooleanValue } from "../../lib/props";
-import { isNodePoolType, listText, poolLabel, URLS } from "../common";
+import { listText } from "../../lib/text";
+import { isNodePoolType, poolLabel, URLS } from "../common";
 
 export const nodepoolNoAcceleratedInstances: ResourceValidationPolicy = {
     name: "nodepool-no-accelerated-instances",

@@ -10,7 +10,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { nodePoolPricingInput, parseCpuQuantity, parseMemoryGi, worstCaseHourlyCost } from "../../lib/pricing";
 import { containsUnknown, rawProps, UnknownTracker } from "../../lib/known";
 import { configValue, get, isNumberValue, isRecord } from "../../lib/props";
-import { isNodePoolType, listText, poolLabel, poolName, URLS, usd, usdRate } from "../common";
+import { listText } from "../../lib/text";
+import { isNodePoolType, poolLabel, poolName, URLS, usd, usdRate } from "../common";
 
 export const nodepoolLimitsRequired: ResourceValidationPolicy = {
     name: "nodepool-limits-required",

@@ -23,7 +23,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { DEFAULT_PROD_ENVIRONMENTS, isProdEnvironment, resourceEnvironment, stackEnvironment } from "../../lib/environment";
 import { isUnknownValue, peek, UnknownTracker } from "../../lib/known";
 import { asNumber, asString, configValue, get, isNumberValue, isRecord, isStringArray, isStringValue } from "../../lib/props";
-import { listText, URLS } from "../common";
+import { listText } from "../../lib/text";
+import { URLS } from "../common";
 
 export const DEFAULT_PROD_PATTERN = "(^|[-_./:])prod([-_./:]|$)";
 const DEFAULT_EXCLUDE_KEYS: readonly string[] = ["kubeconfig"];

@@ -18,7 +18,9 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { peek, UnknownTracker } from "../../lib/known";
 import { buildNamespaceIndex, isDefaultDenyIngress, isKind, namespaceRef, noteUnknownNamespace } from "../../lib/tenancy";
-import { cisEks, listText, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
+import { cisEks } from "../../lib/frameworks";
+import { listText } from "../../lib/text";
+import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
 type Guardrail = "ResourceQuota" | "LimitRange" | "default-deny NetworkPolicy";
 const GUARDRAILS: readonly Guardrail[] = ["ResourceQuota", "LimitRange", "default-deny NetworkPolicy"];

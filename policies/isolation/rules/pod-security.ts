@@ -11,7 +11,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asString, get, isRecord } from "../../lib/props";
 import { isKind, PSA_ENFORCE_LABEL, TENANT_LABEL } from "../../lib/tenancy";
-import { cisEks, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
+import { cisEks } from "../../lib/frameworks";
+import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
 export const namespacePodSecurityEnforced: ResourceValidationPolicy = {
     name: "namespace-pod-security-enforced",

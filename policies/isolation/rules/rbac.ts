@@ -25,7 +25,9 @@ import {
     buildNamespaceIndex, hasWildcardRule, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, rbacSubjects, sameNamespace, subjectNamespace,
     type NamespaceIndex, type RbacSubject,
 } from "../../lib/tenancy";
-import { cisEks, listText, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
+import { cisEks } from "../../lib/frameworks";
+import { listText } from "../../lib/text";
+import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
 export const DEFAULT_DANGEROUS_CLUSTER_ROLES: readonly string[] = ["cluster-admin", "admin", "edit"];
 const EVERYONE_GROUPS = new Set(["system:authenticated", "system:unauthenticated"]);

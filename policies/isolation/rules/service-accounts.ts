@@ -34,7 +34,9 @@ import { asTagMap } from "../../lib/tags";
 import {
     buildNamespaceIndex, containsToken, iamRoleNameFromArn, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, type NamespaceIndex, type StackResourceLike,
 } from "../../lib/tenancy";
-import { cisEks, listText, SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
+import { cisEks } from "../../lib/frameworks";
+import { listText } from "../../lib/text";
+import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
 const IAM_ROLE_TYPE = "aws:iam/role:Role";
 const POD_IDENTITY_TYPE = "aws:eks/podIdentityAssociation:PodIdentityAssociation";

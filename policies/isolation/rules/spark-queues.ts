@@ -13,7 +13,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
 import { expectedQueue, isKind } from "../../lib/tenancy";
-import { listText, URLS } from "../common";
+import { listText } from "../../lib/text";
+import { URLS } from "../common";
 
 const DEFAULT_BATCH_SCHEDULER = "yunikorn";
 const DEFAULT_QUEUE_PATTERN = "root.{namespace}";

@@ -8,7 +8,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ECR_REPOSITORY_TYPE, KMS_KEY_TYPE, SQS_QUEUE_TYPE } from "../../lib/aws";
 import { asArray, asBool, asString, configValue, get, isStringArray } from "../../lib/props";
-import { awsFsbp, cisEks, URLS } from "../common";
+import { cisEks } from "../../lib/frameworks";
+import { awsFsbp, URLS } from "../common";
 
 function nonEmpty(v: unknown): boolean {
     const s = asString(v);

@@ -14,7 +14,9 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isAnyAddress } from "../../../lib/cidr";
 import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE } from "../../lib/aws";
 import { asArray, asBool, asString, asStringArray, configValue, get, isBooleanValue, isStringArray } from "../../lib/props";
-import { cisEks, listText, URLS } from "../common";
+import { cisEks } from "../../lib/frameworks";
+import { listText } from "../../lib/text";
+import { URLS } from "../common";
 
 type Shape = "aws" | "component";
 

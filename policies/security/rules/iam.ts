@@ -34,7 +34,8 @@ import {
     PolicyStatement,
 } from "../../lib/iam";
 import { asArray, asString, asStringArray, configValue, get, isStringArray } from "../../lib/props";
-import { awsFsbp, listText, URLS } from "../common";
+import { listText } from "../../lib/text";
+import { awsFsbp, URLS } from "../common";
 
 function stmtLabel(s: PolicyStatement): string {
     return s.sid ? `statement "${s.sid}"` : `statement #${s.index}`;

@@ -9,7 +9,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { parseK8sType, nameOf } from "../../lib/k8s";
 import { asArray, asBool, asNumber, asString, configValue, get, isNumberValue, isRecord } from "../../lib/props";
-import { listText, URLS } from "../common";
+import { listText } from "../../lib/text";
+import { URLS } from "../common";
 
 const NODE_CLASS_KINDS = new Set(["EC2NodeClass", "AWSNodeTemplate"]);
 

@@ -8,7 +8,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isWorkloadType, namespaceOf, nameOf, podSpecs } from "../../lib/k8s";
 import { asArray, asBool, asString, configValue, get, isRecord, isStringArray } from "../../lib/props";
-import { cisEks, DEFAULT_SYSTEM_NAMESPACES, listText, URLS } from "../common";
+import { cisEks } from "../../lib/frameworks";
+import { listText } from "../../lib/text";
+import { DEFAULT_SYSTEM_NAMESPACES, URLS } from "../common";
 
 const SYSTEM_NAMESPACES_SCHEMA = {
     systemNamespaces: {

@@ -14,7 +14,8 @@ import {
 } from "../../lib/aws";
 import { isUnknownValue, peek, UnknownTracker } from "../../lib/known";
 import { asArray, asBool, asString, get } from "../../lib/props";
-import { awsFsbp, listText, URLS } from "../common";
+import { listText } from "../../lib/text";
+import { awsFsbp, URLS } from "../common";
 
 /** The four BucketPublicAccessBlock / AccountPublicAccessBlock flags; each defaults to false in the provider. */
 const PUBLIC_ACCESS_BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;

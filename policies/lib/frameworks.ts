@@ -1,0 +1,7 @@
+/** Compliance-framework references several packs cite in their policies' `framework` metadata. */
+import type { PolicyComplianceFramework } from "@pulumi/policy";
+
+/** CIS Amazon EKS Benchmark v1.5.0 item (numbering checked against kube-bench cfg/eks-1.5.0/policies.yaml). */
+export function cisEks(reference: string, specification: string): PolicyComplianceFramework {
+    return { name: "CIS Amazon EKS Benchmark", version: "1.5.0", reference, specification };
+}
