@@ -3,12 +3,13 @@
  * - the idle floor: what the stack costs with no Spark job running (EKS control plane, NAT
  *   gateways, interface endpoints, the system node group at its desired size, KMS keys);
  * - the worst-case ceiling: the floor plus every NodePool running at its CPU limit on on-demand
- *   capacity, priced with the cost pack's embedded $/vCPU-hour table (policies/lib/pricing.ts).
+ *   capacity, priced with the cost pack's embedded $/vCPU-hour table through the cost model's public
+ *   API (policies/lib/pricing/index.ts).
  * List prices only; data transfer, storage and usage-based services (AMP, CloudWatch) are not
  * included and the report says so.
  */
 import { asArray, asNumber, asString, get } from "../policies/lib/props";
-import { instanceHourlyUsd, nodePoolPricingInput, PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, worstCaseHourlyCost } from "../policies/lib/pricing";
+import { instanceHourlyUsd, nodePoolsWorstCase, PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from "../policies/lib/pricing";
 import type { RecordedResource } from "./mocks";
 
 export interface CostItem {
@@ -70,10 +71,9 @@ export function estimateCost(resources: readonly RecordedResource[]): CostEstima
     }
     const idleFloorHourly = items.reduce((s, i) => s + i.hourly, 0);
 
-    const pools = resources
+    const worst = nodePoolsWorstCase(resources
         .filter((r) => /^kubernetes:karpenter\.sh\/v1(beta1)?:NodePool$/.test(r.type))
-        .map((r) => nodePoolPricingInput(asString(get(r.inputs, "metadata", "name")) ?? r.name, r.inputs));
-    const worst = worstCaseHourlyCost(pools);
+        .map((r) => ({ name: asString(get(r.inputs, "metadata", "name")) ?? r.name, props: r.inputs })));
     return {
         idleFloorHourly: round(idleFloorHourly),
         floorItems: items.map((i) => ({ item: i.item, hourly: round(i.hourly) })),

@@ -11,7 +11,7 @@
  * or `instance-category` NotIn covering g and p. Architecture restrictions do not help (g5g is arm64).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { acceleratedExposure, nodePoolRequirements } from "../../lib/pricing";
+import { acceleratedExposure, nodePoolRequirements } from "../../lib/pricing/requirements";
 import { configValue, isBooleanValue } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { isNodePoolType, poolLabel, URLS } from "../common";

@@ -7,8 +7,9 @@
  * pool without `spec.limits` keeps launching nodes for as long as pods are pending.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { nodePoolPricingInput, parseCpuQuantity, parseMemoryGi, worstCaseHourlyCost } from "../../lib/pricing";
 import { containsUnknown, rawProps, UnknownTracker } from "../../lib/known";
+import { nodePoolsWorstCase, type NodePoolResource } from "../../lib/pricing";
+import { parseCpuQuantity, parseMemoryGi } from "../../lib/pricing/quantity";
 import { configValue, get, isNumberValue, isRecord } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { isNodePoolType, poolLabel, poolName, URLS, usd, usdRate } from "../common";
@@ -79,7 +80,7 @@ export const nodepoolWorstCaseHourlyCost: StackValidationPolicy = {
         // pools whose spec is still unknown are left out of the sum and raised as the usual
         // "can't run during preview" advisory at the end.
         const unknowns = new UnknownTracker();
-        const inputs = [];
+        const inputs: NodePoolResource[] = [];
         for (const r of args.resources) {
             if (!isNodePoolType(r.type)) {
                 continue;
@@ -89,9 +90,9 @@ export const nodepoolWorstCaseHourlyCost: StackValidationPolicy = {
                 unknowns.note(r.props, "spec");
                 continue;
             }
-            inputs.push(nodePoolPricingInput(poolName(raw, r.name), raw));
+            inputs.push({ name: poolName(raw, r.name), props: raw });
         }
-        const cost = worstCaseHourlyCost(inputs);
+        const cost = nodePoolsWorstCase(inputs);
         if (inputs.length === 0 || cost.totalHourlyUsd <= max) {
             unknowns.rethrow();
             return;

@@ -17,7 +17,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isGravitonFamily, type Arch } from "../../../lib/instance-families";
 import { containsUnknown, isUnknownValue, peekPath, UnknownTracker } from "../../lib/known";
-import { KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "../../lib/pricing";
+import { KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "../../lib/pricing/requirements";
 import { asArray, asNumber, asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
 import { isNodePoolType, poolLabel, poolName, URLS } from "../common";
 

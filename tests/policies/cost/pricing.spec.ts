@@ -5,11 +5,16 @@ import * as path from "path";
 import { parseConfigMap } from "../../../config";
 import { readStackConfig } from "../../../preview/mocks";
 import {
-    acceleratedExposure, ACCELERATED_FALLBACK_VCPU_HOUR, ARCH_FALLBACK_VCPU_HOUR, CATEGORY_CEILING_VCPU_HOUR, familyVcpuHourUsd, idleFloorHourlyCost,
-    instanceHourlyUsd, instanceVcpus, KARPENTER_KEYS, keyConstraint, nodePoolPricingInput, nodePoolRequirements, parseCpuQuantity,
-    parseMemoryGi, parseQuantity, poolVcpuHourRate, PRICE_TABLE, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, PRICING_SOURCE, pricingInputsFromConfig,
-    worstCaseHourlyCost,
+    familyVcpuHourUsd, idleFloorHourlyCost, instanceHourlyUsd, instanceVcpus, nodePoolPricingInput, poolVcpuHourRate, pricingInputsFromConfig, worstCaseHourlyCost,
+} from "../../../policies/lib/pricing/cost-model";
+import {
+    ACCELERATED_FALLBACK_VCPU_HOUR, ARCH_FALLBACK_VCPU_HOUR, CATEGORY_CEILING_VCPU_HOUR, PRICE_TABLE, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, PRICING_SOURCE,
+} from "../../../policies/lib/pricing/price-table";
+import {
+    instanceHourlyUsd as publicInstanceHourlyUsd, nodePoolsWorstCase, PRICE_TABLE_DATE as PUBLIC_PRICE_TABLE_DATE, PRICE_TABLE_SOURCE as PUBLIC_PRICE_TABLE_SOURCE,
 } from "../../../policies/lib/pricing";
+import { parseCpuQuantity, parseMemoryGi, parseQuantity } from "../../../policies/lib/pricing/quantity";
+import { acceleratedExposure, KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "../../../policies/lib/pricing/requirements";
 import { isAcceleratedFamily, isGravitonFamily } from "../../../lib/instance-families";
 
 const req = (key: string, operator: string, values?: unknown) => ({ key, operator, values });
@@ -50,7 +55,7 @@ describe("cost: policies/lib/pricing", () => {
             assert.deepEqual([...PRICE_TABLE_REGIONS], ["us-east-1", "us-west-2"]);
             assert.match(PRICING_SOURCE, /aws\.amazon\.com\/ec2\/pricing\/on-demand/);
             assert.match(PRICING_SOURCE, new RegExp(PRICE_TABLE_DATE));
-            const header = fs.readFileSync(path.join(__dirname, "../../../policies/lib/pricing.ts"), "utf8").slice(0, 2500);
+            const header = fs.readFileSync(path.join(__dirname, "../../../policies/lib/pricing/price-table.ts"), "utf8").slice(0, 2500);
             assert.match(header, /Source: AWS EC2 On-Demand pricing page/);
             assert.match(header, /Price List API/);
             assert.match(header, /Stated for: 2025-06-01/);
@@ -168,6 +173,17 @@ describe("cost: policies/lib/pricing", () => {
             assert.equal(poolVcpuHourRate(nodePoolPricingInput("x", pool([req("karpenter.k8s.aws/instance-category", "In", ["x", "m"])]))).rate, ARCH_FALLBACK_VCPU_HOUR.amd64);
             assert.equal(poolVcpuHourRate(nodePoolPricingInput("u", pool([]))).rate, ACCELERATED_FALLBACK_VCPU_HOUR);
             assert.equal(poolVcpuHourRate(nodePoolPricingInput("gp", pool([req("karpenter.k8s.aws/instance-category", "In", ["g", "p"])]))).rate, ACCELERATED_FALLBACK_VCPU_HOUR);
+        });
+        it("public API (policies/lib/pricing): nodePoolsWorstCase reads each pool's properties and prices it like the calculator", () => {
+            const graviton = pool([req("karpenter.k8s.aws/instance-family", "In", ["m7g", "r8g"])], { cpu: "1000", memory: "4000Gi" });
+            const unbounded = pool([req("karpenter.k8s.aws/instance-family", "In", ["m7g"])], {});
+            const cost = nodePoolsWorstCase([{ name: "graviton", props: graviton }, { name: "open", props: unbounded }]);
+            assert.deepEqual(cost, worstCaseHourlyCost([nodePoolPricingInput("graviton", graviton), nodePoolPricingInput("open", unbounded)]));
+            assert.ok(Math.abs(cost.totalHourlyUsd - 1000 * PRICE_TABLE.r8g) < 1e-9);
+            assert.deepEqual(cost.unbounded, ["open"]);
+            assert.equal(publicInstanceHourlyUsd, instanceHourlyUsd);
+            assert.equal(PUBLIC_PRICE_TABLE_DATE, PRICE_TABLE_DATE);
+            assert.match(PUBLIC_PRICE_TABLE_SOURCE, /aws\.amazon\.com\/ec2\/pricing\/on-demand/);
         });
         it("sums bounded pools and lists unbounded ones", () => {
             const cost = worstCaseHourlyCost([
