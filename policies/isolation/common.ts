@@ -3,7 +3,7 @@
  * rules share (compliance references: policies/lib/frameworks.ts). Pure constants and functions.
  */
 import { configValue, isStringArray } from "../lib/props";
-import { DEFAULT_SYSTEM_NAMESPACES } from "../lib/tenancy";
+import { DEFAULT_SYSTEM_NAMESPACES } from "./lib/tenancy";
 
 export const URLS = {
     tenantIsolation: "https://docs.aws.amazon.com/eks/latest/best-practices/tenant-isolation.html",

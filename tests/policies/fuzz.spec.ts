@@ -29,7 +29,7 @@ import * as path from "path";
 import * as fc from "fast-check";
 import { AWS_TAGGABLE_TYPES } from "../../policies/cost/data/aws-taggable-types";
 import { parseK8sType } from "../../policies/lib/k8s";
-import { K8S_KINDS } from "../../policies/lib/tenancy";
+import { K8S_KINDS } from "../../policies/isolation/lib/tenancy";
 import { analyzePacks, AnalyzerResource, Diagnostic, PackDefinition, PolicyPackConfig, UNKNOWN } from "../../preview/analyze";
 import { defaultPolicyConfigFiles, loadPacks, PACK_NAMES, PackName, readPolicyConfig } from "../../preview/run";
 import { resourceArb, SCENARIOS, scenarioStackArb, stackArb, taggableResourceArb, unknownPlanArb, unknownVariant } from "./fuzz/arbitraries";

@@ -2,7 +2,7 @@
  * Environment separation: non-prod stacks never reference prod resources, and prod stacks protect
  * their stateful resources from deletion.
  *
- * Environment (policies/lib/environment.ts): policy config `environment` (set per stack in
+ * Environment (policies/isolation/lib/environment.ts): policy config `environment` (set per stack in
  * policies/config/<stack>/isolation.json), else the AWS provider's defaultTags `environment`, else
  * resource tags / `moka.dev/environment` labels. When it cannot be told, both rules stay silent; when
  * unknown values leave it undetermined, nonprod-no-prod-references re-raises the unknown (advisory).
@@ -20,7 +20,7 @@
  * `deletionWindowInDays` >= `minKmsDeletionWindowDays` (absent = AWS's 30, fine).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_PROD_ENVIRONMENTS, isProdEnvironment, resourceEnvironment, stackEnvironment } from "../../lib/environment";
+import { DEFAULT_PROD_ENVIRONMENTS, isProdEnvironment, resourceEnvironment, stackEnvironment } from "../lib/environment";
 import { isUnknownValue, peek, UnknownTracker } from "../../lib/known";
 import { asNumber, asString, configValue, get, isNumberValue, isRecord, isStringArray, isStringValue } from "../../lib/props";
 import { listText } from "../../lib/text";

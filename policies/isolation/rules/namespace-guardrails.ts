@@ -17,7 +17,7 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { peek, UnknownTracker } from "../../lib/known";
-import { buildNamespaceIndex, isDefaultDenyIngress, isKind, namespaceRef, noteUnknownNamespace } from "../../lib/tenancy";
+import { buildNamespaceIndex, isDefaultDenyIngress, isKind, namespaceRef, noteUnknownNamespace } from "../lib/tenancy";
 import { cisEks } from "../../lib/frameworks";
 import { listText } from "../../lib/text";
 import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";

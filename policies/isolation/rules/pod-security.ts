@@ -10,7 +10,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asString, get, isRecord } from "../../lib/props";
-import { isKind, PSA_ENFORCE_LABEL, TENANT_LABEL } from "../../lib/tenancy";
+import { isKind, PSA_ENFORCE_LABEL, TENANT_LABEL } from "../lib/tenancy";
 import { cisEks } from "../../lib/frameworks";
 import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 

@@ -14,7 +14,7 @@
  *   (every tenant service account is authenticated).
  *
  * The ClusterRole is resolved through the binding's `roleRef` property dependency (auto-named
- * roles) or by name. Tenant namespaces: policies/lib/tenancy.ts. Linear: one indexing pass, one
+ * roles) or by name. Tenant namespaces: policies/isolation/lib/tenancy.ts. Linear: one indexing pass, one
  * pass over bindings. Unknown subjects/roleRefs are skipped and re-raised at the end, so one
  * preview-unknown does not hide violations elsewhere (policies/lib/known.ts).
  */
@@ -24,7 +24,7 @@ import { asString, configValue, isRecord, isStringArray } from "../../lib/props"
 import {
     buildNamespaceIndex, hasWildcardRule, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, rbacSubjects, sameNamespace, subjectNamespace,
     type NamespaceIndex, type RbacSubject,
-} from "../../lib/tenancy";
+} from "../lib/tenancy";
 import { cisEks } from "../../lib/frameworks";
 import { listText } from "../../lib/text";
 import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";

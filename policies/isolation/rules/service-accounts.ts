@@ -33,7 +33,7 @@ import { asString, configValue, isRecord, isStringValue } from "../../lib/props"
 import { asTagMap } from "../../lib/tags";
 import {
     buildNamespaceIndex, containsToken, iamRoleNameFromArn, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, type NamespaceIndex, type StackResourceLike,
-} from "../../lib/tenancy";
+} from "../lib/tenancy";
 import { cisEks } from "../../lib/frameworks";
 import { listText } from "../../lib/text";
 import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";

@@ -12,7 +12,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
-import { expectedQueue, isKind } from "../../lib/tenancy";
+import { expectedQueue, isKind } from "../lib/tenancy";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";
 

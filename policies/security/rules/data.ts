@@ -6,7 +6,7 @@
  * (not applicable).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ECR_REPOSITORY_TYPE, KMS_KEY_TYPE, SQS_QUEUE_TYPE } from "../../lib/aws";
+import { ECR_REPOSITORY_TYPE, KMS_KEY_TYPE, SQS_QUEUE_TYPE } from "../lib/aws";
 import { asArray, asBool, asString, configValue, get, isStringArray } from "../../lib/props";
 import { cisEks } from "../../lib/frameworks";
 import { awsFsbp, URLS } from "../common";

@@ -12,7 +12,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isAnyAddress } from "../../../lib/cidr";
-import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE } from "../../lib/aws";
+import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE } from "../lib/aws";
 import { asArray, asBool, asString, asStringArray, configValue, get, isBooleanValue, isStringArray } from "../../lib/props";
 import { cisEks } from "../../lib/frameworks";
 import { listText } from "../../lib/text";

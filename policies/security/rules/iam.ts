@@ -1,6 +1,6 @@
 /**
  * IAM rules. Policy documents arrive as JSON strings or objects, with single values or arrays
- * (policies/lib/iam.ts normalises them).
+ * (policies/security/lib/iam.ts normalises them).
  *   - identity policies: `aws:iam/policy:Policy`, `rolePolicy`, `userPolicy`, `groupPolicy` (`policy`),
  *     `aws:iam/role:Role` `inlinePolicies[].policy`, plus attachments of broad AWS-managed policies;
  *   - resource policies: `aws:s3/bucketPolicy`, `aws:sqs/queuePolicy`, `aws:ecr/repositoryPolicy`,
@@ -21,7 +21,7 @@ import {
     SNS_TOPIC_POLICY_TYPE,
     SQS_QUEUE_POLICY_TYPE,
     SQS_QUEUE_TYPE,
-} from "../../lib/aws";
+} from "../lib/aws";
 import {
     conditionEntries,
     grantsAction,
@@ -32,7 +32,7 @@ import {
     isPublicPrincipal,
     parsePolicyDocument,
     PolicyStatement,
-} from "../../lib/iam";
+} from "../lib/iam";
 import { asArray, asString, asStringArray, configValue, get, isStringArray } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { awsFsbp, URLS } from "../common";

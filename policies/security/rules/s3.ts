@@ -11,7 +11,7 @@ import {
     BUCKET_PUBLIC_ACCESS_BLOCK_TYPE,
     BUCKET_TYPES,
     parseArn,
-} from "../../lib/aws";
+} from "../lib/aws";
 import { isUnknownValue, peek, UnknownTracker } from "../../lib/known";
 import { asArray, asBool, asString, get } from "../../lib/props";
 import { listText } from "../../lib/text";

@@ -23,11 +23,11 @@ import {
     parseEcrHost,
     providerAllowedAccountIds,
     providerRegion,
-} from "../../lib/aws";
+} from "../lib/aws";
 import { isWorkloadType, nameOf, podSpecs } from "../../lib/k8s";
 import { containsUnknown, isUnknownValue, rawProps, UnknownTracker } from "../../lib/known";
 import { asString, configValue, get, isStringArray } from "../../lib/props";
-import { ImageRef, matchesRegistryPrefix, mutableTagProblem, parseImageRef } from "../../lib/registries";
+import { ImageRef, matchesRegistryPrefix, mutableTagProblem, parseImageRef } from "../lib/registries";
 import { cisEks } from "../../lib/frameworks";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";

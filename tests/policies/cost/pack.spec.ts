@@ -8,7 +8,7 @@ import { schemaDefaults } from "../../../preview/analyze";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const PACK_DIR = path.join(ROOT, "policies/cost");
-const OWN_LIB = ["pricing/index.ts", "pricing/price-table.ts", "pricing/quantity.ts", "pricing/requirements.ts", "pricing/cost-model.ts", "environment.ts", "tenancy.ts"].map((f) => path.join(ROOT, "policies/lib", f));
+const OWN_LIB = ["pricing/index.ts", "pricing/price-table.ts", "pricing/quantity.ts", "pricing/requirements.ts", "pricing/cost-model.ts"].map((f) => path.join(ROOT, "policies/lib", f));
 
 const EXPECTED: [string, string][] = [
     ["nodepool-limits-required", "mandatory"],

@@ -3,15 +3,15 @@ import { UNKNOWN } from "../../helpers/policy";
 import { UnknownTracker } from "../../../policies/lib/known";
 import {
     DEFAULT_PROD_ENVIRONMENTS, environmentFromTags, isProdEnvironment, resourceEnvironment, stackEnvironment,
-} from "../../../policies/lib/environment";
+} from "../../../policies/isolation/lib/environment";
 import {
     buildNamespaceIndex, containsToken, DEFAULT_SYSTEM_NAMESPACES, expectedQueue, hasWildcardRule, iamRoleNameFromArn, isDefaultDenyIngress, isKind,
     isTenantNamespace, namespaceRef, rbacSubjects, sameNamespace, subjectNamespace,
-} from "../../../policies/lib/tenancy";
+} from "../../../policies/isolation/lib/tenancy";
 
 const ns = (urn: string, name?: string, labels: Record<string, unknown> = {}) => ({ type: "kubernetes:core/v1:Namespace", urn, props: { metadata: { ...(name ? { name } : {}), labels } } });
 
-describe("isolation: policies/lib/environment", () => {
+describe("isolation: policies/isolation/lib/environment", () => {
     it("reads the environment from tags, in key order, lower-cased", () => {
         assert.equal(environmentFromTags({ environment: "Prod" }), "prod");
         assert.equal(environmentFromTags({ env: "dev", Environment: "staging" }), "staging");
@@ -61,7 +61,7 @@ describe("isolation: policies/lib/environment", () => {
     });
 });
 
-describe("isolation: policies/lib/tenancy", () => {
+describe("isolation: policies/isolation/lib/tenancy", () => {
     it("lists Kubernetes' and the platform's namespaces as system namespaces", () => {
         for (const n of ["kube-system", "kube-public", "kube-node-lease", "default", "karpenter", "yunikorn", "spark-operator", "spark-history", "observability", "flink-operator", "kuberay"]) {
             assert.ok(DEFAULT_SYSTEM_NAMESPACES.includes(n), n);
@@ -140,7 +140,7 @@ describe("isolation: policies/lib/tenancy", () => {
     });
 });
 
-describe("isolation: policies/lib/tenancy edge cases", () => {
+describe("isolation: policies/isolation/lib/tenancy edge cases", () => {
     it("containsToken needs delimiters on both sides, keeps searching after a non-delimited hit, and is case-insensitive", () => {
         assert.equal(containsToken("ads-ads", "ads"), true);
         assert.equal(containsToken("xads-ads", "ads"), true);

@@ -1,7 +1,7 @@
 /** Table tests for the shared policy helpers this pack introduced (policies/lib/{iam,aws,tags,registries,known}.ts). */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { ecrRegistryHost, isAwsProviderType, isEcrPrivateHost, parseArn, parseEcrHost, providerAllowedAccountIds, providerRegion } from "../../../policies/lib/aws";
+import { ecrRegistryHost, isAwsProviderType, isEcrPrivateHost, parseArn, parseEcrHost, providerAllowedAccountIds, providerRegion } from "../../../policies/security/lib/aws";
 import { asArray, asBool, asNumber, get, isNumberValue, isStringArray, parseJsonish } from "../../../policies/lib/props";
 import {
     actionMatches,
@@ -13,9 +13,9 @@ import {
     isPublicPrincipal,
     isWildcardAction,
     parsePolicyDocument,
-} from "../../../policies/lib/iam";
+} from "../../../policies/security/lib/iam";
 import { containsUnknown, isUnknownValue, peek, peekPath, rawProps, UnknownTracker } from "../../../policies/lib/known";
-import { imageName, matchesRegistryPrefix, mutableTagProblem, normaliseRegistryPrefix, parseImageRef } from "../../../policies/lib/registries";
+import { imageName, matchesRegistryPrefix, mutableTagProblem, normaliseRegistryPrefix, parseImageRef } from "../../../policies/security/lib/registries";
 import { asTagMap, effectiveTags, missingTags, providerDefaultTags } from "../../../policies/lib/tags";
 import { cidrContains, cidrProblem, cidrSize, cidrsOverlap, formatCidr, isAnyAddress, mustParseCidr, parseCidr, prefixMask, subnet } from "../../../lib/cidr";
 import { archOfFamily, familyOf, isAcceleratedFamily, isCurrentGeneration, isGravitonFamily, parseFamily } from "../../../lib/instance-families";
@@ -282,7 +282,7 @@ describe("security: lib/instance-families (repo-level helper)", () => {
     });
 });
 
-describe("security: policies/lib/iam parsing and matching details", () => {
+describe("security: policies/security/lib/iam parsing and matching details", () => {
     const json = (v: unknown) => JSON.parse(JSON.stringify(v));
     it("parses statements case-insensitively, keeps scalar values as strings, and drops null Not* blocks", () => {
         const doc = parsePolicyDocument(JSON.stringify({

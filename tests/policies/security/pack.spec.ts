@@ -8,7 +8,7 @@ import { schemaDefaults } from "../../../preview/analyze";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const PACK_DIR = path.join(ROOT, "policies/security");
-const OWN_LIB = ["iam.ts", "aws.ts", "tags.ts", "registries.ts", "known.ts"].map((f) => path.join(ROOT, "policies/lib", f));
+const OWN_LIB = ["tags.ts", "known.ts"].map((f) => path.join(ROOT, "policies/lib", f));
 
 function tsFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -16,14 +16,14 @@
  * first unknown is noted in the caller's UnknownTracker) — detection never falls through to a lower
  * tier because a higher one was unknown.
  *
- * Exported API (stable; reusable by every pack):
+ * Pack-private to the isolation pack. Exported API (stable):
  *   ENVIRONMENT_TAG_KEYS, DEFAULT_PROD_ENVIRONMENTS, EnvironmentSource, DetectedEnvironment,
  *   environmentFromTags(tags), resourceEnvironment(config, props, providerProps?),
  *   stackEnvironment(config, resources, tracker?), isProdEnvironment(env, prodEnvironments?)
  */
-import { isUnknownValue, peek, peekPath, type UnknownTracker } from "./known";
-import { isRecord, parseJsonish } from "./props";
-import { asTagMap, providerDefaultTags, resourceTags, type TagMap } from "./tags";
+import { isUnknownValue, peek, peekPath, type UnknownTracker } from "../../lib/known";
+import { isRecord, parseJsonish } from "../../lib/props";
+import { asTagMap, providerDefaultTags, resourceTags, type TagMap } from "../../lib/tags";
 
 /** Tag/label keys that name the environment, in order of preference. */
 export const ENVIRONMENT_TAG_KEYS: readonly string[] = ["environment", "Environment", "env", "moka.dev/environment"];

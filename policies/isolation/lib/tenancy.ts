@@ -10,7 +10,7 @@
  * Stack-level helpers read raw values with `peek`/`peekPath` (policies/lib/known.ts): unknown values
  * come back as sentinel strings, so callers decide whether to note them in an UnknownTracker.
  *
- * Exported API (stable):
+ * Pack-private to the isolation pack. Exported API (stable):
  *   TENANT_LABEL, PSA_ENFORCE_LABEL, PSA_LEVELS, DEFAULT_SYSTEM_NAMESPACES, K8S_KINDS, isKind(type, kind),
  *   StackResourceLike, NamespaceInfo, NamespaceIndex, buildNamespaceIndex(resources),
  *   NamespaceRef, namespaceRef(resource, index, defaultNamespace?), noteUnknownNamespace(tracker, resource), sameNamespace(a, b),
@@ -18,10 +18,10 @@
  *   hasWildcardRule(rules), isDefaultDenyIngress(spec), expectedQueue(pattern, namespace),
  *   containsToken(haystack, token), iamRoleNameFromArn(arn)
  */
-import { isUnknownValue, peek, peekPath, type UnknownTracker } from "./known";
-import { parseK8sType } from "./k8s";
-import { asArray, asString, isRecord } from "./props";
-import { LABELS, NON_TENANT_NAMESPACES } from "../../lib/platform";
+import { isUnknownValue, peek, peekPath, type UnknownTracker } from "../../lib/known";
+import { parseK8sType } from "../../lib/k8s";
+import { asArray, asString, isRecord } from "../../lib/props";
+import { LABELS, NON_TENANT_NAMESPACES } from "../../../lib/platform";
 
 /** Label that marks a namespace as a tenant. */
 export const TENANT_LABEL = LABELS.tenant;

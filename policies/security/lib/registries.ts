@@ -7,7 +7,7 @@
  *   "localhost:5000/app"                     → localhost:5000 / app
  *   "1234….dkr.ecr.us-west-2.amazonaws.com/app@sha256:…" → digest-pinned
  *
- * Exported API (stable; used by the security and isolation packs):
+ * Pack-private to the security pack. Exported API (stable):
  *   interface ImageRef { raw, registry, repository, tag?, digest?, explicitRegistry }
  *   parseImageRef(image), imageName(ref), matchesRegistryPrefix(ref, prefix), normaliseRegistryPrefix(p),
  *   mutableTagProblem(ref)

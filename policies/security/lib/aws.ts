@@ -3,7 +3,7 @@
  * carry) and small pure helpers for ARNs, ECR hosts and the AWS provider resource. Packs match by
  * these strings instead of importing @pulumi/aws.
  *
- * Exported API (stable; used by the security, cost and isolation packs):
+ * Pack-private to the security pack. Exported API (stable):
  *   AWS_PROVIDER_TYPE, EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE,
  *   BUCKET_TYPES, BUCKET_ACL_TYPES, BUCKET_OBJECT_TYPES, BUCKET_PUBLIC_ACCESS_BLOCK_TYPE,
  *   ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE, BUCKET_POLICY_TYPE, SECURITY_GROUP_TYPES, SECURITY_GROUP_RULE_TYPE,
@@ -13,7 +13,7 @@
  *   parseArn(arn), ecrRegistryHost(account, region), parseEcrHost(host), isEcrPrivateHost(host),
  *   isAwsProviderType(type), providerRegion(props), providerAllowedAccountIds(props)
  */
-import { asString, asStringArray, parseJsonish } from "./props";
+import { asString, asStringArray, parseJsonish } from "../../lib/props";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 

@@ -7,7 +7,7 @@
  * Reads go through whatever object is passed (usually @pulumi/policy's unknown-checking proxy), so
  * an unknown nested value throws UnknownValueError as designed. Nothing here catches errors.
  *
- * Exported API (stable; used by the security, cost and isolation packs):
+ * Pack-private to the security pack. Exported API (stable):
  *   interface PolicyDocument { version?, statements: PolicyStatement[] }
  *   interface PolicyStatement { index, sid?, effect, actions, notActions?, resources, notResources?,
  *                                principal?, notPrincipal?, conditions }
@@ -16,7 +16,7 @@
  *   grantsAction(s, action), grantsWildcardAction(s), hasWildcardResource(s), isPublicPrincipal(s),
  *   hasPrincipalScopingCondition(s), conditionEntries(s), PRINCIPAL_SCOPING_CONDITION_KEYS
  */
-import { asArray, isRecord, parseJsonish } from "./props";
+import { asArray, isRecord, parseJsonish } from "../../lib/props";
 
 export interface PrincipalSpec {
     /** True for `"*"`, or `"*"` under any principal kind (e.g. `{ AWS: "*" }`). */
