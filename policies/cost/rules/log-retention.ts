@@ -3,6 +3,7 @@
  * grows (and bills storage) forever. A group of class DELIVERY is exempt (AWS forces 2 days).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { LOG_RETENTION_DAYS } from "../../../lib/aws-limits";
 import { asNumber, asString, get } from "../../lib/props";
 import { URLS } from "../common";
 
@@ -16,7 +17,7 @@ export const cloudwatchLogGroupRetentionSet: ResourceValidationPolicy = {
     tags: ["cost", "cloudwatch", "logs", "retention"],
     url: URLS.logRetention,
     remediationSteps:
-        "Set retentionInDays to one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, …, 3653); " +
+        `Set retentionInDays to one of CloudWatch's allowed values (${LOG_RETENTION_DAYS.join(", ")}); ` +
         "in this platform it comes from moka:cluster.logRetentionDays / moka:observability.logRetentionDays.",
     validateResource: (args, reportViolation) => {
         if (args.type !== LOG_GROUP_TYPE) {

@@ -2,8 +2,8 @@
  * Advisory placement rules: Spark executor pools should be able to use spot capacity, and Graviton
  * (arm64) pools should be preferred over x86 (amd64) ones through `spec.weight`.
  *
- * Executor pool = a NodePool without the Spark driver taint (`moka.dev/spark-role=driver`, config
- * `driverTaintKey` / `driverTaintValue`). Drivers stay on-demand on purpose (a spot interruption
+ * Executor pool = a NodePool without the Spark driver taint (`moka.dev/spark-role=driver`, lib/platform.ts
+ * DRIVER_TAINT; config `driverTaintKey` / `driverTaintValue`). Drivers stay on-demand on purpose (a spot interruption
  * kills the whole application); executors are retried by Spark and run far cheaper on spot.
  * Only an explicit `karpenter.sh/capacity-type` requirement is judged (In without spot, NotIn spot,
  * DoesNotExist); a pool without one is left alone.
@@ -16,13 +16,14 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isGravitonFamily, type Arch } from "../../../lib/instance-families";
+import { DRIVER_TAINT } from "../../../lib/platform";
 import { containsUnknown, isUnknownValue, peekPath, UnknownTracker } from "../../lib/known";
 import { KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "../../lib/pricing/requirements";
 import { asArray, asNumber, asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
 import { isNodePoolType, poolLabel, poolName, URLS } from "../common";
 
-const DRIVER_TAINT_KEY = "moka.dev/spark-role";
-const DRIVER_TAINT_VALUE = "driver";
+const DRIVER_TAINT_KEY: string = DRIVER_TAINT.key;
+const DRIVER_TAINT_VALUE: string = DRIVER_TAINT.value;
 
 function taintsOf(raw: unknown): { key: string; value: string; effect: string }[] {
     return asArray(raw).filter(isRecord).map((t) => ({
@@ -41,7 +42,7 @@ export const executorPoolsAllowSpot: ResourceValidationPolicy = {
     url: URLS.karpenterCostBestPractices,
     remediationSteps:
         "Allow spot on executor pools: karpenter.sh/capacity-type In [spot, on-demand] (Karpenter prefers spot and falls back to on-demand). " +
-        "Keep on-demand-only capacity for the driver pool, which carries the moka.dev/spark-role=driver taint.",
+        `Keep on-demand-only capacity for the driver pool, which carries the ${DRIVER_TAINT_KEY}=${DRIVER_TAINT_VALUE} taint.`,
     configSchema: {
         properties: {
             driverTaintKey: { type: "string", default: DRIVER_TAINT_KEY, description: "Taint key that marks the Spark driver pool." },

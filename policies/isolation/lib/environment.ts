@@ -21,12 +21,13 @@
  *   environmentFromTags(tags), resourceEnvironment(config, props, providerProps?),
  *   stackEnvironment(config, resources, tracker?), isProdEnvironment(env, prodEnvironments?)
  */
+import { LABELS } from "../../../lib/platform";
 import { isUnknownValue, peek, peekPath, type UnknownTracker } from "../../lib/known";
 import { isRecord, parseJsonish } from "../../lib/props";
 import { asTagMap, providerDefaultTags, resourceTags, type TagMap } from "../../lib/tags";
 
 /** Tag/label keys that name the environment, in order of preference. */
-export const ENVIRONMENT_TAG_KEYS: readonly string[] = ["environment", "Environment", "env", "moka.dev/environment"];
+export const ENVIRONMENT_TAG_KEYS: readonly string[] = ["environment", "Environment", "env", LABELS.environment];
 /** Environment names that count as production. */
 export const DEFAULT_PROD_ENVIRONMENTS: readonly string[] = ["prod", "production"];
 

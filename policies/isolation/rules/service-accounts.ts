@@ -27,8 +27,9 @@
  * defines.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { LABELS, SPARK_SERVICE_ACCOUNT } from "../../../lib/platform";
 import { isWorkloadType, podSpecs } from "../../lib/k8s";
-import { isUnknownValue, peek, peekPath, UnknownTracker } from "../../lib/known";
+import { isUnknownValue, peek, peekPath, rawProps, UnknownTracker } from "../../lib/known";
 import { asString, configValue, isRecord, isStringValue } from "../../lib/props";
 import { asTagMap } from "../../lib/tags";
 import {
@@ -41,7 +42,7 @@ import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 const IAM_ROLE_TYPE = "aws:iam/role:Role";
 const POD_IDENTITY_TYPE = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
-const TEAM_TAG_KEYS = ["team", "moka.dev/team"];
+const TEAM_TAG_KEYS = ["team", LABELS.team];
 const DEFAULT_TEAM_ROLE_PATTERN = "-team-([a-z0-9]([-a-z0-9]*[a-z0-9])?)$";
 const SPARK_SA_CONF = [
     "spark.kubernetes.authenticate.driver.serviceAccountName",
@@ -59,17 +60,6 @@ interface RoleInfo {
 interface UnknownAt {
     readonly obj: unknown;
     readonly path: readonly (string | number)[];
-}
-
-/** The top-level properties as raw values (no proxy), so nested reads never throw. */
-function rawProps(props: unknown): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    if (isRecord(props)) {
-        for (const k of Object.keys(props)) {
-            out[k] = peek(props, k);
-        }
-    }
-    return out;
 }
 
 function knownString(v: unknown): string | undefined {
@@ -114,7 +104,7 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
     url: URLS.podIdentity,
     framework: cisEks("4.5.1", "Create administrative boundaries between resources using namespaces"),
     remediationSteps:
-        "Run every workload as a ServiceAccount defined in its own namespace (the team's `spark` SA), without namespace qualifiers, and do not " +
+        `Run every workload as a ServiceAccount defined in its own namespace (the team's \`${SPARK_SERVICE_ACCOUNT}\` SA), without namespace qualifiers, and do not ` +
         "override spark.kubernetes.namespace or the authenticate.*.serviceAccountName Spark settings. Associate each namespace only with its own " +
         "team role (<baseName>-team-<team>) in Pod Identity associations and IRSA annotations.",
     configSchema: {

@@ -4,20 +4,22 @@
  * Types: `kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication` and ScheduledSparkApplication
  * (whose application spec is `spec.template`), any API version. The spec must set
  * `batchScheduler: yunikorn` (config `batchScheduler`); a queue, when given, must be the namespace's
- * queue (`queuePattern`, default "root.{namespace}", as components/constants.ts teamQueue builds it).
+ * queue (`queuePattern`, default "root.{namespace}", built by lib/platform.ts teamQueue like the platform's queues).
  * Queues are checked in `batchSchedulerOptions.queue` and in the driver/executor `queue` label and
  * `yunikorn.apache.org/queue` label/annotation, which YuniKorn also reads. An absent queue is fine:
  * the platform's placement rule maps the namespace to its queue. Namespace: metadata.namespace, else
  * the Kubernetes provider's `namespace`, else "default". Queue names compare case-insensitively.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { teamQueue } from "../../../lib/platform";
 import { asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
 import { expectedQueue, isKind } from "../lib/tenancy";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";
 
 const DEFAULT_BATCH_SCHEDULER = "yunikorn";
-const DEFAULT_QUEUE_PATTERN = "root.{namespace}";
+/** The platform's queue naming with the namespace as the team: "root.{namespace}". */
+const DEFAULT_QUEUE_PATTERN = teamQueue("{namespace}");
 const QUEUE_KEYS = ["queue", "yunikorn.apache.org/queue"];
 
 export const sparkAppsUseTeamQueue: ResourceValidationPolicy = {
@@ -28,7 +30,7 @@ export const sparkAppsUseTeamQueue: ResourceValidationPolicy = {
     tags: ["isolation", "spark", "yunikorn", "quota", "multi-tenancy"],
     url: URLS.yunikornSpark,
     remediationSteps:
-        "Set spec.batchScheduler: yunikorn and either omit the queue or set spec.batchSchedulerOptions.queue: root.<namespace> " +
+        `Set spec.batchScheduler: ${DEFAULT_BATCH_SCHEDULER} and either omit the queue or set spec.batchSchedulerOptions.queue: ${teamQueue("<namespace>")} ` +
         "(the team's queue, stack output teams.<team>.queue). Remove queue labels/annotations naming another team's queue.",
     configSchema: {
         properties: {

@@ -1,3 +1,5 @@
+import { strict as assert } from "assert";
+import { LOG_RETENTION_DAYS } from "../../../lib/aws-limits";
 import { TestResource, UNKNOWN } from "../../helpers/policy";
 import { cloudwatchLogGroupRetentionSet } from "../../../policies/cost/rules/log-retention";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate } from "../security/support";
@@ -32,6 +34,11 @@ describe("cost: cloudwatch-log-group-retention-set", () => {
     });
     it("ignores other types", async () => {
         await expectClean(cloudwatchLogGroupRetentionSet, { type: "aws:cloudwatch/logStream:LogStream", props: {} });
+    });
+    it("remediation lists exactly CloudWatch's retention values (lib/aws-limits.ts)", () => {
+        const listed = /allowed values \(([^)]*)\)/.exec(cloudwatchLogGroupRetentionSet.remediationSteps ?? "");
+        assert.ok(listed, "remediation names the allowed values");
+        assert.deepEqual(listed![1].split(", ").map(Number), [...LOG_RETENTION_DAYS]);
     });
     it("turns an unknown retention into an advisory", async () => {
         await expectUnknownAdvisory(cloudwatchLogGroupRetentionSet, mutate(logGroup(), (d) => (d.props.retentionInDays = UNKNOWN)));
