@@ -21,6 +21,7 @@ export default {
       "tests/policies/security/**/*.spec.ts",
       "tests/policies/cost/**/*.spec.ts",
       "tests/policies/isolation/**/*.spec.ts",
+      "tests/policies/packs.spec.ts",
     ],
     // Integration specs are left out: protocol.spec.ts drives the prebuilt JS in build/packs (never sees a mutant);
     // platform-stacks.spec.ts and program.spec.ts run the whole Pulumi program under mocks in a `before` hook

@@ -16,12 +16,13 @@
  * Policies are taken from `loadPacks()` at run time, so rules added to the packs are fuzzed too.
  * Deterministic: seed FUZZ_SEED (default 4242; each test derives its own seed from it and its title).
  * FUZZ_SCALE multiplies every numRuns (e.g. FUZZ_SCALE=10 for a deep local run); FUZZ_VERBOSE=1
- * prints run counts per pack/type at the end; FUZZ_OPEN_BUGS=1 also runs the skipped known-bug cases.
+ * prints run counts per pack/type at the end.
  *
- * Pack bugs found by this suite are catalogued in tests/policies/fuzz/bugs.ts with root cause and minimal
- * counterexample: open ones (KNOWN_BUGS, isolation and cost packs) run as `it.skip` regressions and the
- * general property ignores only the violations they explain; fixed ones (FIXED_BUGS, security pack)
- * run as regressions. Fixing an open bug = set its `skip: false` (the regression must then pass).
+ * No violation is exempted: every policy is held to property 2. A pack bug this suite finds is fixed in
+ * the pack and becomes a regression test in the spec file of the rule it concerns (its id, minimal
+ * counterexample and one-line root cause; helpers in tests/policies/regression.ts), e.g. ISO-1..6 in
+ * tests/policies/isolation/*.spec.ts, COST-1 in cost/nodepool-placement.spec.ts, SEC-1..6 in
+ * security/{s3,supply-chain}.spec.ts.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -34,15 +35,13 @@ import { analyzePacks, AnalyzerResource, Diagnostic, PackDefinition, PolicyPackC
 import { defaultPolicyConfigFiles, loadPacks, PACK_NAMES, PackName, readPolicyConfig } from "../../preview/run";
 import { resourceArb, SCENARIOS, scenarioStackArb, stackArb, taggableResourceArb, unknownPlanArb, unknownVariant } from "./fuzz/arbitraries";
 import { taggableFixture, TYPE_TABLE, TYPES_BY_NAME } from "./fuzz/fixtures";
-import { ACCOUNT_PAB, ALL_ON, awsProvider, bucket, BUCKET, deployment, ECR_222, ecrRepo, FIXED_BUGS, isKnownBug, KNOWN_BUGS, pab, Replaced, urn } from "./fuzz/bugs";
 import { Path, pathText } from "./fuzz/tree";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SEED = Number(process.env.FUZZ_SEED ?? 4242);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const VERBOSE = process.env.FUZZ_VERBOSE === "1";
-/** FUZZ_OPEN_BUGS=1 runs the skipped known-bug regressions too (they fail until the bug is fixed). */
-const RUN_OPEN_BUGS = process.env.FUZZ_OPEN_BUGS === "1";
+const urn = (type: string, name: string) => `urn:pulumi:dev::moka::${type}::${name}`;
 
 /** numRuns per test (before FUZZ_SCALE). Tuned for ~30 s in total on an idle 2-core machine (< 60 s under load). */
 const RUNS = {
@@ -125,10 +124,10 @@ function pairs(ds: readonly Diagnostic[]): Map<string, Diagnostic> {
     return out;
 }
 
-/** Mandatory (policy, resource) pairs reported for P but not for B, minus those an open known bug explains. */
-function addedByUnknowns(b: readonly Diagnostic[], p: readonly Diagnostic[], replaced: Replaced): Diagnostic[] {
+/** Mandatory (policy, resource) pairs reported for P but not for B. */
+function addedByUnknowns(b: readonly Diagnostic[], p: readonly Diagnostic[]): Diagnostic[] {
     const before = pairs(b);
-    return [...pairs(p).entries()].filter(([k, d]) => !before.has(k) && !isKnownBug(d.policy, replaced)).map(([, d]) => d);
+    return [...pairs(p).entries()].filter(([k]) => !before.has(k)).map(([, d]) => d);
 }
 
 const label = (d: Diagnostic): string => `${d.policy} @ ${d.urn ?? "(stack)"}`;
@@ -287,7 +286,7 @@ describe("policy packs: property-based fuzzing", function () {
                             count(`${p} ${spec.type} unknown`);
                         }
                         const { resources: p, replaced } = unknownVariant([b], plan, derived);
-                        const added = addedByUnknowns(await analyze(packs, [b], CONFIGS[config]), await analyze(packs, p, CONFIGS[config]), replaced);
+                        const added = addedByUnknowns(await analyze(packs, [b], CONFIGS[config]), await analyze(packs, p, CONFIGS[config]));
                         assert.deepEqual(added.map(label), [], describeAdded(added, replaced, config));
                     }));
                     completedTests++;
@@ -333,7 +332,7 @@ describe("policy packs: property-based fuzzing", function () {
             await runProperty("unknown taggable", RUNS.taggable, fc.asyncProperty(taggableResourceArb(taggable, { unknown: false, heavy: false }), unknownPlanArb(), configArb, async (b, plan, config) => {
                 count("cost taggable unknown");
                 const { resources: p, replaced } = unknownVariant([b], plan, derived);
-                const added = addedByUnknowns(await analyze(packs, [b], CONFIGS[config]), await analyze(packs, p, CONFIGS[config]), replaced);
+                const added = addedByUnknowns(await analyze(packs, [b], CONFIGS[config]), await analyze(packs, p, CONFIGS[config]));
                 assert.deepEqual(added.map(label), [], describeAdded(added, replaced, config));
             }));
             completedTests++;
@@ -367,63 +366,12 @@ describe("policy packs: property-based fuzzing", function () {
                     }
                     count(`resources in ${k.id} (unknown)`, b.length);
                     const { resources: p, replaced } = unknownVariant(b, plan, derived);
-                    const added = addedByUnknowns(await analyze(PACKS, b, CONFIGS[config]), await analyze(PACKS, p, CONFIGS[config]), replaced);
+                    const added = addedByUnknowns(await analyze(PACKS, b, CONFIGS[config]), await analyze(PACKS, p, CONFIGS[config]));
                     assert.deepEqual(added.map(label), [], describeAdded(added, replaced, config));
                 }));
                 completedTests++;
             });
         }
-    });
-
-    describe("pack bugs found by the fuzzer (regressions; open ones skipped)", () => {
-        for (const bug of [...FIXED_BUGS, ...KNOWN_BUGS]) {
-            (bug.skip && !RUN_OPEN_BUGS ? it.skip : it)(`${bug.id}: ${typeof bug.policy === "string" ? bug.policy : bug.policy.join(", ")} — ${bug.note}`, async () => {
-                const config = CONFIGS[bug.config ?? "default"];
-                const withUnknown = await analyzePacks(PACKS, bug.withUnknown(), { config });
-                const added = addedByUnknownsStrict(await analyzePacks(PACKS, bug.base(), { config }), withUnknown);
-                assert.deepEqual(added.map(label), []);
-                // Deferred, not ignored: the policy still tells the user it could not judge during preview.
-                const policies = typeof bug.policy === "string" ? [bug.policy] : bug.policy;
-                assert.ok(withUnknown.some((d) => d.unknownValue && policies.includes(d.policy)), `${bug.id}: expected a "can't run during preview" advisory from ${policies.join(" / ")}`);
-            });
-        }
-    });
-
-    describe("security fixes keep flagging what is certainly wrong", () => {
-        const mandatoryOf = async (rs: AnalyzerResource[], policy: string) =>
-            (await analyzePacks(PACKS, rs)).filter((d) => d.policy === policy && d.enforcementLevel === "mandatory" && !d.unknownValue).map((d) => d.resourceName);
-        const advisoryOf = async (rs: AnalyzerResource[], policy: string) =>
-            (await analyzePacks(PACKS, rs)).filter((d) => d.policy === policy && d.unknownValue).length;
-
-        it("SEC-1: an account block with an unknown flag defers the judgement (advisory), a weak one still does not protect", async () => {
-            const unknownAccount = [bucket("b", { bucket: "data" }), { urn: urn(ACCOUNT_PAB, "a"), type: ACCOUNT_PAB, name: "a", properties: { ...ALL_ON, blockPublicPolicy: UNKNOWN } }];
-            assert.deepEqual(await mandatoryOf(unknownAccount, "s3-bucket-public-access-block"), []);
-            assert.equal(await advisoryOf(unknownAccount, "s3-bucket-public-access-block"), 1);
-            const weakAccount = [bucket("b", { bucket: "data" }), { urn: urn(ACCOUNT_PAB, "a"), type: ACCOUNT_PAB, name: "a", properties: { ...ALL_ON, blockPublicPolicy: false, ignorePublicAcls: UNKNOWN } }];
-            assert.deepEqual(await mandatoryOf(weakAccount, "s3-bucket-public-access-block"), ["b"]);
-        });
-
-        it("SEC-2: an unknown-named bucket is still flagged when every block is linked by dependency, and known buckets are unaffected", async () => {
-            const resolved = [bucket("b", { bucket: UNKNOWN }), bucket("c", { bucket: "other" }), pab("p", { bucket: UNKNOWN }, [urn(BUCKET, "c")])];
-            assert.deepEqual(await mandatoryOf(resolved, "s3-bucket-public-access-block"), ["b"]);
-            const unresolved = [bucket("b", { bucket: UNKNOWN }), bucket("c", { bucket: "known" }), pab("p", { bucket: "elsewhere" })];
-            assert.deepEqual(await mandatoryOf(unresolved, "s3-bucket-public-access-block"), ["c"]);
-            assert.equal(await advisoryOf(unresolved, "s3-bucket-public-access-block"), 1);
-            // A block linked by property dependency resolves, whatever string it carries.
-            const linked = [bucket("b", { bucket: UNKNOWN }), pab("p", { bucket: "elsewhere", blockPublicAcls: false }, [urn(BUCKET, "b")])];
-            assert.deepEqual(await mandatoryOf(linked, "s3-bucket-public-access-block"), ["b"]);
-        });
-
-        it("SEC-4..6: unknown provider/repository inputs defer private-ECR images only; public registries are still flagged", async () => {
-            const unknownIds = [awsProvider({ region: "us-west-2", allowedAccountIds: UNKNOWN }), ecrRepo({ repositoryUrl: "111111111111.dkr.ecr.us-west-2.amazonaws.com/app" })];
-            assert.deepEqual(await mandatoryOf([...unknownIds, deployment(ECR_222)], "image-registry-allowed"), []);
-            assert.equal(await advisoryOf([...unknownIds, deployment(ECR_222)], "image-registry-allowed"), 1);
-            // Unknown account ids cannot add a region: another region's ECR and public registries are still flagged.
-            assert.deepEqual(await mandatoryOf([...unknownIds, deployment("222222222222.dkr.ecr.eu-central-1.amazonaws.com/app:1")], "image-registry-allowed"), ["app"]);
-            assert.deepEqual(await mandatoryOf([...unknownIds, deployment("docker.io/library/nginx:1.27")], "image-registry-allowed"), ["app"]);
-            const known = [awsProvider({ region: "us-west-2", allowedAccountIds: "[\"111111111111\"]" })];
-            assert.deepEqual(await mandatoryOf([...known, deployment(ECR_222)], "image-registry-allowed"), ["app"]);
-        });
     });
 
     describe("reach", () => {
@@ -436,9 +384,3 @@ describe("policy packs: property-based fuzzing", function () {
         });
     });
 });
-
-/** Like addedByUnknowns, without the known-bug filter (for the regression cases). */
-function addedByUnknownsStrict(b: readonly Diagnostic[], p: readonly Diagnostic[]): Diagnostic[] {
-    const before = pairs(b);
-    return [...pairs(p).entries()].filter(([k]) => !before.has(k)).map(([, d]) => d);
-}

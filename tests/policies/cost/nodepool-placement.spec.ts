@@ -3,6 +3,7 @@ import { check, TestResource, UNKNOWN, violations } from "../../helpers/policy";
 import { executorPoolsAllowSpot, gravitonPoolsPreferred } from "../../../policies/cost/rules/nodepool-placement";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
 import { benchSize } from "../bench-scale";
+import { expectUnknownsAddNoViolation } from "../regression";
 
 const DRIVER_TAINT = { key: "moka.dev/spark-role", value: "driver", effect: "NoSchedule" };
 
@@ -143,6 +144,9 @@ describe("cost: graviton-pools-preferred — fuzz regression COST-1 (unknowns ne
     };
 
     it("COST-1: an unknown weight on the best Graviton pool does not make a lower one the reference", async () => {
+        // Root cause: a NodePool whose weight, taints or requirements were unknown was skipped, so a lower Graviton pool became the reference.
+        const pools = (bestWeight: unknown) => [pool("graviton-a", "arm64", bestWeight), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)];
+        await expectUnknownsAddNoViolation(gravitonPoolsPreferred, pools(60), pools(UNKNOWN), { enforcementLevel: "mandatory" });
         assert.deepEqual((await outcome([pool("graviton-a", "arm64", 60), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)])).mandatory, []);
         const out = await outcome([pool("graviton-a", "arm64", UNKNOWN), pool("graviton-b", "arm64", 10), pool("x86", "amd64", 20)]);
         assert.deepEqual(out.mandatory, []);

@@ -3,6 +3,7 @@ import { check, TestResource, UNKNOWN } from "../../helpers/policy";
 import { tenantRbacNamespaceScoped } from "../../../policies/isolation/rules/rbac";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "../security/support";
 import { benchSize } from "../bench-scale";
+import { expectUnknownsAddNoViolation, unknownOutcome } from "../regression";
 
 const RBAC = "rbac.authorization.k8s.io";
 const sa = (namespace: string, name = "spark") => ({ kind: "ServiceAccount", name, namespace });
@@ -111,5 +112,36 @@ describe("isolation: tenant-rbac-namespace-scoped", () => {
         const { violations, ms } = await runStackDirect(tenantRbacNamespaceScoped, many);
         assert.equal(violations.length, 0);
         assert.ok(ms < 1500, `${ms} ms`);
+    });
+});
+
+describe("isolation: tenant-rbac-namespace-scoped — fuzz regressions (unknowns never add a violation)", () => {
+    const NS_URN = "urn:pulumi:test::moka::kubernetes:core/v1:Namespace::ns";
+
+    it("ISO-1: a Namespace whose name is unknown is not taken for an auto-named tenant (subjects resolved through it)", async () => {
+        // Root cause: buildNamespaceIndex mapped an unknown metadata.name to `name: undefined`, which tenantOf took for an auto-named (tenant) namespace.
+        const platformBinding = (nsName: unknown): TestResource[] => [
+            { type: "kubernetes:core/v1:Namespace", name: "ns", urn: NS_URN, props: { metadata: { name: nsName } } },
+            { ...crb("operator", "view", [sa(nsName as string)]), propertyDependencies: { subjects: [NS_URN] } },
+        ];
+        await expectUnknownsAddNoViolation(tenantRbacNamespaceScoped, platformBinding("spark-operator"), platformBinding(UNKNOWN));
+        // A tenant-labelled namespace is a tenant whatever its name: still flagged.
+        const labelled = platformBinding(UNKNOWN).map((r) => (r.name === "ns" ? { ...r, props: { metadata: { name: UNKNOWN, labels: { "moka.dev/tenant": "true" } } } } : r));
+        assert.equal((await unknownOutcome(tenantRbacNamespaceScoped, labelled)).mandatory.length, 1);
+    });
+
+    it("ISO-3: an unknown Kubernetes provider namespace is not taken for \"default\" (RoleBindings)", async () => {
+        // Root cause: namespaceRef put a RoleBinding whose Kubernetes provider `namespace` was unknown in "default", as if it were absent.
+        const viaProvider = (providerNamespace: unknown): TestResource[] => [
+            namespace("team-a", { "moka.dev/tenant": "true" }),
+            {
+                type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", name: "rb-reader",
+                provider: { type: "pulumi:providers:kubernetes", name: "k8s", props: { namespace: providerNamespace } },
+                props: { metadata: { name: "reader" }, roleRef: { apiGroup: RBAC, kind: "Role", name: "reader" }, subjects: [sa("team-a")] },
+            },
+        ];
+        await expectUnknownsAddNoViolation(tenantRbacNamespaceScoped, viaProvider("team-a"), viaProvider(UNKNOWN));
+        // A known other namespace is still a cross-namespace grant.
+        await expectViolation(tenantRbacNamespaceScoped, viaProvider("team-b"), /grants Role "reader" in namespace "team-b" to tenant ServiceAccount team-a\/spark \(namespace "team-a"\)/);
     });
 });

@@ -3,6 +3,7 @@ import { check, TestResource, UNKNOWN, violations } from "../../helpers/policy";
 import { s3BucketPublicAccessBlock, s3NoPublicAcl, s3PublicAccessBlockEnabled } from "../../../policies/security/rules/s3";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect } from "./support";
 import { benchSize } from "../bench-scale";
+import { expectUnknownsAddNoViolation } from "../regression";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
@@ -141,5 +142,48 @@ describe("security: S3 rules", () => {
         it("turns an unknown acl into an advisory", async () => {
             await expectUnknownAdvisory(s3NoPublicAcl, { type: BUCKET, props: { acl: UNKNOWN } });
         });
+    });
+});
+
+describe("security: s3-bucket-public-access-block — fuzz regressions (unknowns never add a violation)", () => {
+    const ACCOUNT_PAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
+    const plain = (name: string, props: Record<string, unknown>): TestResource => ({ type: BUCKET, name, props });
+    const block = (name: string, props: Record<string, unknown>, bucketUrns?: string[]): TestResource => ({
+        type: PAB, name, props: { ...ALL_ON, ...props }, propertyDependencies: bucketUrns ? { bucket: bucketUrns } : undefined,
+    });
+    const account = (props: Record<string, unknown>): TestResource => ({ type: ACCOUNT_PAB, name: "acct", props: { ...ALL_ON, ...props } });
+    const mandatoryOf = async (rs: TestResource[]) =>
+        (await check(s3BucketPublicAccessBlock, rs)).filter((d) => d.enforcementLevel === "mandatory" && !d.unknownValue).map((d) => d.resourceName);
+    const advisoriesOf = async (rs: TestResource[]) => (await check(s3BucketPublicAccessBlock, rs)).filter((d) => d.unknownValue).length;
+
+    it("SEC-1: an AccountPublicAccessBlock with an unknown flag does not make every bucket lack a block", async () => {
+        // Root cause: an account block counted only when all its flags were known true; one unknown flag left every bucket unprotected.
+        await expectUnknownsAddNoViolation(s3BucketPublicAccessBlock, [plain("b", { bucket: "data" }), account({})], [plain("b", { bucket: "data" }), account({ ignorePublicAcls: UNKNOWN })]);
+        // Deferred (advisory), and a block with a known weak flag still does not protect.
+        const unknownAccount = [plain("b", { bucket: "data" }), account({ blockPublicPolicy: UNKNOWN })];
+        assert.deepEqual(await mandatoryOf(unknownAccount), []);
+        assert.equal(await advisoriesOf(unknownAccount), 1);
+        assert.deepEqual(await mandatoryOf([plain("b", { bucket: "data" }), account({ blockPublicPolicy: false, ignorePublicAcls: UNKNOWN })]), ["b"]);
+    });
+
+    it("SEC-2: a bucket whose name is unknown is not accused while a block names its bucket by a literal name", async () => {
+        // Root cause: a bucket whose physical name was unknown matched no block that names its bucket literally, so it was reported as lacking one.
+        await expectUnknownsAddNoViolation(s3BucketPublicAccessBlock, [plain("b", { bucket: "data" }), block("p", { bucket: "data" })], [plain("b", { bucket: UNKNOWN }), block("p", { bucket: "data" })]);
+        // Still flagged when every block is linked by dependency to another bucket; known buckets are unaffected.
+        assert.deepEqual(await mandatoryOf([plain("b", { bucket: UNKNOWN }), plain("c", { bucket: "other" }), block("p", { bucket: UNKNOWN }, [urnOf(BUCKET, "c")])]), ["b"]);
+        const unresolved = [plain("b", { bucket: UNKNOWN }), plain("c", { bucket: "known" }), block("p", { bucket: "elsewhere" })];
+        assert.deepEqual(await mandatoryOf(unresolved), ["c"]);
+        assert.equal(await advisoriesOf(unresolved), 1);
+        // A block linked by property dependency resolves, whatever string it carries.
+        assert.deepEqual(await mandatoryOf([plain("b", { bucket: UNKNOWN }), block("p", { bucket: "elsewhere", blockPublicAcls: false }, [urnOf(BUCKET, "b")])]), ["b"]);
+    });
+
+    it("SEC-3: a weak block is not reported while another block's bucket is unknown (it may be this bucket's good block)", async () => {
+        // Root cause: the weak-block report ignored that an unlinked block with an unknown bucket could be this bucket's full block.
+        await expectUnknownsAddNoViolation(
+            s3BucketPublicAccessBlock,
+            [plain("b", { bucket: "data" }), block("good", { bucket: "data" }), block("weak", { bucket: "data", blockPublicAcls: false })],
+            [plain("b", { bucket: "data" }), block("good", { bucket: UNKNOWN }), block("weak", { bucket: "data", blockPublicAcls: false })],
+        );
     });
 });

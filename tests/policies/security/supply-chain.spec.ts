@@ -3,6 +3,7 @@ import { check, TestResource, UNKNOWN, violations } from "../../helpers/policy";
 import { helmReleaseVersionPinned, imageRegistryAllowed, imageTagPinned } from "../../../policies/security/rules/supply-chain";
 import { APP_IMAGE, ECR, expectClean, expectUnknownAdvisory, expectViolation, mutate, runStackDirect, WORKLOADS } from "./support";
 import { benchSize } from "../bench-scale";
+import { expectUnknownsAddNoViolation } from "../regression";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const release = (extra: Record<string, unknown> = {}): TestResource => {
@@ -207,5 +208,59 @@ describe("security: supply-chain rules", () => {
             assert.equal(vs.length, 1);
             assert.ok(ms < 2000, `validateStack took ${ms} ms for 10,000 workloads`);
         });
+    });
+});
+
+describe("security: image-registry-allowed — fuzz regressions (unknowns never add a violation)", () => {
+    const ECR_111 = "111111111111.dkr.ecr.us-west-2.amazonaws.com/app:1.0";
+    const ECR_222 = "222222222222.dkr.ecr.us-west-2.amazonaws.com/app:1.0";
+    const provider = (props: Record<string, unknown>, name = "default"): TestResource => ({ type: "pulumi:providers:aws", name, props });
+    const repo = (props: Record<string, unknown>): TestResource => ({
+        type: "aws:ecr/repository:Repository", name: "repo", props: { name: "app", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, ...props },
+    });
+    const app = (image: string): TestResource => ({
+        type: "kubernetes:apps/v1:Deployment", name: "app", props: { metadata: { name: "app", namespace: "team-a" }, spec: { template: { spec: { containers: [{ name: "app", image }] } } } },
+    });
+    const account111 = { region: "us-west-2", allowedAccountIds: "[\"111111111111\"]" };
+    const mandatoryOf = async (rs: TestResource[]) =>
+        (await check(imageRegistryAllowed, rs)).filter((d) => d.enforcementLevel === "mandatory" && !d.unknownValue).map((d) => d.resourceName);
+    const advisoriesOf = async (rs: TestResource[]) => (await check(imageRegistryAllowed, rs)).filter((d) => d.unknownValue).length;
+
+    it("SEC-4: unknown provider allowedAccountIds do not shrink the approved ECR registries", async () => {
+        // Root cause: the derived allow-list skipped unknown allowedAccountIds, so it approved fewer accounts than the stack will have.
+        await expectUnknownsAddNoViolation(
+            imageRegistryAllowed,
+            [provider(account111), repo({ repositoryUrl: "222222222222.dkr.ecr.us-west-2.amazonaws.com/app" }), app(ECR_111)],
+            [provider({ ...account111, allowedAccountIds: UNKNOWN }), repo({ repositoryUrl: "222222222222.dkr.ecr.us-west-2.amazonaws.com/app" }), app(ECR_111)],
+        );
+    });
+
+    it("SEC-5: a new ECR repository (URL, ARN and registry id unknown) does not shrink the approved registries", async () => {
+        // Root cause: a repository whose URL, ARN and registry id were unknown added no account to the allow-list.
+        await expectUnknownsAddNoViolation(
+            imageRegistryAllowed,
+            [provider(account111), repo({ repositoryUrl: "222222222222.dkr.ecr.us-west-2.amazonaws.com/app", arn: "arn:aws:ecr:us-west-2:222222222222:repository/app", registryId: "222222222222" }), app(ECR_222)],
+            [provider(account111), repo({ repositoryUrl: UNKNOWN, arn: UNKNOWN, registryId: UNKNOWN }), app(ECR_222)],
+        );
+    });
+
+    it("SEC-6: an unknown provider region does not drop that region from the approved registries", async () => {
+        // Root cause: an AWS provider whose region was unknown added no region, so that region's ECR images were rejected.
+        const euImage = "111111111111.dkr.ecr.eu-central-1.amazonaws.com/app:1.0";
+        await expectUnknownsAddNoViolation(
+            imageRegistryAllowed,
+            [provider(account111), provider({ region: "eu-central-1" }, "eu"), app(euImage)],
+            [provider(account111), provider({ region: UNKNOWN }, "eu"), app(euImage)],
+        );
+    });
+
+    it("SEC-4..6: unknown provider/repository inputs defer private-ECR images only; public registries are still flagged", async () => {
+        const unknownIds = [provider({ region: "us-west-2", allowedAccountIds: UNKNOWN }), repo({ repositoryUrl: "111111111111.dkr.ecr.us-west-2.amazonaws.com/app" })];
+        assert.deepEqual(await mandatoryOf([...unknownIds, app(ECR_222)]), []);
+        assert.equal(await advisoriesOf([...unknownIds, app(ECR_222)]), 1);
+        // Unknown account ids cannot add a region: another region's ECR and public registries are still flagged.
+        assert.deepEqual(await mandatoryOf([...unknownIds, app("222222222222.dkr.ecr.eu-central-1.amazonaws.com/app:1")]), ["app"]);
+        assert.deepEqual(await mandatoryOf([...unknownIds, app("docker.io/library/nginx:1.27")]), ["app"]);
+        assert.deepEqual(await mandatoryOf([provider(account111), app(ECR_222)]), ["app"]);
     });
 });
