@@ -8,8 +8,8 @@
  * List prices only; data transfer, storage and usage-based services (AMP, CloudWatch) are not
  * included and the report says so.
  */
-import { asArray, asNumber, asString, get } from "../policies/lib/props";
 import { instanceHourlyUsd, nodePoolsWorstCase, PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from "../policies/lib/pricing";
+import { asArray, asNumber, asString, get } from "../policies/lib/props";
 import type { RecordedResource } from "./mocks";
 
 export interface CostItem {

@@ -17,9 +17,9 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknownValue, peek, peekPath } from "../../lib/known";
 import { configValue, get, isRecord, isStringArray } from "../../lib/props";
 import { asTagMap, missingTags, providerDefaultTags, resourceTags } from "../../lib/tags";
-import { AWS_TAGGABLE_TYPES } from "../data/aws-taggable-types";
 import { listText } from "../../lib/text";
 import { isEc2NodeClassType, URLS } from "../common";
+import { AWS_TAGGABLE_TYPES } from "../data/aws-taggable-types";
 
 export const DEFAULT_REQUIRED_TAGS: readonly string[] = ["cost-center", "owner", "environment"];
 

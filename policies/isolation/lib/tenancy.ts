@@ -18,10 +18,10 @@
  *   hasWildcardRule(rules), isDefaultDenyIngress(spec), expectedQueue(pattern, namespace),
  *   containsToken(haystack, token), iamRoleNameFromArn(arn)
  */
-import { isUnknownValue, peek, peekPath, type UnknownTracker } from "../../lib/known";
-import { parseK8sType } from "../../lib/k8s";
-import { asArray, asString, isRecord } from "../../lib/props";
 import { LABELS, NON_TENANT_NAMESPACES } from "../../../lib/platform";
+import { parseK8sType } from "../../lib/k8s";
+import { isUnknownValue, peek, peekPath, type UnknownTracker } from "../../lib/known";
+import { asArray, asString, isRecord } from "../../lib/props";
 
 /** Label that marks a namespace as a tenant. */
 export const TENANT_LABEL = LABELS.tenant;

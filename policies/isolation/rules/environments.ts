@@ -20,11 +20,11 @@
  * `deletionWindowInDays` >= `minKmsDeletionWindowDays` (absent = AWS's 30, fine).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_PROD_ENVIRONMENTS, isProdEnvironment, resourceEnvironment, stackEnvironment } from "../lib/environment";
 import { isUnknownValue, peek, UnknownTracker } from "../../lib/known";
 import { asNumber, asString, configValue, get, isNumberValue, isRecord, isStringArray, isStringValue } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";
+import { DEFAULT_PROD_ENVIRONMENTS, isProdEnvironment, resourceEnvironment, stackEnvironment } from "../lib/environment";
 
 export const DEFAULT_PROD_PATTERN = "(^|[-_./:])prod([-_./:]|$)";
 const DEFAULT_EXCLUDE_KEYS: readonly string[] = ["kubeconfig"];

@@ -16,11 +16,11 @@
  * no known Namespace of the stack has may be its own.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { peek, UnknownTracker } from "../../lib/known";
-import { buildNamespaceIndex, isDefaultDenyIngress, isKind, namespaceRef, noteUnknownNamespace } from "../lib/tenancy";
 import { cisEks } from "../../lib/frameworks";
+import { peek, UnknownTracker } from "../../lib/known";
 import { listText } from "../../lib/text";
 import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
+import { buildNamespaceIndex, isDefaultDenyIngress, isKind, namespaceRef, noteUnknownNamespace } from "../lib/tenancy";
 
 type Guardrail = "ResourceQuota" | "LimitRange" | "default-deny NetworkPolicy";
 const GUARDRAILS: readonly Guardrail[] = ["ResourceQuota", "LimitRange", "default-deny NetworkPolicy"];

@@ -9,10 +9,10 @@
  * namespace is flagged there.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { asString, get, isRecord } from "../../lib/props";
-import { isKind, PSA_ENFORCE_LABEL, TENANT_LABEL } from "../lib/tenancy";
 import { cisEks } from "../../lib/frameworks";
+import { asString, get, isRecord } from "../../lib/props";
 import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
+import { isKind, PSA_ENFORCE_LABEL, TENANT_LABEL } from "../lib/tenancy";
 
 export const namespacePodSecurityEnforced: ResourceValidationPolicy = {
     name: "namespace-pod-security-enforced",

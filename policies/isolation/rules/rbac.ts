@@ -19,15 +19,15 @@
  * preview-unknown does not hide violations elsewhere (policies/lib/known.ts).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { cisEks } from "../../lib/frameworks";
 import { isUnknownValue, peek, peekPath, UnknownTracker } from "../../lib/known";
 import { asString, configValue, isRecord, isStringArray } from "../../lib/props";
+import { listText } from "../../lib/text";
+import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 import {
     buildNamespaceIndex, hasWildcardRule, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, rbacSubjects, sameNamespace, subjectNamespace,
     type NamespaceIndex, type RbacSubject,
 } from "../lib/tenancy";
-import { cisEks } from "../../lib/frameworks";
-import { listText } from "../../lib/text";
-import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
 export const DEFAULT_DANGEROUS_CLUSTER_ROLES: readonly string[] = ["cluster-admin", "admin", "edit"];
 const EVERYONE_GROUPS = new Set(["system:authenticated", "system:unauthenticated"]);

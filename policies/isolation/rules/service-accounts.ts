@@ -28,16 +28,16 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { LABELS, SPARK_SERVICE_ACCOUNT } from "../../../lib/platform";
+import { cisEks } from "../../lib/frameworks";
 import { isWorkloadType, podSpecs } from "../../lib/k8s";
 import { isUnknownValue, peek, peekPath, rawProps, UnknownTracker } from "../../lib/known";
 import { asString, configValue, isRecord, isStringValue } from "../../lib/props";
 import { asTagMap } from "../../lib/tags";
+import { listText } from "../../lib/text";
+import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 import {
     buildNamespaceIndex, containsToken, iamRoleNameFromArn, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, type NamespaceIndex, type StackResourceLike,
 } from "../lib/tenancy";
-import { cisEks } from "../../lib/frameworks";
-import { listText } from "../../lib/text";
-import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 
 const IAM_ROLE_TYPE = "aws:iam/role:Role";
 const POD_IDENTITY_TYPE = "aws:eks/podIdentityAssociation:PodIdentityAssociation";

@@ -13,9 +13,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { teamQueue } from "../../../lib/platform";
 import { asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
-import { expectedQueue, isKind } from "../lib/tenancy";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";
+import { expectedQueue, isKind } from "../lib/tenancy";
 
 const DEFAULT_BATCH_SCHEDULER = "yunikorn";
 /** The platform's queue naming with the namespace as the team: "root.{namespace}". */

@@ -6,10 +6,10 @@
  * (not applicable).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ECR_REPOSITORY_TYPE, KMS_KEY_TYPE, SQS_QUEUE_TYPE } from "../lib/aws";
-import { asArray, asBool, asString, configValue, get, isStringArray } from "../../lib/props";
 import { cisEks } from "../../lib/frameworks";
+import { asArray, asBool, asString, configValue, get, isStringArray } from "../../lib/props";
 import { awsFsbp, URLS } from "../common";
+import { ECR_REPOSITORY_TYPE, KMS_KEY_TYPE, SQS_QUEUE_TYPE } from "../lib/aws";
 
 function nonEmpty(v: unknown): boolean {
     const s = asString(v);

@@ -12,11 +12,11 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isAnyAddress } from "../../../lib/cidr";
-import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE } from "../lib/aws";
-import { asArray, asBool, asString, asStringArray, configValue, get, isBooleanValue, isStringArray } from "../../lib/props";
 import { cisEks } from "../../lib/frameworks";
+import { asArray, asBool, asString, asStringArray, configValue, get, isBooleanValue, isStringArray } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";
+import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE } from "../lib/aws";
 
 type Shape = "aws" | "component";
 

@@ -9,6 +9,9 @@
  *   - web-identity (IRSA/OIDC) trust policies must pin the token's `sub` exactly.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { asArray, asString, asStringArray, configValue, get, isStringArray } from "../../lib/props";
+import { listText } from "../../lib/text";
+import { awsFsbp, URLS } from "../common";
 import {
     BUCKET_POLICY_TYPE,
     BUCKET_TYPES,
@@ -33,9 +36,6 @@ import {
     parsePolicyDocument,
     PolicyStatement,
 } from "../lib/iam";
-import { asArray, asString, asStringArray, configValue, get, isStringArray } from "../../lib/props";
-import { listText } from "../../lib/text";
-import { awsFsbp, URLS } from "../common";
 
 function stmtLabel(s: PolicyStatement): string {
     return s.sid ? `statement "${s.sid}"` : `statement #${s.index}`;

@@ -9,10 +9,10 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isAnyAddress } from "../../../lib/cidr";
-import { SECURITY_GROUP_INGRESS_RULE_TYPE, SECURITY_GROUP_RULE_TYPE, SECURITY_GROUP_TYPES } from "../lib/aws";
 import { asArray, asNumber, asString, asStringArray, configValue, get } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { awsFsbp, isNumberArray, URLS } from "../common";
+import { SECURITY_GROUP_INGRESS_RULE_TYPE, SECURITY_GROUP_RULE_TYPE, SECURITY_GROUP_TYPES } from "../lib/aws";
 
 interface IngressView {
     readonly where: string;

@@ -6,9 +6,9 @@
  * which needs hostPath — and are exempt.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { cisEks } from "../../lib/frameworks";
 import { isWorkloadType, namespaceOf, nameOf, podSpecs } from "../../lib/k8s";
 import { asArray, asBool, asString, configValue, get, isRecord, isStringArray } from "../../lib/props";
-import { cisEks } from "../../lib/frameworks";
 import { listText } from "../../lib/text";
 import { DEFAULT_SYSTEM_NAMESPACES, URLS } from "../common";
 

@@ -4,6 +4,10 @@
  * grants a public canned ACL.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { isUnknownValue, peek, UnknownTracker } from "../../lib/known";
+import { asArray, asBool, asString, get } from "../../lib/props";
+import { listText } from "../../lib/text";
+import { awsFsbp, URLS } from "../common";
 import {
     ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE,
     BUCKET_ACL_TYPES,
@@ -12,10 +16,6 @@ import {
     BUCKET_TYPES,
     parseArn,
 } from "../lib/aws";
-import { isUnknownValue, peek, UnknownTracker } from "../../lib/known";
-import { asArray, asBool, asString, get } from "../../lib/props";
-import { listText } from "../../lib/text";
-import { awsFsbp, URLS } from "../common";
 
 /** The four BucketPublicAccessBlock / AccountPublicAccessBlock flags; each defaults to false in the provider. */
 const PUBLIC_ACCESS_BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;

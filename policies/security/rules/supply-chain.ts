@@ -15,6 +15,12 @@
  * known → any private ECR registry (`<12 digits>.dkr.ecr.<region>.amazonaws.com`).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { cisEks } from "../../lib/frameworks";
+import { isWorkloadType, nameOf, podSpecs } from "../../lib/k8s";
+import { containsUnknown, isUnknownValue, rawProps, UnknownTracker } from "../../lib/known";
+import { asString, configValue, get, isStringArray } from "../../lib/props";
+import { listText } from "../../lib/text";
+import { URLS } from "../common";
 import {
     AWS_PROVIDER_TYPE,
     ECR_REPOSITORY_TYPE,
@@ -24,13 +30,7 @@ import {
     providerAllowedAccountIds,
     providerRegion,
 } from "../lib/aws";
-import { isWorkloadType, nameOf, podSpecs } from "../../lib/k8s";
-import { containsUnknown, isUnknownValue, rawProps, UnknownTracker } from "../../lib/known";
-import { asString, configValue, get, isStringArray } from "../../lib/props";
 import { ImageRef, matchesRegistryPrefix, mutableTagProblem, parseImageRef } from "../lib/registries";
-import { cisEks } from "../../lib/frameworks";
-import { listText } from "../../lib/text";
-import { URLS } from "../common";
 
 // ---------------------------------------------------------------------------------------------
 // Helm
