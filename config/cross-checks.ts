@@ -3,7 +3,8 @@
  * rules (types, ranges, patterns, defaults) are in schema.ts.
  */
 import { cidrContains, cidrsOverlap, mustParseCidr, parseCidr, VPC_ALLOWED_RANGES } from "../lib/cidr";
-import { archOfFamily, familyOf, isGravitonFamily } from "../lib/instance-families";
+import { archOfFamily, familyOf } from "../lib/instance-families";
+import { executorCpuCapacity } from "../components/karpenter/node-pools";
 import type { Sections } from "./schema";
 
 /** One problem with the stack configuration. */
@@ -79,37 +80,6 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
         }
     }
 
-    if (p.nodePools) {
-        const pools = p.nodePools;
-        pools.graviton.instanceFamilies.forEach((f, i) => {
-            if (!isGravitonFamily(f)) {
-                add(`moka:nodePools.graviton.instanceFamilies[${i}]`, `${f} is an x86 (amd64) family; the Graviton pool takes arm64 families such as m7g, c7g, r7g`);
-            }
-        });
-        pools.x86.instanceFamilies.forEach((f, i) => {
-            if (isGravitonFamily(f)) {
-                add(`moka:nodePools.x86.instanceFamilies[${i}]`, `${f} is a Graviton (arm64) family; the x86 pool takes amd64 families such as m7i, c7i, r7i`);
-            }
-        });
-        pools.driver.capacityTypes.forEach((c, i) => {
-            if (c !== "on-demand") {
-                add(`moka:nodePools.driver.capacityTypes[${i}]`, "the driver pool is on-demand only: losing a driver to a spot interruption kills the whole Spark application");
-            }
-        });
-        if (pools.graviton.weight <= pools.x86.weight) {
-            add("moka:nodePools.x86.weight", `must be below nodePools.graviton.weight (${pools.graviton.weight}) so Graviton is preferred`);
-        }
-        for (const name of ["graviton", "x86", "driver"] as const) {
-            const seen = new Set<string>();
-            pools[name].instanceFamilies.forEach((f, i) => {
-                if (seen.has(f)) {
-                    add(`moka:nodePools.${name}.instanceFamilies[${i}]`, `duplicate family ${f}`);
-                }
-                seen.add(f);
-            });
-        }
-    }
-
     if (p.teams) {
         const seen = new Map<string, number>();
         p.teams.forEach((t, i) => {
@@ -155,7 +125,7 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
             });
         }
         if (p.nodePools) {
-            const capacity = (p.nodePools.graviton.cpuLimit ?? Infinity) + (p.nodePools.x86.cpuLimit ?? Infinity);
+            const capacity = executorCpuCapacity(p.nodePools);
             const guaranteed = p.teams.reduce((sum, t) => sum + t.quota.guaranteedCpu, 0);
             if (guaranteed > capacity) {
                 add("moka:teams", `guaranteed CPU across teams (${guaranteed}) exceeds the executor pools' combined cpuLimit (${capacity}); YuniKorn could never honour it`);

@@ -9,7 +9,8 @@
  * without the Pulumi runtime; `loadConfig` reads the raw values from the running stack.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import type { z } from "zod";
+import { issueMessage, issuePath } from "../lib/zod-issues";
 import { type ConfigIssue, crossFieldIssues } from "./cross-checks";
 import { assembleConfig, CONFIG_KEYS, CONFIG_NAMESPACE, type MokaConfig, SECTIONS, type Sections } from "./schema";
 
@@ -26,21 +27,7 @@ export class MokaConfigError extends Error {
 }
 
 function formatPath(section: string, path: readonly PropertyKey[]): string {
-    const head = section === "region" ? "aws:region" : `${CONFIG_NAMESPACE}:${section}`;
-    return path.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), head);
-}
-
-function zodMessage(issue: z.core.$ZodIssue): string {
-    if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
-        return "is required";
-    }
-    if (issue.code === "invalid_type" && issue.expected === "int") {
-        return "must be a whole number";
-    }
-    if (issue.code === "unrecognized_keys") {
-        return `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-    }
-    return issue.message;
+    return issuePath(section === "region" ? "aws:region" : `${CONFIG_NAMESPACE}:${section}`, path);
 }
 
 /** Raw values by key without the namespace (`teams`, not `moka:teams`), plus `region` from `aws:region`. */
@@ -65,7 +52,7 @@ export function parseConfig(raw: RawConfig): MokaConfig {
             (parsed as Record<string, unknown>)[key] = result.data;
         } else {
             for (const issue of result.error.issues) {
-                issues.push({ path: formatPath(key, issue.path), message: zodMessage(issue) });
+                issues.push({ path: formatPath(key, issue.path), message: issueMessage(issue) });
             }
         }
     }

@@ -6,10 +6,10 @@
  */
 import { z } from "zod";
 import { cidrProblem, isAnyAddress } from "../lib/cidr";
-import { parseFamily } from "../lib/instance-families";
 import { AWS_ACCOUNT_ID, AWS_REGION, DNS1123_LABEL, IAM_ROLE_ARN, S3_PREFIX } from "../lib/patterns";
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../lib/aws-limits";
 import { isReservedNamespace } from "../lib/platform";
+import { nodePoolsSchema } from "../components/karpenter/node-pools";
 
 /** The config namespace of every platform key (`moka:<key>`). */
 export const CONFIG_NAMESPACE = "moka";
@@ -18,7 +18,6 @@ export const CONFIG_NAMESPACE = "moka";
 // Field schemas
 // ---------------------------------------------------------------------------------------------
 
-const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 
 const cidr = z.string().superRefine((v, ctx) => {
     const problem = cidrProblem(v);
@@ -26,8 +25,6 @@ const cidr = z.string().superRefine((v, ctx) => {
         ctx.addIssue({ code: "custom", message: problem });
     }
 });
-
-const duration = z.string().regex(DURATION, "must be a Go duration such as 30s, 5m or 720h").refine((v) => v.length > 0, "must not be empty");
 
 const positiveInt = z.number().int("must be a whole number").positive("must be greater than zero");
 const positiveNumber = z.number().positive("must be greater than zero");
@@ -56,37 +53,6 @@ const clusterSchema = z.strictObject({
     adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")).min(1, "needs at least one admin role, or nobody can administer the cluster"),
     logRetentionDays: retentionDays.default(90),
     systemNodes: systemNodesSchema.default(() => systemNodesSchema.parse({})),
-});
-
-const capacityType = z.enum(["spot", "on-demand"]);
-
-const nodePoolBase = {
-    // Limits are optional in the schema on purpose: config checks that values are well formed, the
-    // policy packs decide governance. A pool without limits fails the cost pack's mandatory
-    // `nodepool-limits-required` rule (a sandbox stack could relax that in its policy config).
-    cpuLimit: positiveInt.optional().describe("vCPU limit"),
-    memoryLimitGi: positiveInt.optional().describe("memory limit in GiB"),
-    instanceFamilies: z.array(z.string().refine((f) => parseFamily(f) !== undefined && !f.includes("."), "must be an instance family such as m7g (no size)")).min(1, "needs at least one instance family"),
-    capacityTypes: z.array(capacityType).min(1, "needs at least one capacity type"),
-    weight: z.number().int().min(1, "must be between 1 and 100").max(100, "must be between 1 and 100"),
-    consolidateAfter: duration.default("5m"),
-    expireAfter: duration.default("720h"),
-    rootVolumeGi: z.number().int().min(20, "must be at least 20").max(16384, "must be at most 16384").default(200),
-};
-
-const gravitonPoolSchema = z.strictObject({ ...nodePoolBase, weight: nodePoolBase.weight.default(50), capacityTypes: nodePoolBase.capacityTypes.default(["spot", "on-demand"]) });
-const x86PoolSchema = z.strictObject({ ...nodePoolBase, weight: nodePoolBase.weight.default(10), capacityTypes: nodePoolBase.capacityTypes.default(["spot", "on-demand"]) });
-const driverPoolSchema = z.strictObject({
-    ...nodePoolBase,
-    weight: nodePoolBase.weight.default(50),
-    capacityTypes: z.array(capacityType).default(["on-demand"]),
-    rootVolumeGi: nodePoolBase.rootVolumeGi.default(100),
-});
-
-const nodePoolsSchema = z.strictObject({
-    graviton: gravitonPoolSchema,
-    x86: x86PoolSchema,
-    driver: driverPoolSchema,
 });
 
 const tagsSchema = z.record(
@@ -171,6 +137,7 @@ export const SECTIONS = {
     namePrefix: z.string().max(16, "must be at most 16 characters").regex(DNS1123_LABEL, "must be a DNS-1123 label").default("moka"),
     network: networkSchema.default(() => networkSchema.parse({})),
     cluster: clusterSchema,
+    // The pool map's schema and its cross-checks live with the Karpenter component (one copy for config and args).
     nodePools: nodePoolsSchema,
     tags: tagsSchema,
     teams: z.array(teamSchema).min(1, "needs at least one team"),
@@ -206,7 +173,7 @@ export type Environment = Sections["environment"];
 export type NetworkConfig = Sections["network"];
 export type ClusterConfig = Sections["cluster"];
 export type NodePoolsConfig = Sections["nodePools"];
-export type NodePoolConfig = z.output<typeof gravitonPoolSchema>;
+export type NodePoolConfig = NodePoolsConfig[string];
 export type TeamConfig = z.output<typeof teamSchema>;
 export type TeamQuota = TeamConfig["quota"];
 export type StorageConfig = Sections["storage"];

@@ -11,12 +11,7 @@
  *  - every ARN carries the account id where the resource is ours (images/snapshots are Amazon's);
  *  - the zonal-shift statement is left out (`settings.enableZonalShift` stays false).
  */
-import type { PolicyDocument, PolicyStatement } from "../shared/iam";
-export type { PolicyDocument, PolicyStatement } from "../shared/iam";
-export { podIdentityTrustPolicy } from "../shared/iam";
-
-/** The AWS partition of a region ("aws", "aws-cn", "aws-us-gov"). */
-export { partitionOfRegion as partitionOf } from "../../lib/aws-partition";
+import type { PolicyDocument } from "../shared/iam";
 
 /** The EC2 service principal of a partition (China regions use a .cn suffix). */
 export function ec2ServicePrincipal(partition: string): string {

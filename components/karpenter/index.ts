@@ -1,17 +1,22 @@
 /**
  * Karpenter v1 on EKS: the controller (Helm, OCI chart) with its IAM role via EKS Pod Identity, the
  * node role and its EC2_LINUX access entry, the interruption queue fed by four EventBridge rules,
- * one EC2NodeClass per pool and the three Spark NodePools (Graviton, x86, on-demand drivers).
+ * and one EC2NodeClass + NodePool per entry of the pool map (`spark-<key>`; executor pools on Graviton
+ * or x86, tainted on-demand driver pools).
  *
- * Logic lives in pure builders: karpenter-requirements.ts (NodePool/EC2NodeClass specs) and
- * karpenter-iam.ts (IAM documents, queue policy, event patterns); this file only wires resources.
+ * Logic lives in pure modules: node-pools.ts (the pool schema and checks, NodePool specs),
+ * node-classes.ts (EC2NodeClass specs) and iam.ts (IAM documents, queue policy, event patterns); this
+ * file only wires resources.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { platformNamespaceLabels } from "../shared/namespaces";
-import type { NodePoolsConfig } from "../../config";
+import { partitionOfRegion } from "../../lib/aws-partition";
+import { AWS_ACCOUNT_ID, AWS_REGION } from "../../lib/patterns";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
+import { throwArgProblems } from "../shared/arg-errors";
+import { platformRelease } from "../shared/helm";
+import { podIdentityTrustPolicy } from "../shared/iam";
 import {
     INTERRUPTION_RULES,
     NODE_ROLE_MANAGED_POLICIES,
@@ -19,21 +24,10 @@ import {
     interruptionQueuePolicyDocument,
     managedPolicyArn,
     nodeRoleTrustPolicy,
-    partitionOf,
-    podIdentityTrustPolicy,
 } from "./iam";
-import {
-    POOL_NAMES,
-    POOL_ROLES,
-    buildEc2NodeClassSpec,
-    buildNodePoolSpec,
-    checkAmiAlias,
-    checkNodeClassTags,
-    nodePoolSummaries,
-    validateNodePools,
-    type NodePoolSummary,
-} from "./node-pools";
-import { platformRelease } from "../shared/helm";
+import { amiAliasProblem, buildEc2NodeClassSpec, nodeClassTagProblems } from "./node-classes";
+import type { Arch } from "../../lib/instance-families";
+import { buildNodePoolSpec, executorArchitectures, nodePoolSummaries, parseNodePools, poolName, type NodePoolsInput, type NodePoolSummary } from "./node-pools";
 
 /**
  * Chart coordinates and controller defaults. Every values key set below was checked against
@@ -92,10 +86,9 @@ export function karpenterChartValues(i: KarpenterChartValuesInputs): Record<stri
     };
 }
 
+const TYPE = "moka:karpenter:Karpenter";
 const BASE_NAME = /^[a-z0-9]([-a-z0-9]{0,34}[a-z0-9])?$/;
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export interface KarpenterArgs {
     /** Name of the EKS cluster (also the `karpenter.sh/discovery` tag value on subnets and security groups). Required. */
@@ -104,8 +97,8 @@ export interface KarpenterArgs {
     clusterEndpoint: pulumi.Input<string>;
     /** Provider for the cluster; every Kubernetes child uses it. Required. */
     k8sProvider: k8s.Provider;
-    /** The three Spark pools (validated config). Required. */
-    nodePools: NodePoolsConfig;
+    /** The Spark pools by key (the `moka:nodePools` shape: arch, role, families, limits...); validated with the same schema as config. Required. */
+    nodePools: NodePoolsInput;
     /** Stem of physical AWS names, e.g. "moka-prod" (at most 36 characters). Required. */
     baseName: string;
     /** AWS region of the cluster. Required. */
@@ -123,6 +116,8 @@ export interface KarpenterArgs {
 export class Karpenter extends pulumi.ComponentResource {
     /** The NodePools, as plain data (name, architecture, capacity types). */
     public readonly nodePools: NodePoolSummary[];
+    /** Architectures the executor pools offer, Graviton first (the Spark executor affinity). */
+    public readonly executorArchitectures: Arch[];
     public readonly interruptionQueueName: pulumi.Output<string>;
     public readonly interruptionQueueArn: pulumi.Output<string>;
     public readonly nodeRoleArn: pulumi.Output<string>;
@@ -132,33 +127,38 @@ export class Karpenter extends pulumi.ComponentResource {
     public readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:karpenter:Karpenter", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
         // --- validate -------------------------------------------------------------------------
+        const problems: string[] = [];
         if (!args.clusterName || !CLUSTER_NAME.test(args.clusterName)) {
-            throw new Error(`Karpenter: args.clusterName must be an EKS cluster name (letters, digits, '-', '_'; at most 100), got "${args.clusterName ?? ""}"`);
+            problems.push(`args.clusterName must be an EKS cluster name (letters, digits, '-', '_'; at most 100), got "${args.clusterName ?? ""}"`);
         }
         if (!args.k8sProvider) {
-            throw new Error("Karpenter: args.k8sProvider is required");
+            problems.push("args.k8sProvider is required");
         }
         if (!args.baseName || !BASE_NAME.test(args.baseName)) {
-            throw new Error(`Karpenter: args.baseName must be 1-36 lower-case letters, digits and '-', got "${args.baseName ?? ""}"`);
+            problems.push(`args.baseName must be 1-36 lower-case letters, digits and '-', got "${args.baseName ?? ""}"`);
         }
-        if (!ACCOUNT_ID.test(args.accountId ?? "")) {
-            throw new Error(`Karpenter: args.accountId must be a 12-digit AWS account id, got "${args.accountId ?? ""}"`);
+        if (!AWS_ACCOUNT_ID.test(args.accountId ?? "")) {
+            problems.push(`args.accountId must be a 12-digit AWS account id, got "${args.accountId ?? ""}"`);
         }
-        if (!REGION.test(args.region ?? "")) {
-            throw new Error(`Karpenter: args.region must be an AWS region such as us-west-2, got "${args.region ?? ""}"`);
+        if (!AWS_REGION.test(args.region ?? "")) {
+            problems.push(`args.region must be an AWS region such as us-west-2, got "${args.region ?? ""}"`);
         }
-        if (!args.nodePools) {
-            throw new Error("Karpenter: args.nodePools is required");
+        const { pools, problems: poolProblems } = parseNodePools(args.nodePools, "args.nodePools");
+        problems.push(...poolProblems, ...nodeClassTagProblems(args.tags ?? {}));
+        const amiAlias = args.amiAlias ?? KARPENTER_DEFAULTS.amiAlias;
+        const aliasProblem = amiAliasProblem(amiAlias);
+        if (aliasProblem) {
+            problems.push(aliasProblem);
         }
-        validateNodePools(args.nodePools);
-        const costTags = checkNodeClassTags(args.tags ?? {});
+        throwArgProblems(TYPE, name, problems);
 
         // --- defaults ---------------------------------------------------------------------------
-        const amiAlias = checkAmiAlias(args.amiAlias ?? KARPENTER_DEFAULTS.amiAlias);
-        const partition = partitionOf(args.region);
+        const nodePools = pools!;
+        const costTags = { ...args.tags };
+        const partition = partitionOfRegion(args.region);
         const namespace = NAMESPACES.karpenter;
         const serviceAccount = KARPENTER_DEFAULTS.serviceAccount;
         const k8sOpts = { parent: this, provider: args.k8sProvider };
@@ -263,15 +263,14 @@ export class Karpenter extends pulumi.ComponentResource {
         }, { skipCrds: false });
 
         // --- Kubernetes: node classes and pools (CRDs come from the release) ---------------------
-        for (const role of POOL_ROLES) {
-            const pool = args.nodePools[role];
-            const poolName = POOL_NAMES[role];
-            const nodeClass = new k8s.apiextensions.CustomResource(`${name}-nodeclass-${role}`, {
+        for (const [key, pool] of Object.entries(nodePools)) {
+            // Resource names keep the pool key (`<name>-nodeclass-<key>`), so a pool's URN never depends on its spec.
+            const nodeClass = new k8s.apiextensions.CustomResource(`${name}-nodeclass-${key}`, {
                 apiVersion: "karpenter.k8s.aws/v1",
                 kind: "EC2NodeClass",
-                metadata: { name: poolName, labels: crLabels },
+                metadata: { name: poolName(key), labels: crLabels },
                 spec: nodeRole.name.apply((nodeRoleName) => buildEc2NodeClassSpec({
-                    role,
+                    role: pool.role,
                     clusterName: args.clusterName,
                     nodeRoleName,
                     rootVolumeGi: pool.rootVolumeGi,
@@ -279,16 +278,17 @@ export class Karpenter extends pulumi.ComponentResource {
                     tags: costTags,
                 })),
             }, { ...k8sOpts, dependsOn: [release] });
-            new k8s.apiextensions.CustomResource(`${name}-nodepool-${role}`, {
+            new k8s.apiextensions.CustomResource(`${name}-nodepool-${key}`, {
                 apiVersion: "karpenter.sh/v1",
                 kind: "NodePool",
-                metadata: { name: poolName, labels: crLabels },
-                spec: buildNodePoolSpec(role, pool, poolName),
+                metadata: { name: poolName(key), labels: crLabels },
+                spec: buildNodePoolSpec(key, pool),
             }, { ...k8sOpts, dependsOn: [release, nodeClass, accessEntry] });
         }
 
         // --- outputs ----------------------------------------------------------------------------
-        this.nodePools = nodePoolSummaries(args.nodePools);
+        this.nodePools = nodePoolSummaries(nodePools);
+        this.executorArchitectures = executorArchitectures(nodePools);
         this.interruptionQueueName = queue.name;
         this.interruptionQueueArn = queue.arn;
         this.nodeRoleArn = nodeRole.arn;

@@ -1,36 +1,225 @@
 /**
- * Pure builders for Karpenter v1 objects: NodePool (karpenter.sh/v1) and EC2NodeClass
- * (karpenter.k8s.aws/v1) specs, their scheduling requirements, and the checks that keep the
- * Graviton pool arm64-only and the x86 pool amd64-only.
+ * Spark NodePools as data. `moka:nodePools` (and the Karpenter component's `args.nodePools`) is a map of
+ * any number of pools keyed by a DNS label; each pool declares its architecture and role. This file is
+ * the one home of the pool rules: the zod schema with its defaults and cross-checks (config composes it,
+ * the component validates its args with it), and the pure builders of the karpenter.sh/v1 NodePool spec.
  *
  * Field names and limits follow the v1 CRDs shipped with chart 1.14.1
- * (aws/karpenter-provider-aws pkg/apis/crds/karpenter.sh_nodepools.yaml and
- * karpenter.k8s.aws_ec2nodeclasses.yaml); the tests validate every spec against
- * @kubernetes-models/karpenter.
+ * (aws/karpenter-provider-aws pkg/apis/crds/karpenter.sh_nodepools.yaml); the duration pattern is the
+ * CRD's own (`^(([0-9]+(s|m|h))+|Never)$`, as in @kubernetes-models/karpenter 2.0.0), and the tests
+ * validate every spec against @kubernetes-models/karpenter.
  */
-import type { NodePoolConfig, NodePoolsConfig } from "../../config";
-import { archOfFamily, type Arch } from "../../lib/instance-families";
+import { z } from "zod";
+import { archOfFamily, parseFamily, type Arch } from "../../lib/instance-families";
+import { DNS1123_LABEL } from "../../lib/patterns";
 import { DRIVER_NODE_LABEL, DRIVER_TAINT } from "../../lib/platform";
-import { DISCOVERY_TAG_KEY } from "./iam";
+import { issueMessage, issuePath } from "../../lib/zod-issues";
 
-/** The three pools, by their key in `NodePoolsConfig`. */
-export type PoolRole = keyof NodePoolsConfig;
-export const POOL_ROLES: readonly PoolRole[] = ["graviton", "x86", "driver"];
+// ---------------------------------------------------------------------------------------------
+// Schema
+// ---------------------------------------------------------------------------------------------
 
-/** Kubernetes names of the NodePools (and of their EC2NodeClasses). */
-export const POOL_NAMES: Readonly<Record<PoolRole, string>> = {
-    graviton: "spark-graviton",
-    x86: "spark-x86",
-    driver: "spark-driver",
+export const POOL_ARCHES = ["arm64", "amd64"] as const;
+/** `executor` pools take Spark executors (spot allowed); `driver` pools are tainted, on-demand only and take drivers. */
+export const POOL_ROLES = ["executor", "driver"] as const;
+export type PoolRole = (typeof POOL_ROLES)[number];
+export type CapacityType = "spot" | "on-demand";
+
+/** Kubernetes name of a pool's NodePool and EC2NodeClass. */
+export function poolName(key: string): string {
+    return `spark-${key}`;
+}
+
+/** Pool keys are DNS labels short enough that `spark-<key>` fits a label value (63 characters). */
+export const POOL_KEY_MAX = 57;
+
+/** Defaults by role (and, for the weight of executors, by architecture: Graviton first). */
+export const POOL_DEFAULTS = {
+    executor: { capacityTypes: ["spot", "on-demand"] as CapacityType[], rootVolumeGi: 200, weight: { arm64: 50, amd64: 10 } },
+    driver: { capacityTypes: ["on-demand"] as CapacityType[], rootVolumeGi: 100, weight: { arm64: 50, amd64: 50 } },
+    consolidateAfter: "5m",
+    expireAfter: "720h",
+} as const;
+
+/** karpenter.sh/v1 NodePool duration pattern (consolidateAfter, expireAfter). */
+export const KARPENTER_DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
+
+/** gp3 performance per role: executors shuffle to the root volume, drivers barely touch disk. */
+export const ROOT_VOLUME_PERFORMANCE: Readonly<Record<PoolRole, { readonly iops: number; readonly throughput: number }>> = {
+    executor: { iops: 6000, throughput: 500 },
+    driver: { iops: 3000, throughput: 125 },
 };
 
-export type PoolArch = Arch | "multi";
+/** Why gp3 cannot serve a role's performance on a volume of `gi` GiB (IOPS 3000–16000 and ≤500/GiB, throughput 125–1000 MiB/s and ≤ IOPS/4), or undefined. */
+export function rootVolumeProblem(role: PoolRole, gi: number): string | undefined {
+    const perf = ROOT_VOLUME_PERFORMANCE[role];
+    if (perf.iops < 3000 || perf.iops > 16000 || perf.iops > gi * 500) {
+        return `gp3 IOPS ${perf.iops} is out of range for a ${gi} GiB root volume`;
+    }
+    if (perf.throughput < 125 || perf.throughput > 1000 || perf.throughput > perf.iops / 4) {
+        return `gp3 throughput ${perf.throughput} MiB/s is out of range for ${perf.iops} IOPS`;
+    }
+    return undefined;
+}
+
+const positiveInt = z.number().int("must be a whole number").positive("must be greater than zero");
+const duration = z.string().regex(KARPENTER_DURATION, "must be a duration such as 30s, 5m or 720h, or Never");
+const family = z.string().refine((f) => parseFamily(f) !== undefined && !f.includes("."), "must be an instance family such as m7g (no size)");
+
+const FAMILY_HINT: Readonly<Record<Arch, string>> = {
+    arm64: "Graviton families such as m7g, c7g, r7g",
+    amd64: "x86 families such as m7i, c7i, r7i",
+};
+const ARCH_WORD: Readonly<Record<Arch, string>> = { arm64: "a Graviton (arm64)", amd64: "an x86 (amd64)" };
+
+/** Cross-checks run only on well-formed pools: a bad field is reported once, not again as a knock-on problem. */
+function wellFormed(payload: { readonly issues: readonly unknown[] }): boolean {
+    return payload.issues.length === 0;
+}
+
+/** One pool as written in config or args, with its defaults filled by role. */
+export const nodePoolSchema = z.strictObject({
+    arch: z.enum(POOL_ARCHES, { error: (i) => (i.input === undefined ? "is required" : "must be arm64 or amd64") }),
+    role: z.enum(POOL_ROLES, { error: () => "must be executor or driver" }).default("executor"),
+    instanceFamilies: z.array(family).min(1, "needs at least one instance family"),
+    capacityTypes: z.array(z.enum(["spot", "on-demand"])).min(1, "needs at least one capacity type").optional(),
+    // Limits are optional on purpose: the schema checks that values are well formed, the policy packs
+    // decide governance. A pool without limits fails the cost pack's mandatory `nodepool-limits-required`.
+    cpuLimit: positiveInt.optional(),
+    memoryLimitGi: positiveInt.optional(),
+    weight: z.number().int("must be a whole number").min(1, "must be between 1 and 100").max(100, "must be between 1 and 100").optional(),
+    consolidateAfter: duration.default(POOL_DEFAULTS.consolidateAfter),
+    expireAfter: duration.default(POOL_DEFAULTS.expireAfter),
+    rootVolumeGi: z.number().int("must be a whole number").min(20, "must be at least 20").max(16384, "must be at most 16384").optional(),
+}).transform((p) => {
+    const d = POOL_DEFAULTS[p.role];
+    return {
+        arch: p.arch,
+        role: p.role,
+        instanceFamilies: p.instanceFamilies,
+        capacityTypes: p.capacityTypes ?? [...d.capacityTypes],
+        cpuLimit: p.cpuLimit,
+        memoryLimitGi: p.memoryLimitGi,
+        weight: p.weight ?? d.weight[p.arch],
+        consolidateAfter: p.consolidateAfter,
+        expireAfter: p.expireAfter,
+        rootVolumeGi: p.rootVolumeGi ?? d.rootVolumeGi,
+    };
+}).superRefine((p, ctx) => {
+    for (const issue of nodePoolProblems(p)) {
+        ctx.addIssue({ code: "custom", message: issue.message, path: [...issue.path] });
+    }
+}, { when: wellFormed });
+
+const poolKey = z.string()
+    .max(POOL_KEY_MAX, `pool keys are at most ${POOL_KEY_MAX} characters (the NodePool is spark-<key>)`)
+    .regex(DNS1123_LABEL, "pool keys must be DNS-1123 labels: lower-case letters, digits and '-', starting and ending with an alphanumeric");
+
+/** The pool map (`moka:nodePools`, `args.nodePools`), with the checks that span pools. */
+export const nodePoolsSchema = z.record(poolKey, nodePoolSchema).superRefine((pools, ctx) => {
+    for (const issue of nodePoolSetProblems(pools)) {
+        ctx.addIssue({ code: "custom", message: issue.message, path: [...issue.path] });
+    }
+}, { when: wellFormed });
+
+/** One pool as a caller may write it (arch and instanceFamilies required, the rest defaulted). */
+export type NodePoolInput = z.input<typeof nodePoolSchema>;
+export type NodePoolsInput = Readonly<Record<string, NodePoolInput>>;
+/** One pool with every default filled. */
+export type NodePool = z.output<typeof nodePoolSchema>;
+export type NodePools = z.output<typeof nodePoolsSchema>;
+
+/** A problem with a pool or the pool set; `path` is relative to the pool map. */
+export interface PoolProblem {
+    readonly path: readonly (string | number)[];
+    readonly message: string;
+}
+
+/** Problems inside one pool: families of another architecture, duplicate families, spot drivers, gp3 limits. */
+export function nodePoolProblems(p: NodePool): PoolProblem[] {
+    const problems: PoolProblem[] = [];
+    p.instanceFamilies.forEach((f, i) => {
+        const arch = archOfFamily(f);
+        if (arch !== undefined && arch !== p.arch) {
+            problems.push({ path: ["instanceFamilies", i], message: `${f} is ${ARCH_WORD[arch]} family but the pool's arch is ${p.arch}: use ${FAMILY_HINT[p.arch]}` });
+        }
+        if (p.instanceFamilies.indexOf(f) !== i) {
+            problems.push({ path: ["instanceFamilies", i], message: `duplicate family ${f}` });
+        }
+    });
+    if (p.role === "driver") {
+        p.capacityTypes.forEach((c, i) => {
+            if (c !== "on-demand") {
+                problems.push({ path: ["capacityTypes", i], message: "a driver pool is on-demand only: losing a driver to a spot interruption kills the whole Spark application" });
+            }
+        });
+    }
+    const volume = rootVolumeProblem(p.role, p.rootVolumeGi);
+    if (volume) {
+        problems.push({ path: ["rootVolumeGi"], message: volume });
+    }
+    return problems;
+}
+
+/** Problems of the pool set: it needs executors and drivers, and no amd64 executor pool may outweigh the arm64 ones. */
+export function nodePoolSetProblems(pools: Readonly<Record<string, NodePool>>): PoolProblem[] {
+    const problems: PoolProblem[] = [];
+    const entries = Object.entries(pools);
+    for (const role of POOL_ROLES) {
+        if (!entries.some(([, p]) => p.role === role)) {
+            problems.push({ path: [], message: `needs at least one pool with role ${role} (Spark ${role}s are placed on the ${role} pools only)` });
+        }
+    }
+    // Graviton first: Karpenter tries the highest weight first, so every x86 executor pool stays below the
+    // heaviest Graviton executor pool (the cost pack's graviton-pools-preferred advisory checks the same).
+    const arm = entries.filter(([, p]) => p.role === "executor" && p.arch === "arm64").sort(([, a], [, b]) => b.weight - a.weight)[0];
+    if (arm !== undefined) {
+        const [armKey, armPool] = arm;
+        for (const [key, p] of entries) {
+            if (p.role === "executor" && p.arch === "amd64" && p.weight >= armPool.weight) {
+                problems.push({ path: [key, "weight"], message: `must be below the weight of arm64 executor pool "${armKey}" (${armPool.weight}) so Graviton is preferred` });
+            }
+        }
+    }
+    return problems;
+}
+
+/**
+ * Validates a pool map (for a component's args) and returns it with defaults filled, or the problems,
+ * each naming the key under `head` (e.g. `args.nodePools.x86.weight: must be ...`).
+ */
+export function parseNodePools(input: unknown, head: string): { readonly pools?: NodePools; readonly problems: string[] } {
+    const result = nodePoolsSchema.safeParse(input);
+    return result.success
+        ? { pools: result.data, problems: [] }
+        : { problems: result.error.issues.map((i) => `${issuePath(head, i.path)}: ${issueMessage(i)}`) };
+}
+
+/** Executor pools' combined CPU limit (Infinity when one has none): the ceiling of what YuniKorn can guarantee. */
+export function executorCpuCapacity(pools: Readonly<Record<string, Pick<NodePool, "role" | "cpuLimit">>>): number {
+    return Object.values(pools).filter((p) => p.role === "executor").reduce((sum, p) => sum + (p.cpuLimit ?? Infinity), 0);
+}
+
+/** Architectures the executor pools offer, arm64 (Graviton) first. */
+export function executorArchitectures(pools: Readonly<Record<string, Pick<NodePool, "role" | "arch">>>): Arch[] {
+    const archs = new Set(Object.values(pools).filter((p) => p.role === "executor").map((p) => p.arch));
+    return POOL_ARCHES.filter((a) => archs.has(a));
+}
+
+// ---------------------------------------------------------------------------------------------
+// NodePool spec
+// ---------------------------------------------------------------------------------------------
 
 /** Summary of one NodePool, exported by the component for app teams and other components. */
 export interface NodePoolSummary {
     readonly name: string;
-    readonly arch: PoolArch;
+    readonly arch: Arch;
     readonly capacityTypes: string[];
+}
+
+/** Plain summaries of the pools, in map order. */
+export function nodePoolSummaries(pools: Readonly<Record<string, NodePool>>): NodePoolSummary[] {
+    return Object.entries(pools).map(([key, p]) => ({ name: poolName(key), arch: p.arch, capacityTypes: [...new Set(p.capacityTypes)].sort() }));
 }
 
 /** A scheduling requirement as NodePool v1 takes it (`NodeSelectorRequirementWithMinValues`). */
@@ -74,39 +263,6 @@ export interface NodePoolSpec {
     readonly weight: number;
 }
 
-export interface BlockDeviceMapping {
-    readonly deviceName: string;
-    readonly rootVolume: boolean;
-    readonly ebs: {
-        readonly volumeSize: string;
-        readonly volumeType: "gp3";
-        readonly iops: number;
-        readonly throughput: number;
-        readonly encrypted: boolean;
-        readonly deleteOnTermination: boolean;
-    };
-}
-
-export interface Ec2NodeClassSpec {
-    readonly amiSelectorTerms: { readonly alias: string }[];
-    readonly role: string;
-    readonly subnetSelectorTerms: { readonly tags: Record<string, string> }[];
-    readonly securityGroupSelectorTerms: { readonly tags: Record<string, string> }[];
-    readonly associatePublicIPAddress: boolean;
-    readonly metadataOptions: {
-        readonly httpEndpoint: "enabled" | "disabled";
-        readonly httpProtocolIPv6: "enabled" | "disabled";
-        readonly httpPutResponseHopLimit: number;
-        readonly httpTokens: "required" | "optional";
-    };
-    readonly blockDeviceMappings: BlockDeviceMapping[];
-    readonly tags: Record<string, string>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Requirements
-// ---------------------------------------------------------------------------------------------
-
 export const WELL_KNOWN = {
     arch: "kubernetes.io/arch",
     os: "kubernetes.io/os",
@@ -121,8 +277,8 @@ export const WELL_KNOWN = {
  */
 export const EXCLUDED_SIZES = ["nano", "micro", "small", "medium", "metal"] as const;
 
-export function archRequirement(arch: PoolArch): Requirement {
-    return { key: WELL_KNOWN.arch, operator: "In", values: arch === "multi" ? ["arm64", "amd64"] : [arch] };
+export function archRequirement(arch: Arch): Requirement {
+    return { key: WELL_KNOWN.arch, operator: "In", values: [arch] };
 }
 
 export function osRequirement(): Requirement {
@@ -147,117 +303,16 @@ export function instanceSizeRequirement(): Requirement {
     return { key: WELL_KNOWN.instanceSize, operator: "NotIn", values: [...EXCLUDED_SIZES] };
 }
 
-/**
- * The architecture a pool runs: the Graviton pool is arm64, the x86 pool amd64, and the driver
- * pool whatever its families are ("multi" when they mix, which needs multi-arch Spark images).
- * Throws, naming the pool, the arg path and the family, when a family does not fit its pool or is
- * not an instance family at all.
- */
-export function poolArch(role: PoolRole, families: readonly string[]): PoolArch {
-    const pool = POOL_NAMES[role];
-    if (families.length === 0) {
-        throw new Error(`Karpenter: args.nodePools.${role}.instanceFamilies must list at least one instance family for NodePool ${pool}`);
-    }
-    const archs = families.map((f, i) => {
-        const arch = archOfFamily(f);
-        if (arch === undefined || f.includes(".")) {
-            throw new Error(`Karpenter: args.nodePools.${role}.instanceFamilies[${i}] "${f}" is not an EC2 instance family (expected e.g. m7g, no size) in NodePool ${pool}`);
-        }
-        return arch;
-    });
-    const expected: Arch | undefined = role === "graviton" ? "arm64" : role === "x86" ? "amd64" : undefined;
-    if (expected !== undefined) {
-        archs.forEach((arch, i) => {
-            if (arch !== expected) {
-                const hint = expected === "arm64" ? "Graviton families such as m7g, c7g, r7g" : "x86 families such as m7i, c7i, r7i";
-                throw new Error(
-                    `Karpenter: NodePool ${pool} is ${expected}-only but args.nodePools.${role}.instanceFamilies[${i}] is ${families[i]}, an ${arch} family; use ${hint}`,
-                );
-            }
-        });
-        return expected;
-    }
-    const distinct = new Set(archs);
-    return distinct.size > 1 ? "multi" : archs[0];
-}
-
-/** The scheduling requirements of one pool. Validates families against the pool's architecture. */
-export function nodePoolRequirements(role: PoolRole, pool: Pick<NodePoolConfig, "instanceFamilies" | "capacityTypes">): Requirement[] {
-    const arch = poolArch(role, pool.instanceFamilies);
+/** The scheduling requirements of one pool. */
+export function nodePoolRequirements(pool: Pick<NodePool, "arch" | "instanceFamilies" | "capacityTypes">): Requirement[] {
     return [
-        archRequirement(arch),
+        archRequirement(pool.arch),
         osRequirement(),
         capacityTypeRequirement(pool.capacityTypes),
         instanceFamilyRequirement(pool.instanceFamilies),
         instanceSizeRequirement(),
     ];
 }
-
-// ---------------------------------------------------------------------------------------------
-// Pool-set validation
-// ---------------------------------------------------------------------------------------------
-
-const DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
-
-/**
- * Fails fast on a pool set the component cannot build: families of the wrong architecture, an x86
- * weight not below Graviton's, spot in the driver pool, empty lists, bad durations or limits.
- */
-export function validateNodePools(pools: NodePoolsConfig): void {
-    for (const role of POOL_ROLES) {
-        const p = pools[role];
-        if (p === undefined) {
-            throw new Error(`Karpenter: args.nodePools.${role} is required`);
-        }
-        poolArch(role, p.instanceFamilies);
-        if (p.capacityTypes.length === 0) {
-            throw new Error(`Karpenter: args.nodePools.${role}.capacityTypes must list at least one capacity type for NodePool ${POOL_NAMES[role]}`);
-        }
-        p.capacityTypes.forEach((c, i) => {
-            if (c !== "spot" && c !== "on-demand") {
-                throw new Error(`Karpenter: args.nodePools.${role}.capacityTypes[${i}] "${c}" must be "spot" or "on-demand"`);
-            }
-        });
-        for (const key of ["cpuLimit", "memoryLimitGi"] as const) {
-            const v = p[key];
-            if (v !== undefined && (!Number.isInteger(v) || v <= 0)) {
-                throw new Error(`Karpenter: args.nodePools.${role}.${key} must be a positive whole number when set, got ${v}`);
-            }
-        }
-        if (!Number.isInteger(p.weight) || p.weight < 1 || p.weight > 100) {
-            throw new Error(`Karpenter: args.nodePools.${role}.weight must be a whole number between 1 and 100, got ${p.weight}`);
-        }
-        for (const key of ["consolidateAfter", "expireAfter"] as const) {
-            if (!DURATION.test(p[key])) {
-                throw new Error(`Karpenter: args.nodePools.${role}.${key} must be a duration such as 5m or 720h (or Never), got "${p[key]}"`);
-            }
-        }
-        volumeFor(role, p.rootVolumeGi);
-    }
-    if (pools.graviton.weight <= pools.x86.weight) {
-        throw new Error(
-            `Karpenter: args.nodePools.graviton.weight (${pools.graviton.weight}) must be greater than args.nodePools.x86.weight (${pools.x86.weight}) so Karpenter prefers Graviton`,
-        );
-    }
-    pools.driver.capacityTypes.forEach((c, i) => {
-        if (c !== "on-demand") {
-            throw new Error(`Karpenter: args.nodePools.driver.capacityTypes[${i}] is "${c}"; NodePool spark-driver is on-demand only (a spot reclaim of a driver kills the whole Spark application)`);
-        }
-    });
-}
-
-/** Plain summaries of the pools, in pool order. */
-export function nodePoolSummaries(pools: NodePoolsConfig): NodePoolSummary[] {
-    return POOL_ROLES.map((role) => ({
-        name: POOL_NAMES[role],
-        arch: poolArch(role, pools[role].instanceFamilies),
-        capacityTypes: [...new Set(pools[role].capacityTypes)].sort(),
-    }));
-}
-
-// ---------------------------------------------------------------------------------------------
-// NodePool spec
-// ---------------------------------------------------------------------------------------------
 
 export const NODE_CLASS_REF = { group: "karpenter.k8s.aws", kind: "EC2NodeClass" } as const;
 
@@ -273,7 +328,7 @@ export function disruptionBudgets(role: PoolRole): Budget[] {
 }
 
 /** `spec.limits` from the pool's cpuLimit/memoryLimitGi; keys that are not configured are left out. */
-export function poolLimits(pool: Pick<NodePoolConfig, "cpuLimit" | "memoryLimitGi">): { limits?: { cpu?: string; memory?: string } } {
+export function poolLimits(pool: Pick<NodePool, "cpuLimit" | "memoryLimitGi">): { limits?: { cpu?: string; memory?: string } } {
     const limits = {
         ...(pool.cpuLimit !== undefined ? { cpu: String(pool.cpuLimit) } : {}),
         ...(pool.memoryLimitGi !== undefined ? { memory: `${pool.memoryLimitGi}Gi` } : {}),
@@ -281,14 +336,15 @@ export function poolLimits(pool: Pick<NodePoolConfig, "cpuLimit" | "memoryLimitG
     return Object.keys(limits).length > 0 ? { limits } : {};
 }
 
-export function buildNodePoolSpec(role: PoolRole, pool: NodePoolConfig, nodeClassName: string): NodePoolSpec {
-    const driver = role === "driver";
+/** The NodePool spec of pool `key`; its EC2NodeClass has the same name (`spark-<key>`). */
+export function buildNodePoolSpec(key: string, pool: NodePool): NodePoolSpec {
+    const driver = pool.role === "driver";
     return {
         template: {
             ...(driver ? { metadata: { labels: { ...DRIVER_NODE_LABEL } } } : {}),
             spec: {
-                nodeClassRef: { ...NODE_CLASS_REF, name: nodeClassName },
-                requirements: nodePoolRequirements(role, pool),
+                nodeClassRef: { ...NODE_CLASS_REF, name: poolName(key) },
+                requirements: nodePoolRequirements(pool),
                 ...(driver ? { taints: [{ ...DRIVER_TAINT }] } : {}),
                 expireAfter: pool.expireAfter,
             },
@@ -297,118 +353,9 @@ export function buildNodePoolSpec(role: PoolRole, pool: NodePoolConfig, nodeClas
             // Drivers are never consolidated while running (WhenEmpty); executor pools bin-pack.
             consolidationPolicy: driver ? "WhenEmpty" : "WhenEmptyOrUnderutilized",
             consolidateAfter: pool.consolidateAfter,
-            budgets: disruptionBudgets(role),
+            budgets: disruptionBudgets(pool.role),
         },
         ...poolLimits(pool),
         weight: pool.weight,
-    };
-}
-
-// ---------------------------------------------------------------------------------------------
-// EC2NodeClass spec
-// ---------------------------------------------------------------------------------------------
-
-/** gp3 performance per pool role: executors shuffle to the root volume, drivers barely touch disk. */
-export const ROOT_VOLUME_PERFORMANCE: Readonly<Record<PoolRole, { readonly iops: number; readonly throughput: number }>> = {
-    graviton: { iops: 6000, throughput: 500 },
-    x86: { iops: 6000, throughput: 500 },
-    driver: { iops: 3000, throughput: 125 },
-};
-
-/** Checks gp3 limits (size 20–16384 GiB here, IOPS 3000–16000 and ≤500/GiB, throughput 125–1000 MiB/s and ≤ IOPS/4). */
-export function volumeFor(role: PoolRole, rootVolumeGi: number): { iops: number; throughput: number } {
-    const perf = ROOT_VOLUME_PERFORMANCE[role];
-    if (!Number.isInteger(rootVolumeGi) || rootVolumeGi < 20 || rootVolumeGi > 16384) {
-        throw new Error(`Karpenter: args.nodePools.${role}.rootVolumeGi must be a whole number between 20 and 16384, got ${rootVolumeGi}`);
-    }
-    if (perf.iops < 3000 || perf.iops > 16000 || perf.iops > rootVolumeGi * 500) {
-        throw new Error(`Karpenter: gp3 IOPS ${perf.iops} is out of range for a ${rootVolumeGi} GiB root volume in NodePool ${POOL_NAMES[role]}`);
-    }
-    if (perf.throughput < 125 || perf.throughput > 1000 || perf.throughput > perf.iops / 4) {
-        throw new Error(`Karpenter: gp3 throughput ${perf.throughput} MiB/s is out of range for ${perf.iops} IOPS in NodePool ${POOL_NAMES[role]}`);
-    }
-    return { ...perf };
-}
-
-/** AL2023 EKS AMI aliases pinned to a release (`al2023@vYYYYMMDD`). */
-const AMI_ALIAS = /^al2023@v\d{8}$/;
-
-export function checkAmiAlias(alias: string): string {
-    if (!AMI_ALIAS.test(alias)) {
-        throw new Error(
-            `Karpenter: args.amiAlias must pin an AL2023 EKS AMI release such as al2023@v20260714, got "${alias}" (@latest would roll every node whenever AWS publishes an AMI)`,
-        );
-    }
-    return alias;
-}
-
-/** Tag keys EC2NodeClass.spec.tags rejects (Karpenter sets them itself). */
-export function restrictedTagProblem(key: string): string | undefined {
-    if (key === "") {
-        return "empty tag keys are not allowed";
-    }
-    if (key.startsWith("kubernetes.io/cluster")) {
-        return "kubernetes.io/cluster/* is set by Karpenter";
-    }
-    if (["eks:eks-cluster-name", "karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].includes(key)) {
-        return `${key} is set by Karpenter`;
-    }
-    if (key.toLowerCase().startsWith("aws:")) {
-        return "the aws: prefix is reserved by AWS";
-    }
-    return undefined;
-}
-
-export function checkNodeClassTags(tags: Readonly<Record<string, string>>): Record<string, string> {
-    for (const [k, v] of Object.entries(tags)) {
-        const problem = restrictedTagProblem(k);
-        if (problem) {
-            throw new Error(`Karpenter: args.tags["${k}"] cannot be put on EC2NodeClass.spec.tags: ${problem}`);
-        }
-        if (typeof v !== "string") {
-            throw new Error(`Karpenter: args.tags["${k}"] must be a string`);
-        }
-    }
-    return { ...tags };
-}
-
-export interface NodeClassInputs {
-    readonly role: PoolRole;
-    readonly clusterName: string;
-    /** Name (not ARN) of the node IAM role; Karpenter manages the instance profile. */
-    readonly nodeRoleName: string;
-    readonly rootVolumeGi: number;
-    readonly amiAlias: string;
-    /** Cost-allocation tags for instances, volumes, ENIs and launch templates. */
-    readonly tags: Readonly<Record<string, string>>;
-}
-
-/** AL2023's root device. */
-export const ROOT_DEVICE_NAME = "/dev/xvda";
-
-export function buildEc2NodeClassSpec(i: NodeClassInputs): Ec2NodeClassSpec {
-    const discovery = { [DISCOVERY_TAG_KEY]: i.clusterName };
-    const perf = volumeFor(i.role, i.rootVolumeGi);
-    return {
-        amiSelectorTerms: [{ alias: checkAmiAlias(i.amiAlias) }],
-        role: i.nodeRoleName,
-        subnetSelectorTerms: [{ tags: { ...discovery } }],
-        securityGroupSelectorTerms: [{ tags: { ...discovery } }],
-        associatePublicIPAddress: false,
-        // IMDSv2 only, hop limit 1: pods cannot reach the node role's credentials through IMDS.
-        metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
-        blockDeviceMappings: [{
-            deviceName: ROOT_DEVICE_NAME,
-            rootVolume: true,
-            ebs: {
-                volumeSize: `${i.rootVolumeGi}Gi`,
-                volumeType: "gp3",
-                iops: perf.iops,
-                throughput: perf.throughput,
-                encrypted: true,
-                deleteOnTermination: true,
-            },
-        }],
-        tags: checkNodeClassTags(i.tags),
     };
 }

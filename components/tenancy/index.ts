@@ -24,7 +24,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TeamConfig } from "../../config";
 import { NAMESPACES, SPARK_SERVICE_ACCOUNT, teamEventLogPrefix, teamQueue } from "../../lib/platform";
-import { platformSparkDefaults, SPARK_DEFAULTS_CONFIGMAP, sparkDefaultsConfigMapData } from "./spark-defaults";
+import type { Arch } from "../../lib/instance-families";
+import { DEFAULT_EXECUTOR_ARCHITECTURES, platformSparkDefaults, SPARK_DEFAULTS_CONFIGMAP, sparkDefaultsConfigMapData } from "./spark-defaults";
 import { IAM_ROLE_NAME_MAX, teamAccessPolicy, teamRoleName, teamTrustPolicy } from "./iam";
 import { POD_SECURITY_REASON_ANNOTATION, teamNamespaceLabels, teamObjectLabels } from "./namespace";
 import { teamNetworkPolicies } from "./network-policies";
@@ -78,6 +79,8 @@ export interface TeamArgs {
     readonly podSecurityVersion?: string;
     /** Adds `requests.storage` (GiB) to the ResourceQuota. Defaults to no storage quota. */
     readonly storageQuotaGi?: number;
+    /** Architectures of the executor NodePools, Graviton first (executorArchitectures(moka:nodePools)); the executor pod template's affinity. Defaults to ["arm64", "amd64"]. */
+    readonly executorArchitectures?: readonly Arch[];
 }
 
 /** A team namespace with its quota, network isolation, Spark RBAC, AWS identity and Spark defaults. */
@@ -115,6 +118,7 @@ export class Team extends pulumi.ComponentResource {
         const scraperNamespaces = args.scraperNamespaces ?? [NAMESPACES.observability];
         const operatorNamespaces = args.webhookNamespaces ?? [NAMESPACES.sparkOperator, NAMESPACES.yunikorn];
         const podSecurityVersion = args.podSecurityVersion ?? "latest";
+        const executorArchitectures = args.executorArchitectures ?? DEFAULT_EXECUTOR_ARCHITECTURES;
         const eventLogDir = teamEventLogPrefix(args.eventLogPrefix, team.name);
         const tags = { ...args.tags, team: team.name };
         const k8sOpts = { parent: this, provider: args.k8sProvider };
@@ -208,7 +212,7 @@ export class Team extends pulumi.ComponentResource {
 
         // --- Spark defaults -------------------------------------------------------------------
         const sparkInput = pulumi.output(args.eventLogBucket).apply((eventLogBucket) => ({
-            eventLogBucket, eventLogPrefix: args.eventLogPrefix, team: team.name, region: args.region,
+            eventLogBucket, eventLogPrefix: args.eventLogPrefix, team: team.name, region: args.region, executorArchitectures,
         }));
         new k8s.core.v1.ConfigMap(`${name}-spark-defaults`, {
             metadata: { name: TEAM_OBJECT_NAMES.sparkDefaults, namespace, labels },
@@ -277,6 +281,12 @@ export function teamArgsProblems(args: TeamArgs, roleName: string = teamRoleName
     }
     if (args.podSecurityVersion !== undefined && !/^(latest|v1\.\d+)$/.test(args.podSecurityVersion)) {
         problems.push(`podSecurityVersion "${args.podSecurityVersion}" must be "latest" or "v1.<minor>"`);
+    }
+    if (args.executorArchitectures !== undefined) {
+        const archs = args.executorArchitectures;
+        if (archs.length === 0 || archs.some((a) => a !== "arm64" && a !== "amd64") || new Set(archs).size !== archs.length) {
+            problems.push(`executorArchitectures [${archs.join(", ")}] must list arm64 and/or amd64, each once`);
+        }
     }
     if (args.storageQuotaGi !== undefined && !(Number.isInteger(args.storageQuotaGi) && args.storageQuotaGi > 0)) {
         problems.push(`storageQuotaGi ${args.storageQuotaGi} must be a positive whole number of GiB`);

@@ -35,6 +35,7 @@
  * predates Pod Identity, so no `credentialsProvider` override makes it work on this platform.
  */
 import * as yaml from "js-yaml";
+import type { Arch } from "../../lib/instance-families";
 import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID, teamEventLogPrefix, teamQueue } from "../../lib/platform";
 
 /** Keys of the `spark-defaults` ConfigMap. */
@@ -69,6 +70,8 @@ export interface SparkDefaultsInput {
     readonly region: string;
     /** S3A credentials provider class. Defaults to the SDK v2 ContainerCredentialsProvider. */
     readonly credentialsProvider?: string;
+    /** Architectures of the executor NodePools, Graviton first. Defaults to DEFAULT_EXECUTOR_ARCHITECTURES. */
+    readonly executorArchitectures?: readonly Arch[];
 }
 
 /** The platform's Spark properties for one team. Deterministic: same input, same map. */
@@ -174,17 +177,30 @@ export function driverPlacement() {
     };
 }
 
-/** Executor placement: arm64 (Graviton) preferred, amd64 allowed as fallback. */
-export function executorAffinity() {
+/** Architectures the shipped executor pools offer (Graviton first); what the templates assume without pool data. */
+export const DEFAULT_EXECUTOR_ARCHITECTURES: readonly Arch[] = ["arm64", "amd64"];
+
+/**
+ * Executor placement from the executor pools' architectures (node-pools.ts executorArchitectures, arm64
+ * first): required to be one of them, and the first preferred when there is a choice (Graviton first).
+ */
+export function executorAffinity(architectures: readonly Arch[] = DEFAULT_EXECUTOR_ARCHITECTURES) {
+    if (architectures.length === 0) {
+        throw new Error("executorAffinity: architectures must list at least one architecture (no executor pool?)");
+    }
     return {
         nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["arm64", "amd64"] }] }],
+                nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: [...architectures] }] }],
             },
-            preferredDuringSchedulingIgnoredDuringExecution: [{
-                weight: 100,
-                preference: { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["arm64"] }] },
-            }],
+            ...(architectures.length > 1
+                ? {
+                    preferredDuringSchedulingIgnoredDuringExecution: [{
+                        weight: 100,
+                        preference: { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: [architectures[0]] }] },
+                    }],
+                }
+                : {}),
         },
     };
 }
@@ -203,15 +219,15 @@ export function driverPodTemplate() {
     };
 }
 
-/** The executor pod template. */
-export function executorPodTemplate() {
+/** The executor pod template, placed on the executor pools' architectures. */
+export function executorPodTemplate(architectures: readonly Arch[] = DEFAULT_EXECUTOR_ARCHITECTURES) {
     return {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { labels: { "spark-role": "executor" } },
         spec: {
             securityContext: sparkPodSecurityContext(),
-            affinity: executorAffinity(),
+            affinity: executorAffinity(architectures),
             terminationGracePeriodSeconds: EXECUTOR_TERMINATION_GRACE_SECONDS,
             containers: [{ name: EXECUTOR_CONTAINER_NAME, securityContext: sparkContainerSecurityContext() }],
         },
@@ -228,6 +244,6 @@ export function sparkDefaultsConfigMapData(input: SparkDefaultsInput): Record<st
     return {
         [SPARK_DEFAULTS_CONF_KEY]: renderSparkDefaultsConf(platformSparkDefaults(input)),
         [DRIVER_POD_TEMPLATE_KEY]: podTemplateYaml(driverPodTemplate()),
-        [EXECUTOR_POD_TEMPLATE_KEY]: podTemplateYaml(executorPodTemplate()),
+        [EXECUTOR_POD_TEMPLATE_KEY]: podTemplateYaml(executorPodTemplate(input.executorArchitectures)),
     };
 }

@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type { NodePoolsConfig } from "../../../config";
 import { SYSTEM_TOLERATIONS } from "../../../lib/platform";
 import { KARPENTER_DEFAULTS, Karpenter, karpenterChartValues, type KarpenterArgs } from "../../../components/karpenter";
 import {
@@ -9,10 +8,10 @@ import {
     controllerPolicyDocument,
     interruptionQueuePolicyDocument,
     nodeRoleTrustPolicy,
-    partitionOf,
-    podIdentityTrustPolicy,
-    type PolicyDocument,
 } from "../../../components/karpenter/iam";
+import type { NodePoolsInput } from "../../../components/karpenter/node-pools";
+import { podIdentityTrustPolicy, type PolicyDocument } from "../../../components/shared/iam";
+import { partitionOfRegion as partitionOf } from "../../../lib/aws-partition";
 import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
 import { esmImport } from "../../helpers/esm";
@@ -28,10 +27,10 @@ const QUEUE_NAME = "moka-test-karpenter-interruption";
 const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:${QUEUE_NAME}`;
 const NODE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/moka-test-karpenter-node`;
 
-const POOLS: NodePoolsConfig = {
-    graviton: { cpuLimit: 1000, memoryLimitGi: 4000, instanceFamilies: ["m7g", "c7g", "r7g"], capacityTypes: ["spot", "on-demand"], weight: 60, consolidateAfter: "5m", expireAfter: "720h", rootVolumeGi: 200 },
-    x86: { cpuLimit: 500, memoryLimitGi: 2000, instanceFamilies: ["m7i", "c7i", "r7i"], capacityTypes: ["spot"], weight: 20, consolidateAfter: "5m", expireAfter: "720h", rootVolumeGi: 200 },
-    driver: { cpuLimit: 64, memoryLimitGi: 256, instanceFamilies: ["m7g", "r7g"], capacityTypes: ["on-demand"], weight: 50, consolidateAfter: "2m", expireAfter: "720h", rootVolumeGi: 100 },
+const POOLS: NodePoolsInput = {
+    graviton: { arch: "arm64", role: "executor", cpuLimit: 1000, memoryLimitGi: 4000, instanceFamilies: ["m7g", "c7g", "r7g"], capacityTypes: ["spot", "on-demand"], weight: 60, consolidateAfter: "5m", expireAfter: "720h", rootVolumeGi: 200 },
+    x86: { arch: "amd64", role: "executor", cpuLimit: 500, memoryLimitGi: 2000, instanceFamilies: ["m7i", "c7i", "r7i"], capacityTypes: ["spot"], weight: 20, consolidateAfter: "5m", expireAfter: "720h", rootVolumeGi: 200 },
+    driver: { arch: "arm64", role: "driver", cpuLimit: 64, memoryLimitGi: 256, instanceFamilies: ["m7g", "r7g"], capacityTypes: ["on-demand"], weight: 50, consolidateAfter: "2m", expireAfter: "720h", rootVolumeGi: 100 },
 };
 
 const T = {
@@ -568,24 +567,32 @@ describe("Karpenter component", () => {
     });
 
     describe("constructor validation", () => {
+        const K = "moka:karpenter:Karpenter \"karpenter\": ";
         const bad: [string, (s: Stand) => Partial<KarpenterArgs>, string][] = [
-            ["empty clusterName", () => ({ clusterName: "" }), "Karpenter: args.clusterName must be an EKS cluster name (letters, digits, '-', '_'; at most 100), got \"\""],
-            ["missing provider", () => ({ k8sProvider: undefined as unknown as k8s.Provider }), "Karpenter: args.k8sProvider is required"],
-            ["baseName with capitals", () => ({ baseName: "Moka-Test" }), "Karpenter: args.baseName must be 1-36 lower-case letters, digits and '-', got \"Moka-Test\""],
-            ["short account id", () => ({ accountId: "11111111111" }), "Karpenter: args.accountId must be a 12-digit AWS account id, got \"11111111111\""],
-            ["bad region", () => ({ region: "oregon" }), "Karpenter: args.region must be an AWS region such as us-west-2, got \"oregon\""],
+            ["empty clusterName", () => ({ clusterName: "" }), `${K}args.clusterName must be an EKS cluster name (letters, digits, '-', '_'; at most 100), got ""`],
+            ["missing provider", () => ({ k8sProvider: undefined as unknown as k8s.Provider }), `${K}args.k8sProvider is required`],
+            ["baseName with capitals", () => ({ baseName: "Moka-Test" }), `${K}args.baseName must be 1-36 lower-case letters, digits and '-', got "Moka-Test"`],
+            ["short account id", () => ({ accountId: "11111111111" }), `${K}args.accountId must be a 12-digit AWS account id, got "11111111111"`],
+            ["bad region", () => ({ region: "oregon" }), `${K}args.region must be an AWS region such as us-west-2, got "oregon"`],
             ["m7i in the Graviton pool", () => ({ nodePools: { ...POOLS, graviton: { ...POOLS.graviton, instanceFamilies: ["m7g", "m7i"] } } }),
-                "Karpenter: NodePool spark-graviton is arm64-only but args.nodePools.graviton.instanceFamilies[1] is m7i, an amd64 family; use Graviton families such as m7g, c7g, r7g"],
+                `${K}args.nodePools.graviton.instanceFamilies[1]: m7i is an x86 (amd64) family but the pool's arch is arm64: use Graviton families such as m7g, c7g, r7g`],
             ["r7g in the x86 pool", () => ({ nodePools: { ...POOLS, x86: { ...POOLS.x86, instanceFamilies: ["r7g"] } } }),
-                "Karpenter: NodePool spark-x86 is amd64-only but args.nodePools.x86.instanceFamilies[0] is r7g, an arm64 family; use x86 families such as m7i, c7i, r7i"],
+                `${K}args.nodePools.x86.instanceFamilies[0]: r7g is a Graviton (arm64) family but the pool's arch is amd64: use x86 families such as m7i, c7i, r7i`],
             ["x86 weighted above Graviton", () => ({ nodePools: { ...POOLS, x86: { ...POOLS.x86, weight: 70 } } }),
-                "Karpenter: args.nodePools.graviton.weight (60) must be greater than args.nodePools.x86.weight (70) so Karpenter prefers Graviton"],
+                `${K}args.nodePools.x86.weight: must be below the weight of arm64 executor pool "graviton" (60) so Graviton is preferred`],
             ["spot drivers", () => ({ nodePools: { ...POOLS, driver: { ...POOLS.driver, capacityTypes: ["spot"] } } }),
-                "Karpenter: args.nodePools.driver.capacityTypes[0] is \"spot\"; NodePool spark-driver is on-demand only (a spot reclaim of a driver kills the whole Spark application)"],
+                `${K}args.nodePools.driver.capacityTypes[0]: a driver pool is on-demand only: losing a driver to a spot interruption kills the whole Spark application`],
+            ["no driver pool", () => ({ nodePools: { graviton: POOLS.graviton, x86: POOLS.x86 } }),
+                `${K}args.nodePools: needs at least one pool with role driver (Spark drivers are placed on the driver pools only)`],
+            ["missing pools", () => ({ nodePools: undefined as unknown as NodePoolsInput }), `${K}args.nodePools: is required`],
             ["reserved tag", () => ({ tags: { ...TAGS, [`kubernetes.io/cluster/${CLUSTER}`]: "owned" } }),
-                `Karpenter: args.tags["kubernetes.io/cluster/${CLUSTER}"] cannot be put on EC2NodeClass.spec.tags: kubernetes.io/cluster/* is set by Karpenter`],
+                `${K}args.tags["kubernetes.io/cluster/${CLUSTER}"] cannot be put on EC2NodeClass.spec.tags: kubernetes.io/cluster/* is set by Karpenter`],
             ["unpinned AMI", () => ({ amiAlias: "al2023@latest" }),
-                "Karpenter: args.amiAlias must pin an AL2023 EKS AMI release such as al2023@v20260714, got \"al2023@latest\" (@latest would roll every node whenever AWS publishes an AMI)"],
+                `${K}args.amiAlias must pin an AL2023 EKS AMI release such as al2023@v20260714, got "al2023@latest" (@latest would roll every node whenever AWS publishes an AMI)`],
+            ["every problem at once", () => ({ region: "oregon", baseName: "", nodePools: { ...POOLS, x86: { ...POOLS.x86, weight: 0 } }, amiAlias: "al2023@latest" }),
+                `${K}args.baseName must be 1-36 lower-case letters, digits and '-', got ""; args.region must be an AWS region such as us-west-2, got "oregon"; `
+                + "args.nodePools.x86.weight: must be between 1 and 100; "
+                + "args.amiAlias must pin an AL2023 EKS AMI release such as al2023@v20260714, got \"al2023@latest\" (@latest would roll every node whenever AWS publishes an AMI)"],
         ];
         for (const [title, over, message] of bad) {
             it(`throws: ${title}`, async () => {
@@ -600,5 +607,67 @@ describe("Karpenter component", () => {
                 }), { message });
             });
         }
+    });
+});
+
+describe("Karpenter component: pools as data", () => {
+    let run: MockRunResult;
+    let NodePool: any;
+    let EC2NodeClass: any;
+    const MEMORY = { arch: "arm64", instanceFamilies: ["r8g", "r7g"], cpuLimit: 800, memoryLimitGi: 6400, weight: 40, rootVolumeGi: 300 } as const;
+
+    before(async () => {
+        ({ NodePool } = await esmImport("@kubernetes-models/karpenter/karpenter.sh/v1/NodePool"));
+        ({ EC2NodeClass } = await esmImport("@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass"));
+        run = await runUnderMocks({
+            stack: "test",
+            config: CONFIG,
+            program: () => {
+                const k = new Karpenter("karpenter", args(standIns(), { nodePools: { ...POOLS, memory: { ...MEMORY, instanceFamilies: [...MEMORY.instanceFamilies] } } }));
+                return { nodePools: k.nodePools, executorArchitectures: k.executorArchitectures };
+            },
+        });
+    });
+
+    it("a fourth pool is one more map entry: one more EC2NodeClass and NodePool, named after its key", () => {
+        const component = byName(run.resources, "karpenter");
+        assert.strictEqual(run.resources.filter((r) => r.parent === component.urn).length, 29);
+        const names = (type: string) => ofType(run.resources, type).map((r) => `${r.name} ${r.inputs.metadata.name}`).sort();
+        assert.deepStrictEqual(names(T.nodePool), [
+            "karpenter-nodepool-driver spark-driver", "karpenter-nodepool-graviton spark-graviton", "karpenter-nodepool-memory spark-memory", "karpenter-nodepool-x86 spark-x86",
+        ]);
+        assert.deepStrictEqual(names(T.nodeClass), [
+            "karpenter-nodeclass-driver spark-driver", "karpenter-nodeclass-graviton spark-graviton", "karpenter-nodeclass-memory spark-memory", "karpenter-nodeclass-x86 spark-x86",
+        ]);
+    });
+
+    it("the new pool's NodePool and EC2NodeClass: arm64 executor, its families, limits and weight, executor volume", () => {
+        const pool = byName(run.resources, "karpenter-nodepool-memory");
+        new NodePool({ metadata: pool.inputs.metadata, spec: pool.inputs.spec }).validate();
+        const spec = pool.inputs.spec;
+        const req = (key: string) => spec.template.spec.requirements.find((r: any) => r.key === key).values;
+        assert.deepStrictEqual(req("kubernetes.io/arch"), ["arm64"]);
+        assert.deepStrictEqual(req("karpenter.k8s.aws/instance-family"), ["r8g", "r7g"]);
+        assert.deepStrictEqual(req("karpenter.sh/capacity-type"), ["on-demand", "spot"]);
+        assert.deepStrictEqual(spec.limits, { cpu: "800", memory: "6400Gi" });
+        assert.strictEqual(spec.weight, 40);
+        assert.strictEqual(spec.template.spec.taints, undefined);
+        assert.strictEqual(spec.disruption.consolidationPolicy, "WhenEmptyOrUnderutilized");
+        assert.strictEqual(spec.template.spec.nodeClassRef.name, "spark-memory");
+        const nodeClass = byName(run.resources, "karpenter-nodeclass-memory");
+        new EC2NodeClass({ metadata: nodeClass.inputs.metadata, spec: nodeClass.inputs.spec }).validate();
+        assert.strictEqual(nodeClass.inputs.metadata.name, "spark-memory");
+        assert.deepStrictEqual(nodeClass.inputs.spec.blockDeviceMappings[0].ebs, { volumeSize: "300Gi", volumeType: "gp3", iops: 6000, throughput: 500, encrypted: true, deleteOnTermination: true });
+        assert.ok(pool.dependencies.includes(nodeClass.urn));
+    });
+
+    it("outputs cover every pool", () => {
+        assert.deepStrictEqual(run.outputs.nodePools, [
+            { name: "spark-graviton", arch: "arm64", capacityTypes: ["on-demand", "spot"] },
+            { name: "spark-x86", arch: "amd64", capacityTypes: ["spot"] },
+            { name: "spark-driver", arch: "arm64", capacityTypes: ["on-demand"] },
+            { name: "spark-memory", arch: "arm64", capacityTypes: ["on-demand", "spot"] },
+        ]);
+        assert.deepStrictEqual(run.outputs.executorArchitectures, ["arm64", "amd64"]);
     });
 });

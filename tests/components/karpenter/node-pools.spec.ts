@@ -1,60 +1,63 @@
 import * as assert from "assert";
-import type { NodePoolConfig, NodePoolsConfig } from "../../../config";
 import { parseConfigMap } from "../../../config";
 import { readStackConfig } from "../../../preview/mocks";
 import { DRIVER_NODE_LABEL, DRIVER_TAINT } from "../../../lib/platform";
 import {
     BUSINESS_HOURS,
     EXCLUDED_SIZES,
-    POOL_NAMES,
-    POOL_ROLES,
+    POOL_DEFAULTS,
     archRequirement,
-    buildEc2NodeClassSpec,
     buildNodePoolSpec,
     capacityTypeRequirement,
-    checkAmiAlias,
-    checkNodeClassTags,
+    executorArchitectures,
+    executorCpuCapacity,
     instanceFamilyRequirement,
-    nodePoolRequirements,
+    nodePoolSchema,
+    nodePoolSetProblems,
     nodePoolSummaries,
-    poolArch,
-    restrictedTagProblem,
-    validateNodePools,
-    volumeFor,
-    type PoolRole,
+    nodePoolsSchema,
+    parseNodePools,
+    poolName,
+    rootVolumeProblem,
+    type NodePool,
+    type NodePoolInput,
+    type NodePools,
 } from "../../../components/karpenter/node-pools";
 import { esmImport } from "../../helpers/esm";
 
 // @kubernetes-models/* are ESM-only; a real dynamic import (not ts-node's require rewrite) loads them.
 
-function pools(overrides: Partial<Record<PoolRole, Partial<NodePoolConfig>>> = {}): NodePoolsConfig {
-    const base: NodePoolsConfig = {
-        graviton: { cpuLimit: 1000, memoryLimitGi: 4000, instanceFamilies: ["m7g", "c7g", "r7g"], capacityTypes: ["spot", "on-demand"], weight: 60, consolidateAfter: "5m", expireAfter: "720h", rootVolumeGi: 200 },
-        x86: { cpuLimit: 500, memoryLimitGi: 2000, instanceFamilies: ["m7i", "c7i", "r7a"], capacityTypes: ["spot", "on-demand"], weight: 20, consolidateAfter: "10m", expireAfter: "336h", rootVolumeGi: 300 },
-        driver: { cpuLimit: 64, memoryLimitGi: 256, instanceFamilies: ["m7g"], capacityTypes: ["on-demand"], weight: 50, consolidateAfter: "2m", expireAfter: "720h", rootVolumeGi: 100 },
-    };
-    return {
-        graviton: { ...base.graviton, ...overrides.graviton },
-        x86: { ...base.x86, ...overrides.x86 },
-        driver: { ...base.driver, ...overrides.driver },
-    };
+/** The three shipped pools, written the way config takes them. */
+const INPUT: Record<string, NodePoolInput> = {
+    graviton: { arch: "arm64", role: "executor", cpuLimit: 1000, memoryLimitGi: 4000, instanceFamilies: ["m7g", "c7g", "r7g"], capacityTypes: ["spot", "on-demand"], weight: 60, consolidateAfter: "5m", expireAfter: "720h", rootVolumeGi: 200 },
+    x86: { arch: "amd64", role: "executor", cpuLimit: 500, memoryLimitGi: 2000, instanceFamilies: ["m7i", "c7i", "r7a"], capacityTypes: ["spot", "on-demand"], weight: 20, consolidateAfter: "10m", expireAfter: "336h", rootVolumeGi: 300 },
+    driver: { arch: "arm64", role: "driver", cpuLimit: 64, memoryLimitGi: 256, instanceFamilies: ["m7g"], capacityTypes: ["on-demand"], weight: 50, consolidateAfter: "2m", expireAfter: "720h", rootVolumeGi: 100 },
+};
+
+function pools(overrides: Record<string, Partial<NodePoolInput> | undefined> = {}): Record<string, NodePoolInput> {
+    const out: Record<string, NodePoolInput> = {};
+    for (const key of new Set([...Object.keys(INPUT), ...Object.keys(overrides)])) {
+        if (key in overrides && overrides[key] === undefined) {
+            continue;
+        }
+        out[key] = { ...INPUT[key], ...overrides[key] } as NodePoolInput;
+    }
+    return out;
 }
 
-const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "test", "managed-by": "pulumi" };
+const parsed = (input: unknown): NodePools => nodePoolsSchema.parse(input);
+const problems = (input: unknown) => parseNodePools(input, "args.nodePools").problems;
 
-describe("karpenter-requirements", () => {
+describe("karpenter node pools", () => {
     let NodePool: any;
-    let EC2NodeClass: any;
     before(async () => {
         ({ NodePool } = await esmImport("@kubernetes-models/karpenter/karpenter.sh/v1/NodePool"));
-        ({ EC2NodeClass } = await esmImport("@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass"));
     });
 
     describe("requirement builders", () => {
         const table: [string, () => unknown, unknown][] = [
             ["arch arm64", () => archRequirement("arm64"), { key: "kubernetes.io/arch", operator: "In", values: ["arm64"] }],
             ["arch amd64", () => archRequirement("amd64"), { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }],
-            ["arch multi", () => archRequirement("multi"), { key: "kubernetes.io/arch", operator: "In", values: ["arm64", "amd64"] }],
             ["capacity types sorted and deduplicated", () => capacityTypeRequirement(["spot", "on-demand", "spot"]), { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand", "spot"] }],
             ["families normalised", () => instanceFamilyRequirement([" M7G", "c7g", "m7g"]), { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["m7g", "c7g"] }],
         ];
@@ -67,64 +70,146 @@ describe("karpenter-requirements", () => {
         });
     });
 
-    describe("poolArch (arch/family consistency)", () => {
-        const ok: [PoolRole, string[], string][] = [
-            ["graviton", ["m7g", "c7gn", "r8g", "x2gd", "im4gn"], "arm64"],
-            ["x86", ["m7i", "c7a", "r6id", "m5zn"], "amd64"],
-            ["driver", ["m7g", "r7g"], "arm64"],
-            ["driver", ["m7i"], "amd64"],
-            ["driver", ["m7g", "m7i"], "multi"],
+    describe("defaults by role (as the shipped graviton/x86/driver pools had them)", () => {
+        const table: [string, NodePoolInput, Partial<NodePool>][] = [
+            ["arm64 executor", { arch: "arm64", instanceFamilies: ["m7g"] }, { role: "executor", capacityTypes: ["spot", "on-demand"], weight: 50, rootVolumeGi: 200, consolidateAfter: "5m", expireAfter: "720h" }],
+            ["amd64 executor", { arch: "amd64", instanceFamilies: ["m7i"] }, { role: "executor", capacityTypes: ["spot", "on-demand"], weight: 10, rootVolumeGi: 200 }],
+            ["arm64 driver", { arch: "arm64", role: "driver", instanceFamilies: ["m7g"] }, { role: "driver", capacityTypes: ["on-demand"], weight: 50, rootVolumeGi: 100 }],
+            ["amd64 driver", { arch: "amd64", role: "driver", instanceFamilies: ["m7i"] }, { role: "driver", capacityTypes: ["on-demand"], weight: 50, rootVolumeGi: 100 }],
         ];
-        for (const [role, families, arch] of ok) {
-            it(`${role} ${families.join(",")} -> ${arch}`, () => assert.strictEqual(poolArch(role, families), arch));
+        for (const [title, input, expected] of table) {
+            it(title, () => {
+                const p = nodePoolSchema.parse(input);
+                for (const [k, v] of Object.entries(expected)) {
+                    assert.deepStrictEqual(p[k as keyof NodePool], v, k);
+                }
+                assert.strictEqual(p.cpuLimit, undefined);
+                assert.strictEqual(p.memoryLimitGi, undefined);
+            });
         }
-        const bad: [PoolRole, string[], string][] = [
-            ["graviton", ["m7g", "m7i"], "Karpenter: NodePool spark-graviton is arm64-only but args.nodePools.graviton.instanceFamilies[1] is m7i, an amd64 family; use Graviton families such as m7g, c7g, r7g"],
-            ["x86", ["r7g"], "Karpenter: NodePool spark-x86 is amd64-only but args.nodePools.x86.instanceFamilies[0] is r7g, an arm64 family; use x86 families such as m7i, c7i, r7i"],
-            ["graviton", ["c7i"], "Karpenter: NodePool spark-graviton is arm64-only but args.nodePools.graviton.instanceFamilies[0] is c7i, an amd64 family; use Graviton families such as m7g, c7g, r7g"],
-            ["x86", ["m7i", "t4g"], "Karpenter: NodePool spark-x86 is amd64-only but args.nodePools.x86.instanceFamilies[1] is t4g, an arm64 family; use x86 families such as m7i, c7i, r7i"],
-            ["graviton", ["m7g.large"], "Karpenter: args.nodePools.graviton.instanceFamilies[0] \"m7g.large\" is not an EC2 instance family (expected e.g. m7g, no size) in NodePool spark-graviton"],
-            ["driver", ["bogus"], "Karpenter: args.nodePools.driver.instanceFamilies[0] \"bogus\" is not an EC2 instance family (expected e.g. m7g, no size) in NodePool spark-driver"],
-            ["x86", [], "Karpenter: args.nodePools.x86.instanceFamilies must list at least one instance family for NodePool spark-x86"],
-        ];
-        for (const [role, families, message] of bad) {
-            it(`throws for ${role} ${JSON.stringify(families)}`, () => assert.throws(() => poolArch(role, families), { message }));
-        }
+        it("POOL_DEFAULTS says the same", () => {
+            assert.deepStrictEqual(POOL_DEFAULTS.executor.weight, { arm64: 50, amd64: 10 });
+            assert.deepStrictEqual(POOL_DEFAULTS.driver.capacityTypes, ["on-demand"]);
+        });
     });
 
-    describe("validateNodePools", () => {
+    describe("validation (one schema for config and args)", () => {
         it("accepts the fixture and both checked-in stacks", () => {
-            validateNodePools(pools());
+            assert.deepStrictEqual(problems(pools()), []);
             for (const stack of ["dev", "prod"]) {
-                validateNodePools(parseConfigMap(readStackConfig(stack)).nodePools);
+                const np = parseConfigMap(readStackConfig(stack)).nodePools;
+                assert.deepStrictEqual(problems(np), [], stack);
+                assert.deepStrictEqual(Object.keys(np), ["graviton", "x86", "driver"]);
             }
         });
-        const bad: [string, NodePoolsConfig, string][] = [
-            ["m7i in the Graviton pool", pools({ graviton: { instanceFamilies: ["m7g", "m7i"] } }), "Karpenter: NodePool spark-graviton is arm64-only but args.nodePools.graviton.instanceFamilies[1] is m7i, an amd64 family; use Graviton families such as m7g, c7g, r7g"],
-            ["r7g in the x86 pool", pools({ x86: { instanceFamilies: ["r7g"] } }), "Karpenter: NodePool spark-x86 is amd64-only but args.nodePools.x86.instanceFamilies[0] is r7g, an arm64 family; use x86 families such as m7i, c7i, r7i"],
-            ["equal weights", pools({ graviton: { weight: 20 } }), "Karpenter: args.nodePools.graviton.weight (20) must be greater than args.nodePools.x86.weight (20) so Karpenter prefers Graviton"],
-            ["x86 heavier", pools({ x86: { weight: 90 } }), "Karpenter: args.nodePools.graviton.weight (60) must be greater than args.nodePools.x86.weight (90) so Karpenter prefers Graviton"],
-            ["spot drivers", pools({ driver: { capacityTypes: ["on-demand", "spot"] } }), "Karpenter: args.nodePools.driver.capacityTypes[1] is \"spot\"; NodePool spark-driver is on-demand only (a spot reclaim of a driver kills the whole Spark application)"],
-            ["no capacity types", pools({ x86: { capacityTypes: [] } }), "Karpenter: args.nodePools.x86.capacityTypes must list at least one capacity type for NodePool spark-x86"],
-            ["zero cpu limit", pools({ graviton: { cpuLimit: 0 } }), "Karpenter: args.nodePools.graviton.cpuLimit must be a positive whole number when set, got 0"],
-            ["fractional memory", pools({ driver: { memoryLimitGi: 1.5 } }), "Karpenter: args.nodePools.driver.memoryLimitGi must be a positive whole number when set, got 1.5"],
-            ["weight 0", pools({ x86: { weight: 0 } }), "Karpenter: args.nodePools.x86.weight must be a whole number between 1 and 100, got 0"],
-            ["bad duration", pools({ graviton: { expireAfter: "30d" } }), "Karpenter: args.nodePools.graviton.expireAfter must be a duration such as 5m or 720h (or Never), got \"30d\""],
-            ["tiny root volume", pools({ driver: { rootVolumeGi: 10 } }), "Karpenter: args.nodePools.driver.rootVolumeGi must be a whole number between 20 and 16384, got 10"],
+
+        const bad: [string, unknown, string[]][] = [
+            ["m7i in an arm64 pool", pools({ graviton: { instanceFamilies: ["m7g", "m7i"] } }),
+                ["args.nodePools.graviton.instanceFamilies[1]: m7i is an x86 (amd64) family but the pool's arch is arm64: use Graviton families such as m7g, c7g, r7g"]],
+            ["r7g in an amd64 pool", pools({ x86: { instanceFamilies: ["r7g"] } }),
+                ["args.nodePools.x86.instanceFamilies[0]: r7g is a Graviton (arm64) family but the pool's arch is amd64: use x86 families such as m7i, c7i, r7i"]],
+            ["t4g in an amd64 pool", pools({ x86: { instanceFamilies: ["m7i", "t4g"] } }),
+                ["args.nodePools.x86.instanceFamilies[1]: t4g is a Graviton (arm64) family but the pool's arch is amd64: use x86 families such as m7i, c7i, r7i"]],
+            ["an instance type instead of a family", pools({ graviton: { instanceFamilies: ["m7g.large"] } }),
+                ["args.nodePools.graviton.instanceFamilies[0]: must be an instance family such as m7g (no size)"]],
+            ["no families", pools({ x86: { instanceFamilies: [] } }), ["args.nodePools.x86.instanceFamilies: needs at least one instance family"]],
+            ["duplicate family", pools({ driver: { instanceFamilies: ["m7g", "r7g", "m7g"] } }), ["args.nodePools.driver.instanceFamilies[2]: duplicate family m7g"]],
+            ["unknown arch", pools({ x86: { arch: "x86_64" as never } }), ["args.nodePools.x86.arch: must be arm64 or amd64"]],
+            ["missing arch", pools({ x86: { arch: undefined } }), ["args.nodePools.x86.arch: is required"]],
+            ["unknown role", pools({ x86: { role: "worker" as never } }), ["args.nodePools.x86.role: must be executor or driver"]],
+            ["spot in a driver pool", pools({ driver: { capacityTypes: ["on-demand", "spot"] } }),
+                ["args.nodePools.driver.capacityTypes[1]: a driver pool is on-demand only: losing a driver to a spot interruption kills the whole Spark application"]],
+            ["x86 weighted like Graviton", pools({ x86: { weight: 60 } }),
+                ["args.nodePools.x86.weight: must be below the weight of arm64 executor pool \"graviton\" (60) so Graviton is preferred"]],
+            ["x86 heavier", pools({ x86: { weight: 90 } }),
+                ["args.nodePools.x86.weight: must be below the weight of arm64 executor pool \"graviton\" (60) so Graviton is preferred"]],
+            ["no driver pool", pools({ driver: undefined }), ["args.nodePools: needs at least one pool with role driver (Spark drivers are placed on the driver pools only)"]],
+            ["no executor pool", { driver: INPUT.driver }, ["args.nodePools: needs at least one pool with role executor (Spark executors are placed on the executor pools only)"]],
+            ["no capacity types", pools({ x86: { capacityTypes: [] } }), ["args.nodePools.x86.capacityTypes: needs at least one capacity type"]],
+            ["zero cpu limit", pools({ graviton: { cpuLimit: 0 } }), ["args.nodePools.graviton.cpuLimit: must be greater than zero"]],
+            ["fractional memory", pools({ driver: { memoryLimitGi: 1.5 } }), ["args.nodePools.driver.memoryLimitGi: must be a whole number"]],
+            ["weight 0", pools({ graviton: { weight: 0 } }), ["args.nodePools.graviton.weight: must be between 1 and 100"]],
+            ["bad duration", pools({ graviton: { expireAfter: "30d" } }), ["args.nodePools.graviton.expireAfter: must be a duration such as 30s, 5m or 720h, or Never"]],
+            ["tiny root volume", pools({ driver: { rootVolumeGi: 10 } }), ["args.nodePools.driver.rootVolumeGi: must be at least 20"]],
+            ["huge root volume", pools({ x86: { rootVolumeGi: 16385 } }), ["args.nodePools.x86.rootVolumeGi: must be at most 16384"]],
+            ["unknown field", pools({ x86: { cpu: 4 } as never }), ["args.nodePools.x86: unknown key \"cpu\""]],
+            ["bad pool key", { ...pools(), Memory_Pool: INPUT.graviton },
+                ["args.nodePools.Memory_Pool: pool keys must be DNS-1123 labels: lower-case letters, digits and '-', starting and ending with an alphanumeric"]],
+            ["pool key too long for spark-<key>", { ...pools(), ["m".repeat(58)]: INPUT.graviton },
+                [`args.nodePools.${"m".repeat(58)}: pool keys are at most 57 characters (the NodePool is spark-<key>)`]],
+            ["not a map", undefined, ["args.nodePools: is required"]],
         ];
-        for (const [title, p, message] of bad) {
-            it(`throws: ${title}`, () => assert.throws(() => validateNodePools(p), { message }));
+        for (const [title, input, expected] of bad) {
+            it(`rejects: ${title}`, () => assert.deepStrictEqual(problems(input), expected));
         }
+
+        it("accepts Never and compound durations (the CRD pattern)", () => {
+            assert.deepStrictEqual(problems(pools({ graviton: { expireAfter: "Never", consolidateAfter: "1h30m" } })), []);
+        });
+
+        it("several problems at once, each naming its key", () => {
+            assert.deepStrictEqual(problems(pools({ graviton: { weight: 0 }, x86: { arch: "risc" as never } })), [
+                "args.nodePools.graviton.weight: must be between 1 and 100",
+                "args.nodePools.x86.arch: must be arm64 or amd64",
+            ]);
+        });
+
+        it("amd64 executors stay below the heaviest arm64 executor pool; drivers and other amd64 pools are not compared", () => {
+            const set = parsed(pools({
+                graviton: { weight: 40 },
+                memory: { arch: "arm64", instanceFamilies: ["r8g"], weight: 70 },
+                x86: { weight: 60 },
+                batch: { arch: "amd64", instanceFamilies: ["c7a"], weight: 69 },
+                driver: { weight: 100 },
+            }));
+            assert.deepStrictEqual(nodePoolSetProblems(set), []);
+            const over = { ...set, batch: { ...set.batch, weight: 70 } };
+            assert.deepStrictEqual(nodePoolSetProblems(over), [{ path: ["batch", "weight"], message: "must be below the weight of arm64 executor pool \"memory\" (70) so Graviton is preferred" }]);
+        });
+
+        it("without an arm64 executor pool there is nothing to prefer", () => {
+            assert.deepStrictEqual(problems({ x86: INPUT.x86, driver: INPUT.driver }), []);
+        });
+    });
+
+    describe("derived figures", () => {
+        it("executorCpuCapacity sums the executor pools only; a pool without a limit makes it unbounded", () => {
+            assert.strictEqual(executorCpuCapacity(parsed(pools())), 1500);
+            assert.strictEqual(executorCpuCapacity(parsed(pools({ memory: { arch: "arm64", instanceFamilies: ["r8g"], cpuLimit: 250, weight: 30 } }))), 1750);
+            assert.strictEqual(executorCpuCapacity(parsed(pools({ x86: { cpuLimit: undefined } }))), Infinity);
+            assert.strictEqual(executorCpuCapacity(parsed(pools({ driver: { cpuLimit: undefined } }))), 1500);
+        });
+        it("executorArchitectures: arm64 first, drivers ignored", () => {
+            assert.deepStrictEqual(executorArchitectures(parsed(pools())), ["arm64", "amd64"]);
+            assert.deepStrictEqual(executorArchitectures(parsed({ x86: INPUT.x86, graviton: INPUT.graviton, driver: INPUT.driver })), ["arm64", "amd64"]);
+            assert.deepStrictEqual(executorArchitectures(parsed({ x86: INPUT.x86, driver: INPUT.driver })), ["amd64"]);
+            assert.deepStrictEqual(executorArchitectures(parsed({ graviton: INPUT.graviton, driver: { ...INPUT.driver, arch: "amd64", instanceFamilies: ["m7i"] } })), ["arm64"]);
+        });
+        it("nodePoolSummaries: names, arch and capacity types in map order", () => {
+            assert.deepStrictEqual(nodePoolSummaries(parsed(pools())), [
+                { name: "spark-graviton", arch: "arm64", capacityTypes: ["on-demand", "spot"] },
+                { name: "spark-x86", arch: "amd64", capacityTypes: ["on-demand", "spot"] },
+                { name: "spark-driver", arch: "arm64", capacityTypes: ["on-demand"] },
+            ]);
+        });
+        it("rootVolumeProblem: gp3 serves both roles across the allowed sizes", () => {
+            for (const gi of [20, 100, 200, 16384]) {
+                assert.strictEqual(rootVolumeProblem("executor", gi), undefined);
+                assert.strictEqual(rootVolumeProblem("driver", gi), undefined);
+            }
+            assert.strictEqual(rootVolumeProblem("executor", 10), "gp3 IOPS 6000 is out of range for a 10 GiB root volume");
+        });
     });
 
     describe("buildNodePoolSpec", () => {
-        const p = pools();
-        const specs = Object.fromEntries(POOL_ROLES.map((r) => [r, buildNodePoolSpec(r, p[r], POOL_NAMES[r])])) as Record<PoolRole, ReturnType<typeof buildNodePoolSpec>>;
-        const req = (role: PoolRole, key: string) => specs[role].template.spec.requirements.find((r) => r.key === key);
+        const p = parsed(pools());
+        const keys = Object.keys(p);
+        const specs = Object.fromEntries(keys.map((k) => [k, buildNodePoolSpec(k, p[k])])) as Record<string, ReturnType<typeof buildNodePoolSpec>>;
+        const req = (key: string, reqKey: string) => specs[key].template.spec.requirements.find((r) => r.key === reqKey);
 
         it("every spec validates against the karpenter.sh/v1 NodePool schema", () => {
-            for (const role of POOL_ROLES) {
-                new NodePool({ metadata: { name: POOL_NAMES[role] }, spec: specs[role] }).validate();
+            for (const k of keys) {
+                new NodePool({ metadata: { name: poolName(k) }, spec: specs[k] }).validate();
             }
         });
         it("the schema check has teeth", () => {
@@ -132,22 +217,22 @@ describe("karpenter-requirements", () => {
             assert.throws(() => new NodePool({ metadata: { name: "x" }, spec: broken }).validate());
         });
 
-        const table: [PoolRole, string, string[], string[], string][] = [
+        const table: [string, string, string[], string[], string][] = [
             ["graviton", "arm64", ["on-demand", "spot"], ["m7g", "c7g", "r7g"], "WhenEmptyOrUnderutilized"],
             ["x86", "amd64", ["on-demand", "spot"], ["m7i", "c7i", "r7a"], "WhenEmptyOrUnderutilized"],
             ["driver", "arm64", ["on-demand"], ["m7g"], "WhenEmpty"],
         ];
-        for (const [role, arch, capacity, families, policy] of table) {
-            it(`${role}: arch, capacity, families, sizes, os, consolidation`, () => {
-                assert.deepStrictEqual(req(role, "kubernetes.io/arch"), { key: "kubernetes.io/arch", operator: "In", values: [arch] });
-                assert.deepStrictEqual(req(role, "karpenter.sh/capacity-type")?.values, capacity);
-                assert.deepStrictEqual(req(role, "karpenter.k8s.aws/instance-family")?.values, families);
-                assert.deepStrictEqual(req(role, "karpenter.k8s.aws/instance-size"), { key: "karpenter.k8s.aws/instance-size", operator: "NotIn", values: [...EXCLUDED_SIZES] });
-                assert.deepStrictEqual(req(role, "kubernetes.io/os")?.values, ["linux"]);
-                assert.strictEqual(specs[role].disruption.consolidationPolicy, policy);
-                assert.strictEqual(specs[role].disruption.consolidateAfter, p[role].consolidateAfter);
-                assert.strictEqual(specs[role].template.spec.expireAfter, p[role].expireAfter);
-                assert.deepStrictEqual(specs[role].template.spec.nodeClassRef, { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: POOL_NAMES[role] });
+        for (const [key, arch, capacity, families, policy] of table) {
+            it(`${key}: arch, capacity, families, sizes, os, consolidation`, () => {
+                assert.deepStrictEqual(req(key, "kubernetes.io/arch"), { key: "kubernetes.io/arch", operator: "In", values: [arch] });
+                assert.deepStrictEqual(req(key, "karpenter.sh/capacity-type")?.values, capacity);
+                assert.deepStrictEqual(req(key, "karpenter.k8s.aws/instance-family")?.values, families);
+                assert.deepStrictEqual(req(key, "karpenter.k8s.aws/instance-size"), { key: "karpenter.k8s.aws/instance-size", operator: "NotIn", values: [...EXCLUDED_SIZES] });
+                assert.deepStrictEqual(req(key, "kubernetes.io/os")?.values, ["linux"]);
+                assert.strictEqual(specs[key].disruption.consolidationPolicy, policy);
+                assert.strictEqual(specs[key].disruption.consolidateAfter, p[key].consolidateAfter);
+                assert.strictEqual(specs[key].template.spec.expireAfter, p[key].expireAfter);
+                assert.deepStrictEqual(specs[key].template.spec.nodeClassRef, { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: `spark-${key}` });
             });
         }
 
@@ -155,11 +240,10 @@ describe("karpenter-requirements", () => {
             assert.deepStrictEqual(specs.graviton.limits, { cpu: "1000", memory: "4000Gi" });
             assert.deepStrictEqual(specs.x86.limits, { cpu: "500", memory: "2000Gi" });
             assert.deepStrictEqual(specs.driver.limits, { cpu: "64", memory: "256Gi" });
-            assert.deepStrictEqual(POOL_ROLES.map((r) => specs[r].weight), [60, 20, 50]);
-            assert.ok(specs.graviton.weight > specs.x86.weight);
+            assert.deepStrictEqual(keys.map((k) => specs[k].weight), [60, 20, 50]);
         });
 
-        const limitTable: [string, Partial<NodePoolConfig>, unknown][] = [
+        const limitTable: [string, Partial<NodePoolInput>, unknown][] = [
             ["both", { cpuLimit: 8, memoryLimitGi: 32 }, { cpu: "8", memory: "32Gi" }],
             ["cpu only", { cpuLimit: 8, memoryLimitGi: undefined }, { cpu: "8" }],
             ["memory only", { cpuLimit: undefined, memoryLimitGi: 32 }, { memory: "32Gi" }],
@@ -167,158 +251,41 @@ describe("karpenter-requirements", () => {
         ];
         for (const [title, over, expected] of limitTable) {
             it(`limits: ${title}`, () => {
-                validateNodePools(pools({ x86: over }));
-                const s = buildNodePoolSpec("x86", { ...p.x86, ...over }, "spark-x86");
+                const x86 = parsed(pools({ x86: over })).x86;
+                const s = buildNodePoolSpec("x86", x86);
                 assert.deepStrictEqual(s.limits, expected);
                 assert.strictEqual("limits" in s, expected !== undefined);
                 new NodePool({ metadata: { name: "spark-x86" }, spec: s }).validate();
             });
         }
 
-        it("only the driver pool is tainted and labelled", () => {
+        it("only driver pools are tainted and labelled, whatever their key", () => {
             assert.deepStrictEqual(specs.driver.template.spec.taints, [{ key: "moka.dev/spark-role", value: "driver", effect: "NoSchedule" }]);
             assert.deepStrictEqual(specs.driver.template.spec.taints, [DRIVER_TAINT]);
             assert.deepStrictEqual(specs.driver.template.metadata?.labels, { ...DRIVER_NODE_LABEL });
-            for (const role of ["graviton", "x86"] as const) {
-                assert.strictEqual(specs[role].template.spec.taints, undefined);
-                assert.strictEqual(specs[role].template.metadata, undefined);
+            for (const key of ["graviton", "x86"]) {
+                assert.strictEqual(specs[key].template.spec.taints, undefined);
+                assert.strictEqual(specs[key].template.metadata, undefined);
             }
+            const second = buildNodePoolSpec("drivers-x86", nodePoolSchema.parse({ arch: "amd64", role: "driver", instanceFamilies: ["m7i"] }));
+            assert.deepStrictEqual(second.template.spec.taints, [DRIVER_TAINT]);
+            assert.strictEqual(second.disruption.consolidationPolicy, "WhenEmpty");
+            assert.strictEqual(second.template.spec.nodeClassRef.name, "spark-drivers-x86");
         });
 
-        it("disruption budgets: 10% at a time, no busy-node disruption in business hours", () => {
+        it("disruption budgets by role: 10% at a time, no busy-node disruption in business hours", () => {
             assert.deepStrictEqual(specs.graviton.disruption.budgets, [{ nodes: "10%" }, { nodes: "0", reasons: ["Underutilized"], ...BUSINESS_HOURS }]);
             assert.deepStrictEqual(specs.x86.disruption.budgets, specs.graviton.disruption.budgets);
             assert.deepStrictEqual(specs.driver.disruption.budgets, [{ nodes: "10%" }, { nodes: "0", reasons: ["Drifted"], schedule: "0 9 * * mon-fri", duration: "9h" }]);
         });
 
-        it("a driver pool mixing architectures gets both arch values", () => {
-            const mixed = nodePoolRequirements("driver", { instanceFamilies: ["m7g", "m7i"], capacityTypes: ["on-demand"] });
-            assert.deepStrictEqual(mixed[0], { key: "kubernetes.io/arch", operator: "In", values: ["arm64", "amd64"] });
-        });
-
         it("builds valid specs for the checked-in stacks", () => {
             for (const stack of ["dev", "prod"]) {
                 const np = parseConfigMap(readStackConfig(stack)).nodePools;
-                for (const role of POOL_ROLES) {
-                    new NodePool({ metadata: { name: POOL_NAMES[role] }, spec: buildNodePoolSpec(role, np[role], POOL_NAMES[role]) }).validate();
+                for (const [key, pool] of Object.entries(np)) {
+                    new NodePool({ metadata: { name: poolName(key) }, spec: buildNodePoolSpec(key, pool) }).validate();
                 }
             }
         });
-    });
-
-    describe("nodePoolSummaries", () => {
-        it("names, arch and capacity types in pool order", () => {
-            assert.deepStrictEqual(nodePoolSummaries(pools({ driver: { instanceFamilies: ["m7g", "m7i"] } })), [
-                { name: "spark-graviton", arch: "arm64", capacityTypes: ["on-demand", "spot"] },
-                { name: "spark-x86", arch: "amd64", capacityTypes: ["on-demand", "spot"] },
-                { name: "spark-driver", arch: "multi", capacityTypes: ["on-demand"] },
-            ]);
-        });
-    });
-
-    describe("buildEc2NodeClassSpec", () => {
-        const spec = (role: PoolRole = "graviton", over: Partial<Parameters<typeof buildEc2NodeClassSpec>[0]> = {}) => buildEc2NodeClassSpec({
-            role,
-            clusterName: "moka-test",
-            nodeRoleName: "moka-test-karpenter-node",
-            rootVolumeGi: 250,
-            amiAlias: "al2023@v20260714",
-            tags: TAGS,
-            ...over,
-        });
-
-        it("validates against the karpenter.k8s.aws/v1 EC2NodeClass schema for every role", () => {
-            for (const role of POOL_ROLES) {
-                new EC2NodeClass({ metadata: { name: POOL_NAMES[role] }, spec: spec(role) }).validate();
-            }
-        });
-        it("the schema check has teeth", () => {
-            const broken = { ...spec(), metadataOptions: { ...spec().metadataOptions, httpTokens: "sometimes" } };
-            assert.throws(() => new EC2NodeClass({ metadata: { name: "x" }, spec: broken }).validate());
-        });
-        it("IMDSv2 only, hop limit 1, no IPv6 endpoint", () => {
-            assert.deepStrictEqual(spec().metadataOptions, { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
-        });
-        it("no public IPs", () => assert.strictEqual(spec().associatePublicIPAddress, false));
-        it("encrypted gp3 root volume sized from the pool, deleted with the instance", () => {
-            assert.deepStrictEqual(spec("x86", { rootVolumeGi: 400 }).blockDeviceMappings, [{
-                deviceName: "/dev/xvda",
-                rootVolume: true,
-                ebs: { volumeSize: "400Gi", volumeType: "gp3", iops: 6000, throughput: 500, encrypted: true, deleteOnTermination: true },
-            }]);
-            assert.deepStrictEqual(spec("driver", { rootVolumeGi: 100 }).blockDeviceMappings[0].ebs, { volumeSize: "100Gi", volumeType: "gp3", iops: 3000, throughput: 125, encrypted: true, deleteOnTermination: true });
-        });
-        it("discovers subnets and security groups by the karpenter.sh/discovery tag", () => {
-            const s = spec();
-            assert.deepStrictEqual(s.subnetSelectorTerms, [{ tags: { "karpenter.sh/discovery": "moka-test" } }]);
-            assert.deepStrictEqual(s.securityGroupSelectorTerms, [{ tags: { "karpenter.sh/discovery": "moka-test" } }]);
-        });
-        it("role, pinned AMI alias, cost tags", () => {
-            const s = spec();
-            assert.strictEqual(s.role, "moka-test-karpenter-node");
-            assert.deepStrictEqual(s.amiSelectorTerms, [{ alias: "al2023@v20260714" }]);
-            assert.deepStrictEqual(s.tags, TAGS);
-        });
-
-        const aliases: [string, boolean][] = [
-            ["al2023@v20260714", true],
-            ["al2023@latest", false],
-            ["al2@v20260714", false],
-            ["bottlerocket@v1.40.0", false],
-            ["al2023", false],
-        ];
-        for (const [alias, good] of aliases) {
-            it(`amiAlias ${alias} ${good ? "accepted" : "rejected"}`, () => {
-                if (good) {
-                    assert.strictEqual(checkAmiAlias(alias), alias);
-                } else {
-                    assert.throws(() => spec("graviton", { amiAlias: alias }), {
-                        message: `Karpenter: args.amiAlias must pin an AL2023 EKS AMI release such as al2023@v20260714, got "${alias}" (@latest would roll every node whenever AWS publishes an AMI)`,
-                    });
-                }
-            });
-        }
-
-        const restricted: [string, string | undefined][] = [
-            ["kubernetes.io/cluster/moka-test", "kubernetes.io/cluster/* is set by Karpenter"],
-            ["karpenter.sh/nodepool", "karpenter.sh/nodepool is set by Karpenter"],
-            ["karpenter.sh/nodeclaim", "karpenter.sh/nodeclaim is set by Karpenter"],
-            ["karpenter.k8s.aws/ec2nodeclass", "karpenter.k8s.aws/ec2nodeclass is set by Karpenter"],
-            ["eks:eks-cluster-name", "eks:eks-cluster-name is set by Karpenter"],
-            ["aws:cloudformation:stack-name", "the aws: prefix is reserved by AWS"],
-            ["", "empty tag keys are not allowed"],
-            ["cost-center", undefined],
-            ["karpenter.sh/discovery", undefined],
-        ];
-        for (const [key, problem] of restricted) {
-            it(`tag key ${JSON.stringify(key)}: ${problem ?? "allowed"}`, () => {
-                assert.strictEqual(restrictedTagProblem(key), problem);
-                if (problem) {
-                    assert.throws(() => checkNodeClassTags({ owner: "x", [key]: "v" }), { message: `Karpenter: args.tags["${key}"] cannot be put on EC2NodeClass.spec.tags: ${problem}` });
-                }
-            });
-        }
-    });
-
-    describe("volumeFor", () => {
-        const table: [PoolRole, number, { iops: number; throughput: number } | string][] = [
-            ["graviton", 200, { iops: 6000, throughput: 500 }],
-            ["x86", 20, { iops: 6000, throughput: 500 }],
-            ["driver", 20, { iops: 3000, throughput: 125 }],
-            ["driver", 16384, { iops: 3000, throughput: 125 }],
-            ["graviton", 19, "Karpenter: args.nodePools.graviton.rootVolumeGi must be a whole number between 20 and 16384, got 19"],
-            ["x86", 16385, "Karpenter: args.nodePools.x86.rootVolumeGi must be a whole number between 20 and 16384, got 16385"],
-            ["x86", 100.5, "Karpenter: args.nodePools.x86.rootVolumeGi must be a whole number between 20 and 16384, got 100.5"],
-        ];
-        for (const [role, gi, expected] of table) {
-            it(`${role} ${gi} GiB`, () => {
-                if (typeof expected === "string") {
-                    assert.throws(() => volumeFor(role, gi), { message: expected });
-                } else {
-                    assert.deepStrictEqual(volumeFor(role, gi), expected);
-                    assert.ok(expected.throughput <= expected.iops / 4, "gp3 throughput is capped at IOPS/4");
-                }
-            });
-        }
     });
 });

@@ -3,7 +3,7 @@ import * as yaml from "js-yaml";
 import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID } from "../../../lib/platform";
 import {
     DRIVER_CONTAINER_NAME, DRIVER_POD_TEMPLATE_KEY, driverPodTemplate, EXECUTOR_CONTAINER_NAME, EXECUTOR_POD_TEMPLATE_KEY,
-    EXECUTOR_TERMINATION_GRACE_SECONDS, executorPodTemplate, platformSparkDefaults, POD_IDENTITY_CREDENTIALS_PROVIDER,
+    EXECUTOR_TERMINATION_GRACE_SECONDS, executorAffinity, executorPodTemplate, platformSparkDefaults, POD_IDENTITY_CREDENTIALS_PROVIDER,
     podTemplateYaml, renderSparkDefaultsConf, SPARK_DEFAULTS_CONF_KEY, sparkDefaultsConfigMapData,
 } from "../../../components/tenancy/spark-defaults";
 import { restrictedProblems } from "../../examples/support";
@@ -167,6 +167,26 @@ describe("spark-defaults: pod templates", () => {
         assert.equal(spec.nodeSelector, undefined);
     });
 
+    const affinityTable: [string, ("arm64" | "amd64")[], string[], string[] | undefined][] = [
+        ["Graviton and x86 executor pools", ["arm64", "amd64"], ["arm64", "amd64"], ["arm64"]],
+        ["Graviton executor pools only", ["arm64"], ["arm64"], undefined],
+        ["x86 executor pools only", ["amd64"], ["amd64"], undefined],
+    ];
+    for (const [title, archs, required, preferred] of affinityTable) {
+        it(`executor affinity from the pools' architectures: ${title}`, () => {
+            const affinity = (executorPodTemplate(archs).spec as any).affinity.nodeAffinity;
+            assert.deepEqual(affinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+                { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: required }] },
+            ]);
+            assert.deepEqual(affinity.preferredDuringSchedulingIgnoredDuringExecution?.map((p: any) => [p.weight, p.preference.matchExpressions[0].values]),
+                preferred === undefined ? undefined : [[100, preferred]]);
+            assert.deepEqual(executorAffinity(archs).nodeAffinity, affinity);
+        });
+    }
+    it("executor affinity needs at least one architecture", () => {
+        assert.throws(() => executorAffinity([]), { message: "executorAffinity: architectures must list at least one architecture (no executor pool?)" });
+    });
+
     it("executor: gives decommissioning time beyond Spark's force-kill timeout", () => {
         const spec = executorPodTemplate().spec as any;
         assert.equal(spec.terminationGracePeriodSeconds, EXECUTOR_TERMINATION_GRACE_SECONDS);
@@ -183,5 +203,11 @@ describe("spark-defaults: sparkDefaultsConfigMapData", () => {
         assert.equal(data[SPARK_DEFAULTS_CONF_KEY], renderSparkDefaultsConf(platformSparkDefaults(INPUT)));
         assert.deepEqual(yaml.load(data[DRIVER_POD_TEMPLATE_KEY]), driverPodTemplate());
         assert.deepEqual(yaml.load(data[EXECUTOR_POD_TEMPLATE_KEY]), executorPodTemplate());
+    });
+
+    it("the executor template follows the executor pools' architectures", () => {
+        const data = sparkDefaultsConfigMapData({ ...INPUT, executorArchitectures: ["amd64"] });
+        assert.deepEqual(yaml.load(data[EXECUTOR_POD_TEMPLATE_KEY]), executorPodTemplate(["amd64"]));
+        assert.notDeepEqual(executorPodTemplate(["amd64"]), executorPodTemplate());
     });
 });

@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
+import * as yaml from "js-yaml";
 import { TeamConfig, TeamQuota } from "../../../config";
 import { DRIVER_NODE_LABEL, LABELS, NAMESPACES } from "../../../lib/platform";
-import { platformSparkDefaults, renderSparkDefaultsConf, sparkDefaultsConfigMapData } from "../../../components/tenancy/spark-defaults";
+import { executorPodTemplate, platformSparkDefaults, renderSparkDefaultsConf, sparkDefaultsConfigMapData } from "../../../components/tenancy/spark-defaults";
 import { Team, TeamArgs, teamArgsProblems } from "../../../components/tenancy";
 import { prefixListValues, prefixObjectArns, teamAccessPolicy, teamAccessPolicyProblems, teamRoleName, teamTrustPolicy } from "../../../components/tenancy/iam";
 import { teamNamespaceLabels } from "../../../components/tenancy/namespace";
@@ -502,6 +503,12 @@ describe("Team (options)", () => {
         assert.equal(byName(res.resources, "team-ads-quota").inputs.spec.hard["requests.storage"], "500Gi");
     });
 
+    it("executor pod template follows the executor pools' architectures", async () => {
+        const res = await run([teamConfig("ads")], { executorArchitectures: ["amd64"] });
+        const data = byName(res.resources, "team-ads-spark-defaults").inputs.data;
+        assert.deepEqual(yaml.load(data["executor-pod-template.yaml"]), executorPodTemplate(["amd64"]));
+    });
+
     it("empty scraper and operator lists leave those policies out (deny stays)", async () => {
         const res = await run([teamConfig("ads")], { scraperNamespaces: [], webhookNamespaces: [] });
         assert.deepEqual(ofType(res.resources, T.netpol).map((r) => r.inputs.metadata.name).sort(),
@@ -516,6 +523,7 @@ describe("Team (options)", () => {
         ["a bad scraper namespace", { scraperNamespaces: ["Observability"] }, "Team \"team-x\": scraperNamespaces[0] \"Observability\" is not a namespace name"],
         ["a bad PSA version", { podSecurityVersion: "1.33" }, "Team \"team-x\": podSecurityVersion \"1.33\" must be \"latest\" or \"v1.<minor>\""],
         ["a fractional storage quota", { storageQuotaGi: 1.5 }, "Team \"team-x\": storageQuotaGi 1.5 must be a positive whole number of GiB"],
+        ["no executor architecture", { executorArchitectures: [] }, "Team \"team-x\": executorArchitectures [] must list arm64 and/or amd64, each once"],
     ];
     for (const [label, patch, message] of errors) {
         it(`rejects ${label}`, async () => {
