@@ -23,6 +23,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { partitionOfRegion } from "../../lib/aws-partition";
+import { argError, throwArgProblems } from "../shared/arg-errors";
 import { podIdentityTrustPolicy } from "../shared/iam";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
@@ -64,6 +65,8 @@ export interface ClusterArgs {
     readonly accountId?: string;
 }
 
+const TYPE = "moka:eks:Cluster";
+
 /** The EKS cluster, its access, add-ons and system nodes. */
 export class Cluster extends pulumi.ComponentResource {
     /** The cluster's physical name (plain string; use `eksClusterName` where the cluster must exist first). */
@@ -83,7 +86,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly systemNodeRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:eks:Cluster", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
         // --- validate --------------------------------------------------------------------------
         const cfg = args.cluster;
@@ -104,9 +107,7 @@ export class Cluster extends pulumi.ComponentResource {
         } else if (Array.isArray(args.podSubnets) && args.podSubnets.length !== args.azCount) {
             problems.push(`args.podSubnets has ${args.podSubnets.length} entries but args.azCount is ${args.azCount}`);
         }
-        if (problems.length > 0) {
-            throw new Error(`moka:eks:Cluster "${name}": ${problems.join("; ")}`);
-        }
+        throwArgProblems(TYPE, name, problems);
 
         // --- defaults --------------------------------------------------------------------------
         const { clusterName, protect, azCount } = args;
@@ -261,7 +262,7 @@ export class Cluster extends pulumi.ComponentResource {
         // --- ENIConfigs (one per AZ, named after the zone) ---------------------------------------
         const podSubnets = pulumi.output(args.podSubnets).apply((list) => {
             if (list.length !== azCount) {
-                throw new Error(`moka:eks:Cluster "${name}": args.podSubnets has ${list.length} entries but args.azCount is ${azCount}`);
+                throw argError(TYPE, name, [`args.podSubnets has ${list.length} entries but args.azCount is ${azCount}`]);
             }
             return list;
         });

@@ -15,8 +15,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
+import { isReservedNamespace, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import { platformNamespaceLabels } from "../shared/namespaces";
+import { throwArgProblems } from "../shared/arg-errors";
 import { platformRelease } from "../shared/helm";
 import { DNS1123_LABEL } from "../../lib/patterns";
 
@@ -111,6 +112,8 @@ export interface EnginesArgs {
     readonly dependsOn?: pulumi.Resource[];
 }
 
+const TYPE = "moka:engines:Engines";
+
 /** Flink and KubeRay operators, each behind its switch. */
 export class Engines extends pulumi.ComponentResource {
     /** Engines that were installed, e.g. ["flink", "ray"]. */
@@ -119,26 +122,27 @@ export class Engines extends pulumi.ComponentResource {
     public readonly namespaces: pulumi.Output<string[]>;
 
     constructor(name: string, args: EnginesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:engines:Engines", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
-        const fail = (msg: string): never => { throw new Error(`moka:engines:Engines "${name}": ${msg}`); };
+        const problems: string[] = [];
         if (!args.k8sProvider) {
-            fail("args.k8sProvider is required");
+            problems.push("args.k8sProvider is required");
         }
         const flink = args.flink ?? false;
         const ray = args.ray ?? false;
         const teamNamespaces = args.teamNamespaces ?? [];
         const dependsOn = args.dependsOn ?? [];
         if ((flink || ray) && teamNamespaces.length === 0) {
-            fail("args.teamNamespaces must list at least one namespace when flink or ray is enabled (an empty list would make the operators watch every namespace)");
+            problems.push("args.teamNamespaces must list at least one namespace when flink or ray is enabled (an empty list would make the operators watch every namespace)");
         }
-        const bad = teamNamespaces.filter((n) => !DNS1123_LABEL.test(n) || (Object.values(NAMESPACES) as string[]).includes(n) || n.startsWith("kube-"));
+        const bad = teamNamespaces.filter((n) => !DNS1123_LABEL.test(n) || isReservedNamespace(n));
         if (bad.length > 0) {
-            fail(`args.teamNamespaces must be team namespaces (DNS-1123 labels, not platform or kube-* namespaces), got ${bad.map((n) => `"${n}"`).join(", ")}`);
+            problems.push(`args.teamNamespaces must be team namespaces (DNS-1123 labels, not platform or kube-* namespaces), got ${bad.map((n) => `"${n}"`).join(", ")}`);
         }
         if (new Set(teamNamespaces).size !== teamNamespaces.length) {
-            fail("args.teamNamespaces must not contain duplicates");
+            problems.push("args.teamNamespaces must not contain duplicates");
         }
+        throwArgProblems(TYPE, name, problems);
 
         const k8sOpts = { parent: this, provider: args.k8sProvider };
         const created: pulumi.Output<string>[] = [];

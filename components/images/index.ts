@@ -20,6 +20,7 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import { throwArgProblems } from "../shared/arg-errors";
 
 /** Image build coordinates. The Spark base image is docker.io/apache/spark (official, multi-arch). */
 export const IMAGES_DEFAULTS = {
@@ -188,6 +189,8 @@ export interface ImageRegistryArgs {
     readonly sparkVersion?: string;
 }
 
+const TYPE = "moka:images:ImageRegistry";
+
 /** ECR repositories for the engines, plus the optional platform Spark image build. */
 export class ImageRegistry extends pulumi.ComponentResource {
     /** Repository URL per engine ("spark", "flink", "ray"). */
@@ -200,14 +203,14 @@ export class ImageRegistry extends pulumi.ComponentResource {
     public readonly sparkImageRef: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:images:ImageRegistry", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
-        const fail = (msg: string): never => { throw new Error(`moka:images:ImageRegistry "${name}": ${msg}`); };
+        const problems: string[] = [];
         if (!args.baseName) {
-            fail("args.baseName is required");
+            problems.push("args.baseName is required");
         }
         if (typeof args.protect !== "boolean") {
-            fail("args.protect is required (true for prod and staging)");
+            problems.push("args.protect is required (true for prod and staging)");
         }
         const untaggedExpireDays = args.untaggedExpireDays ?? IMAGES_DEFAULTS.untaggedExpireDays;
         const keepTaggedImages = args.keepTaggedImages ?? IMAGES_DEFAULTS.keepTaggedImages;
@@ -215,26 +218,27 @@ export class ImageRegistry extends pulumi.ComponentResource {
         const buildSparkImage = args.buildSparkImage ?? false;
         const engines = args.engines ?? { flink: false, ray: false };
         if (!Number.isInteger(untaggedExpireDays) || untaggedExpireDays < 1 || untaggedExpireDays > 365) {
-            fail(`args.untaggedExpireDays must be a whole number between 1 and 365, got ${untaggedExpireDays}`);
+            problems.push(`args.untaggedExpireDays must be a whole number between 1 and 365, got ${untaggedExpireDays}`);
         }
         if (!Number.isInteger(keepTaggedImages) || keepTaggedImages < 1 || keepTaggedImages > 1000) {
-            fail(`args.keepTaggedImages must be a whole number between 1 and 1000, got ${keepTaggedImages}`);
-        }
-        if (!SPARK_VERSION.test(sparkVersion)) {
-            fail(`args.sparkVersion must be a Spark release such as ${IMAGES_DEFAULTS.sparkVersion}, got "${sparkVersion}"`);
-        }
-        const unsupported = unsupportedSparkReason(sparkVersion);
-        if (unsupported) {
-            fail(`args.sparkVersion: ${unsupported}`);
+            problems.push(`args.keepTaggedImages must be a whole number between 1 and 1000, got ${keepTaggedImages}`);
         }
         let buildArgs: Record<string, string> | undefined;
-        if (buildSparkImage) {
-            try {
-                buildArgs = sparkBuildArgs(sparkVersion);
-            } catch (e) {
-                fail(`args.sparkVersion: ${(e as Error).message}`);
+        if (!SPARK_VERSION.test(sparkVersion)) {
+            problems.push(`args.sparkVersion must be a Spark release such as ${IMAGES_DEFAULTS.sparkVersion}, got "${sparkVersion}"`);
+        } else {
+            const unsupported = unsupportedSparkReason(sparkVersion);
+            if (unsupported) {
+                problems.push(`args.sparkVersion: ${unsupported}`);
+            } else if (buildSparkImage) {
+                try {
+                    buildArgs = sparkBuildArgs(sparkVersion);
+                } catch (e) {
+                    problems.push(`args.sparkVersion: ${(e as Error).message}`);
+                }
             }
         }
+        throwArgProblems(TYPE, name, problems);
         const protect = args.protect;
 
         const repos: Record<string, aws.ecr.Repository> = {};

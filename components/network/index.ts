@@ -14,7 +14,8 @@ import * as aws from "@pulumi/aws";
 import { partitionOfRegion } from "../../lib/aws-partition";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../../config";
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../../lib/aws-limits";
+import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
+import { argError, throwArgProblems } from "../shared/arg-errors";
 import {
     endpointServiceName, flowLogTrustPolicy, flowLogWritePolicy, INTERFACE_ENDPOINT_SERVICES, KARPENTER_DISCOVERY_TAG,
     natGatewayCount, natGatewayForAz, planSubnets, subnetPlanProblems, subnetTags,
@@ -46,6 +47,8 @@ export interface NetworkArgs {
     readonly availabilityZones?: readonly string[];
 }
 
+const TYPE = "moka:network:Network";
+
 /** The platform VPC. */
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
@@ -63,26 +66,31 @@ export class Network extends pulumi.ComponentResource {
     public readonly azCount: number;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:network:Network", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
         // --- validate --------------------------------------------------------------------------
-        const fail = (msg: string) => { throw new Error(`moka:network:Network "${name}": ${msg}`); };
+        const problems: string[] = [];
         if (!args.baseName) {
-            fail("args.baseName is required");
+            problems.push("args.baseName is required");
         }
         if (!args.clusterName) {
-            fail("args.clusterName is required");
+            problems.push("args.clusterName is required");
         }
-        const problems = subnetPlanProblems(args.network);
-        if (problems.length > 0) {
-            fail(`args.network is invalid: ${problems.join("; ")}`);
-        }
-        if (args.network.natMode !== "perAz" && args.network.natMode !== "single") {
-            fail(`args.network.natMode must be "perAz" or "single", got "${args.network.natMode}"`);
+        if (!args.network) {
+            problems.push("args.network is required");
+        } else {
+            problems.push(...subnetPlanProblems(args.network).map((p) => `args.network is invalid: ${p}`));
+            if (args.network.natMode !== "perAz" && args.network.natMode !== "single") {
+                problems.push(`args.network.natMode must be "perAz" or "single", got "${args.network.natMode}"`);
+            }
+            if (args.availabilityZones !== undefined && args.availabilityZones.length !== args.network.azCount) {
+                problems.push(`args.availabilityZones lists ${args.availabilityZones.length} zones but args.network.azCount is ${args.network.azCount}`);
+            }
         }
         if (!isLogRetentionDays(args.flowLogRetentionDays)) {
-            fail(`args.flowLogRetentionDays must be a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")}), got ${args.flowLogRetentionDays}`);
+            problems.push(`args.flowLogRetentionDays ${LOG_RETENTION_MESSAGE}, got ${args.flowLogRetentionDays}`);
         }
+        throwArgProblems(TYPE, name, problems);
 
         // --- defaults --------------------------------------------------------------------------
         const { baseName, clusterName } = args;
@@ -98,19 +106,16 @@ export class Network extends pulumi.ComponentResource {
         const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
         const accountId = args.accountId !== undefined ? pulumi.output(args.accountId) : aws.getCallerIdentityOutput({}, parent).accountId;
         const partition = args.region !== undefined ? pulumi.output(partitionOfRegion(args.region)) : aws.getPartitionOutput({}, parent).partition;
-        if (args.availabilityZones !== undefined && args.availabilityZones.length !== azCount) {
-            throw new Error(`moka:network:Network "${name}": args.availabilityZones lists ${args.availabilityZones.length} zones but args.network.azCount is ${azCount}`);
-        }
         // Only zones that need no opt-in: never a Local Zone or Wavelength Zone.
         const zoneNames = args.availabilityZones !== undefined
             ? pulumi.output([...args.availabilityZones])
             : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names;
         const azNames = zoneNames.apply((names) => {
             if (!Array.isArray(names)) {
-                throw new Error(`moka:network:Network "${name}": getAvailabilityZones returned no zone names; set moka:network.availabilityZones`);
+                throw argError(TYPE, name, ["getAvailabilityZones returned no zone names; set moka:network.availabilityZones"]);
             }
             if (names.length < azCount) {
-                throw new Error(`moka:network:Network "${name}": args.network.azCount is ${azCount} but the region has only ${names.length} available zones`);
+                throw argError(TYPE, name, [`args.network.azCount is ${azCount} but the region has only ${names.length} available zones`]);
             }
             return names.slice(0, azCount);
         });

@@ -15,7 +15,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../../lib/aws-limits";
+import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
+import { throwArgProblems } from "../shared/arg-errors";
 import { NAMESPACES } from "../../lib/platform";
 import {
     containerLogGroupName, containerLogPrefixProblem, fluentBitPolicy, fluentBitValues, podIdentityTrustPolicy,
@@ -63,6 +64,8 @@ export interface FluentBitArgs {
     readonly dependsOn?: pulumi.Resource[];
 }
 
+const TYPE = "moka:observability:FluentBit";
+
 /** Fluent Bit DaemonSet shipping container logs to S3 and CloudWatch Logs. */
 export class FluentBit extends pulumi.ComponentResource {
     /** CloudWatch Logs group holding container logs. */
@@ -75,25 +78,26 @@ export class FluentBit extends pulumi.ComponentResource {
     public readonly chartVersion: string;
 
     constructor(name: string, args: FluentBitArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:observability:FluentBit", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
-        const fail = (msg: string): never => { throw new Error(`moka:observability:FluentBit "${name}": ${msg}`); };
+        const problems: string[] = [];
         if (!args.k8sProvider) {
-            fail("args.k8sProvider is required");
+            problems.push("args.k8sProvider is required");
         }
         if (!args.baseName) {
-            fail("args.baseName is required");
+            problems.push("args.baseName is required");
         }
         if (!args.region) {
-            fail("args.region is required");
+            problems.push("args.region is required");
         }
         const prefixProblem = containerLogPrefixProblem(args.containerLogPrefix ?? "");
         if (prefixProblem) {
-            fail(`args.containerLogPrefix ${prefixProblem}, got "${args.containerLogPrefix ?? ""}"`);
+            problems.push(`args.containerLogPrefix ${prefixProblem}, got "${args.containerLogPrefix ?? ""}"`);
         }
         if (!isLogRetentionDays(args.logRetentionDays)) {
-            fail(`args.logRetentionDays must be a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")}), got ${args.logRetentionDays}`);
+            problems.push(`args.logRetentionDays ${LOG_RETENTION_MESSAGE}, got ${args.logRetentionDays}`);
         }
+        throwArgProblems(TYPE, name, problems);
 
         const namespace = args.namespace ?? NAMESPACES.observability;
         const dependsOn = args.dependsOn ?? [];

@@ -15,8 +15,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../../lib/aws-limits";
-import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
+import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
+import { throwArgProblems } from "../shared/arg-errors";
+import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import {
     collectorConfig, collectorValues, kubeStateMetricsValues, podIdentityTrustPolicy, remoteWritePolicy, remoteWriteUrl,
 } from "./collector";
@@ -74,6 +75,8 @@ export interface MetricsArgs {
     readonly dependsOn?: pulumi.Resource[];
 }
 
+const TYPE = "moka:observability:Metrics";
+
 /** AMP workspace plus the OpenTelemetry Collector and kube-state-metrics feeding it. */
 export class Metrics extends pulumi.ComponentResource {
     public readonly workspaceId: pulumi.Output<string>;
@@ -87,25 +90,26 @@ export class Metrics extends pulumi.ComponentResource {
     public readonly otlpHttpEndpoint: string;
 
     constructor(name: string, args: MetricsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:observability:Metrics", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
-        const fail = (msg: string): never => { throw new Error(`moka:observability:Metrics "${name}": ${msg}`); };
+        const problems: string[] = [];
         if (!args.k8sProvider) {
-            fail("args.k8sProvider is required");
+            problems.push("args.k8sProvider is required");
         }
         if (!args.baseName) {
-            fail("args.baseName is required");
+            problems.push("args.baseName is required");
         }
         if (!args.region) {
-            fail("args.region is required");
+            problems.push("args.region is required");
         }
         if (!Number.isInteger(args.metricsRetentionDays) || args.metricsRetentionDays < 1 || args.metricsRetentionDays > 1095) {
-            fail(`args.metricsRetentionDays must be a whole number of days between 1 and 1095, got ${args.metricsRetentionDays}`);
+            problems.push(`args.metricsRetentionDays must be a whole number of days between 1 and 1095, got ${args.metricsRetentionDays}`);
         }
         const workspaceLogRetentionDays = args.workspaceLogRetentionDays ?? 30;
         if (!isLogRetentionDays(workspaceLogRetentionDays)) {
-            fail(`args.workspaceLogRetentionDays must be a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")}), got ${workspaceLogRetentionDays}`);
+            problems.push(`args.workspaceLogRetentionDays ${LOG_RETENTION_MESSAGE}, got ${workspaceLogRetentionDays}`);
         }
+        throwArgProblems(TYPE, name, problems);
 
         const namespace = args.namespace ?? NAMESPACES.observability;
         const protect = args.protect ?? false;

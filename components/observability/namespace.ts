@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../lib/platform";
+import { throwArgProblems } from "../shared/arg-errors";
 import { platformNamespaceLabels } from "../shared/namespaces";
 
 /** Arguments for {@link ObservabilityNamespace}. */
@@ -14,6 +15,8 @@ export interface ObservabilityNamespaceArgs {
     /** Namespace name. Defaults to "observability". */
     readonly namespace?: string;
 }
+
+const TYPE = "moka:observability:ObservabilityNamespace";
 
 /**
  * The observability namespace. PSA level `privileged`: Fluent Bit mounts /var/log (and the tail
@@ -25,10 +28,8 @@ export class ObservabilityNamespace extends pulumi.ComponentResource {
     public readonly namespaceName: pulumi.Output<string>;
 
     constructor(name: string, args: ObservabilityNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:observability:ObservabilityNamespace", name, {}, opts);
-        if (!args.k8sProvider) {
-            throw new Error(`moka:observability:ObservabilityNamespace "${name}": args.k8sProvider is required`);
-        }
+        super(TYPE, name, {}, opts);
+        throwArgProblems(TYPE, name, args.k8sProvider ? [] : ["args.k8sProvider is required"]);
         const namespace = args.namespace ?? NAMESPACES.observability;
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: {

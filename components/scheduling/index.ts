@@ -8,6 +8,7 @@ import { platformNamespaceLabels } from "../shared/namespaces";
 import type { TeamConfig } from "../../config";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamQueue } from "../../lib/platform";
 import { DEFAULT_YUNIKORN_ADMIN_GROUPS, yunikornQueuesConfig } from "./queues";
+import { throwArgProblems } from "../shared/arg-errors";
 import { platformRelease } from "../shared/helm";
 
 /**
@@ -109,6 +110,8 @@ export interface YuniKornArgs {
     readonly dependsOn?: readonly pulumi.Resource[];
 }
 
+const TYPE = "moka:scheduling:YuniKorn";
+
 export class YuniKorn extends pulumi.ComponentResource {
     /** YuniKorn's namespace. */
     public readonly namespace: pulumi.Output<string>;
@@ -120,21 +123,29 @@ export class YuniKorn extends pulumi.ComponentResource {
     public readonly queues: Readonly<Record<string, string>>;
 
     constructor(name: string, args: YuniKornArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:scheduling:YuniKorn", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
+        const problems: string[] = [];
         if (!args.k8sProvider) {
-            throw new Error("YuniKorn: args.k8sProvider is required");
+            problems.push("args.k8sProvider is required");
         }
         if (!args.teams || args.teams.length === 0) {
-            throw new Error("YuniKorn: args.teams must list at least one team");
+            problems.push("args.teams must list at least one team");
         }
         if (args.adminGroups !== undefined && args.adminGroups.length === 0) {
-            throw new Error("YuniKorn: args.adminGroups must not be empty; omit it for the default");
+            problems.push("args.adminGroups must not be empty; omit it for the default");
         }
-
         const adminGroups = args.adminGroups ?? DEFAULT_YUNIKORN_ADMIN_GROUPS;
-        // Throws on bad quotas, duplicate teams or ACL names YuniKorn would drop, before anything is created.
-        const values = yunikornValues(args.teams, { adminGroups });
+        // The queue builder refuses bad quotas, duplicate teams and ACL names YuniKorn would drop.
+        let values: Record<string, unknown> = {};
+        if (problems.length === 0) {
+            try {
+                values = yunikornValues(args.teams, { adminGroups });
+            } catch (e) {
+                problems.push((e as Error).message);
+            }
+        }
+        throwArgProblems(TYPE, name, problems);
         const k8sOpts = { parent: this, provider: args.k8sProvider };
 
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {

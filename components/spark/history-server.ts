@@ -24,7 +24,8 @@ import {
     renderSparkDefaults,
     sha256,
 } from "./history-server-objects";
-import { DNS1123_LABEL, S3_PREFIX } from "../../lib/patterns";
+import { AWS_REGION, DNS1123_LABEL, S3_PREFIX } from "../../lib/patterns";
+import { throwArgProblems } from "../shared/arg-errors";
 
 
 export interface HistoryServerArgs {
@@ -52,6 +53,8 @@ export interface HistoryServerArgs {
     readonly region: string;
 }
 
+const TYPE = "moka:spark:HistoryServer";
+
 export class HistoryServer extends pulumi.ComponentResource {
     /** In-cluster URL per team: `http://history-<team>.spark-history.svc.cluster.local:18080`. */
     public readonly urls: pulumi.Output<Record<string, string>>;
@@ -61,37 +64,36 @@ export class HistoryServer extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
 
     constructor(name: string, args: HistoryServerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:spark:HistoryServer", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
+        const problems: string[] = [];
         if (!args.k8sProvider) {
-            throw new Error("HistoryServer: args.k8sProvider is required");
+            problems.push("args.k8sProvider is required");
         }
         if (!args.baseName) {
-            throw new Error("HistoryServer: args.baseName is required");
+            problems.push("args.baseName is required");
         }
         if (!args.teams || args.teams.length === 0) {
-            throw new Error("HistoryServer: args.teams must list at least one team");
+            problems.push("args.teams must list at least one team");
         }
-        const seen = new Set<string>();
-        for (const team of args.teams) {
+        (args.teams ?? []).forEach((team, i, all) => {
             if (!DNS1123_LABEL.test(team) || team.length > 40) {
-                throw new Error(`HistoryServer: args.teams entry "${team}" must be a DNS-1123 label of at most 40 characters`);
+                problems.push(`args.teams entry "${team}" must be a DNS-1123 label of at most 40 characters`);
+            } else if (all.indexOf(team) !== i) {
+                problems.push(`args.teams lists "${team}" twice`);
             }
-            if (seen.has(team)) {
-                throw new Error(`HistoryServer: args.teams lists "${team}" twice`);
-            }
-            seen.add(team);
-        }
+        });
         if (!S3_PREFIX.test(args.eventLogPrefix ?? "")) {
-            throw new Error(`HistoryServer: args.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got "${args.eventLogPrefix}"`);
+            problems.push(`args.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got "${args.eventLogPrefix}"`);
         }
-        if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(args.region ?? "")) {
-            throw new Error(`HistoryServer: args.region must be an AWS region such as us-west-2, got "${args.region}"`);
+        if (!AWS_REGION.test(args.region ?? "")) {
+            problems.push(`args.region must be an AWS region such as us-west-2, got "${args.region}"`);
         }
         const roleName = `${args.baseName}-spark-history`;
         if (roleName.length > 64) {
-            throw new Error(`HistoryServer: IAM role name "${roleName}" is longer than 64 characters; shorten args.baseName`);
+            problems.push(`IAM role name "${roleName}" is longer than 64 characters; shorten args.baseName`);
         }
+        throwArgProblems(TYPE, name, problems);
 
         const tags = { ...args.tags };
         const k8sOpts = { parent: this, provider: args.k8sProvider };

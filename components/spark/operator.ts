@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "../shared/namespaces";
-import { LABELS, NAMESPACES, SPARK_SERVICE_ACCOUNT, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
+import { isReservedNamespace, NAMESPACES, SPARK_SERVICE_ACCOUNT, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
+import { throwArgProblems } from "../shared/arg-errors";
 import { platformRelease } from "../shared/helm";
 import { DNS1123_LABEL } from "../../lib/patterns";
 
@@ -99,6 +100,8 @@ export interface SparkOperatorArgs {
     readonly driverRbac?: boolean;
 }
 
+const TYPE = "moka:spark:SparkOperator";
+
 export class SparkOperator extends pulumi.ComponentResource {
     /** The operator's namespace. */
     public readonly namespace: pulumi.Output<string>;
@@ -108,27 +111,25 @@ export class SparkOperator extends pulumi.ComponentResource {
     public readonly controllerServiceAccount: string;
 
     constructor(name: string, args: SparkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:spark:SparkOperator", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
+        const problems: string[] = [];
         if (!args.k8sProvider) {
-            throw new Error("SparkOperator: args.k8sProvider is required");
+            problems.push("args.k8sProvider is required");
         }
         if (!args.jobNamespaces || args.jobNamespaces.length === 0) {
-            throw new Error("SparkOperator: args.jobNamespaces must list at least one team namespace");
+            problems.push("args.jobNamespaces must list at least one team namespace");
         }
-        const seen = new Set<string>();
-        for (const ns of args.jobNamespaces) {
+        (args.jobNamespaces ?? []).forEach((ns, i, all) => {
             if (!DNS1123_LABEL.test(ns)) {
-                throw new Error(`SparkOperator: args.jobNamespaces entry "${ns}" is not a namespace name (DNS-1123 label)`);
+                problems.push(`args.jobNamespaces entry "${ns}" is not a namespace name (DNS-1123 label)`);
+            } else if (all.indexOf(ns) !== i) {
+                problems.push(`args.jobNamespaces lists "${ns}" twice`);
+            } else if (isReservedNamespace(ns)) {
+                problems.push(`args.jobNamespaces entry "${ns}" is a platform namespace, not a team namespace`);
             }
-            if (seen.has(ns)) {
-                throw new Error(`SparkOperator: args.jobNamespaces lists "${ns}" twice`);
-            }
-            if ((Object.values(NAMESPACES) as string[]).includes(ns) || ns === "kube-system" || ns === "default") {
-                throw new Error(`SparkOperator: args.jobNamespaces entry "${ns}" is a platform namespace, not a team namespace`);
-            }
-            seen.add(ns);
-        }
+        });
+        throwArgProblems(TYPE, name, problems);
 
         const driverRbac = args.driverRbac ?? false;
         const k8sOpts = { parent: this, provider: args.k8sProvider };

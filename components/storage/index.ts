@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { StorageConfig } from "../../config";
 import { bucketNameProblem, lifecycleRules, SparkBucketKind, sparkBucketName, tlsOnlyBucketPolicy } from "./plan";
-import { S3_PREFIX } from "../../lib/patterns";
+import { AWS_ACCOUNT_ID, S3_PREFIX } from "../../lib/patterns";
+import { throwArgProblems } from "../shared/arg-errors";
 
 
 export interface SparkStorageArgs {
@@ -21,6 +22,8 @@ export interface SparkStorageArgs {
     /** Prefixes and retention (config `storage`). Required. */
     readonly storage: StorageConfig;
 }
+
+const TYPE = "moka:storage:SparkStorage";
 
 export class SparkStorage extends pulumi.ComponentResource {
     /** Name of the event-log bucket. */
@@ -37,35 +40,39 @@ export class SparkStorage extends pulumi.ComponentResource {
     public readonly containerLogPrefix: string;
 
     constructor(name: string, args: SparkStorageArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:storage:SparkStorage", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
+        const problems: string[] = [];
         if (!args.baseName) {
-            throw new Error("SparkStorage: args.baseName is required");
+            problems.push("args.baseName is required");
         }
-        if (!/^\d{12}$/.test(args.accountId ?? "")) {
-            throw new Error(`SparkStorage: args.accountId must be a 12-digit AWS account id, got "${args.accountId}"`);
+        if (!AWS_ACCOUNT_ID.test(args.accountId ?? "")) {
+            problems.push(`args.accountId must be a 12-digit AWS account id, got "${args.accountId}"`);
         }
         for (const key of ["eventLogPrefix", "containerLogPrefix"] as const) {
             if (!S3_PREFIX.test(args.storage[key])) {
-                throw new Error(`SparkStorage: args.storage.${key} must be an S3 key prefix without leading or trailing '/', got "${args.storage[key]}"`);
+                problems.push(`args.storage.${key} must be an S3 key prefix without leading or trailing '/', got "${args.storage[key]}"`);
             }
         }
         const { eventLogPrefix: ev, containerLogPrefix: cl } = args.storage;
         if (ev === cl || cl.startsWith(`${ev}/`) || ev.startsWith(`${cl}/`)) {
-            throw new Error(`SparkStorage: args.storage.containerLogPrefix "${cl}" and eventLogPrefix "${ev}" must not overlap (the History Server role reads everything under the event-log prefix)`);
+            problems.push(`args.storage.containerLogPrefix "${cl}" and eventLogPrefix "${ev}" must not overlap (the History Server role reads everything under the event-log prefix)`);
         }
         for (const key of ["eventLogRetentionDays", "noncurrentVersionExpirationDays"] as const) {
             if (!Number.isInteger(args.storage[key]) || args.storage[key] < 1) {
-                throw new Error(`SparkStorage: args.storage.${key} must be a whole number of days >= 1, got ${args.storage[key]}`);
+                problems.push(`args.storage.${key} must be a whole number of days >= 1, got ${args.storage[key]}`);
             }
         }
-        for (const kind of ["eventLog", "data"] as const) {
-            const bucketName = sparkBucketName(kind, args.baseName, args.accountId);
-            const problem = bucketNameProblem(bucketName);
-            if (problem) {
-                throw new Error(`SparkStorage: bucket name "${bucketName}" ${problem}; shorten args.baseName`);
+        if (args.baseName) {
+            for (const kind of ["eventLog", "data"] as const) {
+                const bucketName = sparkBucketName(kind, args.baseName, args.accountId);
+                const problem = bucketNameProblem(bucketName);
+                if (problem) {
+                    problems.push(`bucket name "${bucketName}" ${problem}; shorten args.baseName`);
+                }
             }
         }
+        throwArgProblems(TYPE, name, problems);
 
         const protect = args.protect;
         const tags = { ...args.tags };

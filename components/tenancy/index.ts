@@ -32,6 +32,7 @@ import { teamNetworkPolicies } from "./network-policies";
 import { limitRangeLimits, quotaHard } from "./quota";
 import { sparkDriverRules } from "./rbac";
 import { AWS_REGION, DNS1123_LABEL, S3_PREFIX } from "../../lib/patterns";
+import { throwArgProblems } from "../shared/arg-errors";
 
 /** Kubernetes names of the objects a Team creates inside its namespace. */
 export const TEAM_OBJECT_NAMES = {
@@ -83,6 +84,8 @@ export interface TeamArgs {
     readonly executorArchitectures?: readonly Arch[];
 }
 
+const TYPE = "moka:tenancy:Team";
+
 /** A team namespace with its quota, network isolation, Spark RBAC, AWS identity and Spark defaults. */
 export class Team extends pulumi.ComponentResource {
     /** The team name (`moka:teams[i].name`). */
@@ -104,15 +107,12 @@ export class Team extends pulumi.ComponentResource {
     public readonly sparkDefaults: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("moka:tenancy:Team", name, {}, opts);
+        super(TYPE, name, {}, opts);
 
         // --- validate --------------------------------------------------------------------------
         const team = args.team;
         const roleName = teamRoleName(args.baseName, team.name);
-        const problems = teamArgsProblems(args, roleName);
-        if (problems.length > 0) {
-            throw new Error(`Team "${name}": ${problems.join("; ")}`);
-        }
+        throwArgProblems(TYPE, name, teamArgsProblems(args, roleName));
 
         // --- defaults --------------------------------------------------------------------------
         const scraperNamespaces = args.scraperNamespaces ?? [NAMESPACES.observability];
@@ -246,50 +246,50 @@ export function teamArgsProblems(args: TeamArgs, roleName: string = teamRoleName
     const problems: string[] = [];
     const team = args.team;
     if (!args.baseName) {
-        problems.push("baseName is required");
+        problems.push("args.baseName is required");
     }
     if (!args.environment) {
-        problems.push("environment is required");
+        problems.push("args.environment is required");
     }
     if (!DNS1123_LABEL.test(team.name)) {
-        problems.push(`team.name "${team.name}" is not a DNS-1123 label`);
+        problems.push(`args.team.name "${team.name}" is not a DNS-1123 label`);
     }
     if (!DNS1123_LABEL.test(team.namespace) || team.namespace.length > 63) {
-        problems.push(`team.namespace "${team.namespace}" is not a DNS-1123 label`);
+        problems.push(`args.team.namespace "${team.namespace}" is not a DNS-1123 label`);
     }
     if (roleName.length > IAM_ROLE_NAME_MAX) {
         problems.push(`IAM role name "${roleName}" is ${roleName.length} characters; IAM allows ${IAM_ROLE_NAME_MAX}. Shorten moka:namePrefix or the team name`);
     }
     if (team.podSecurity === "baseline" && !team.podSecurityReason) {
-        problems.push("team.podSecurityReason is required when team.podSecurity is \"baseline\"");
+        problems.push("args.team.podSecurityReason is required when args.team.podSecurity is \"baseline\"");
     }
     if (!S3_PREFIX.test(args.eventLogPrefix)) {
-        problems.push(`eventLogPrefix "${args.eventLogPrefix}" must be an S3 prefix without leading or trailing '/'`);
+        problems.push(`args.eventLogPrefix "${args.eventLogPrefix}" must be an S3 prefix without leading or trailing '/'`);
     }
     if (!S3_PREFIX.test(team.dataPrefix)) {
-        problems.push(`team.dataPrefix "${team.dataPrefix}" must be an S3 prefix without leading or trailing '/'`);
+        problems.push(`args.team.dataPrefix "${team.dataPrefix}" must be an S3 prefix without leading or trailing '/'`);
     }
     if (!AWS_REGION.test(args.region)) {
-        problems.push(`region "${args.region}" is not an AWS region`);
+        problems.push(`args.region "${args.region}" is not an AWS region`);
     }
     for (const key of ["scraperNamespaces", "webhookNamespaces"] as const) {
         (args[key] ?? []).forEach((n, i) => {
             if (!DNS1123_LABEL.test(n)) {
-                problems.push(`${key}[${i}] "${n}" is not a namespace name`);
+                problems.push(`args.${key}[${i}] "${n}" is not a namespace name`);
             }
         });
     }
     if (args.podSecurityVersion !== undefined && !/^(latest|v1\.\d+)$/.test(args.podSecurityVersion)) {
-        problems.push(`podSecurityVersion "${args.podSecurityVersion}" must be "latest" or "v1.<minor>"`);
+        problems.push(`args.podSecurityVersion "${args.podSecurityVersion}" must be "latest" or "v1.<minor>"`);
     }
     if (args.executorArchitectures !== undefined) {
         const archs = args.executorArchitectures;
         if (archs.length === 0 || archs.some((a) => a !== "arm64" && a !== "amd64") || new Set(archs).size !== archs.length) {
-            problems.push(`executorArchitectures [${archs.join(", ")}] must list arm64 and/or amd64, each once`);
+            problems.push(`args.executorArchitectures [${archs.join(", ")}] must list arm64 and/or amd64, each once`);
         }
     }
     if (args.storageQuotaGi !== undefined && !(Number.isInteger(args.storageQuotaGi) && args.storageQuotaGi > 0)) {
-        problems.push(`storageQuotaGi ${args.storageQuotaGi} must be a positive whole number of GiB`);
+        problems.push(`args.storageQuotaGi ${args.storageQuotaGi} must be a positive whole number of GiB`);
     }
     return problems;
 }

@@ -351,11 +351,11 @@ describe("YuniKorn", () => {
 
     describe("argument validation", () => {
         const cases: { title: string; a: (p: k8s.Provider) => YuniKornArgs; message: string }[] = [
-            { title: "no provider", a: () => ({ k8sProvider: undefined as unknown as k8s.Provider, teams }), message: "YuniKorn: args.k8sProvider is required" },
-            { title: "no teams", a: (p) => ({ k8sProvider: p, teams: [] }), message: "YuniKorn: args.teams must list at least one team" },
-            { title: "empty admin groups", a: (p) => ({ k8sProvider: p, teams, adminGroups: [] }), message: "YuniKorn: args.adminGroups must not be empty; omit it for the default" },
-            { title: "admin group with a colon", a: (p) => ({ k8sProvider: p, teams, adminGroups: ["system:masters"] }), message: "YuniKorn ACL group \"system:masters\" would be ignored by YuniKorn (allowed: ^[_a-zA-Z][a-zA-Z0-9_-]*$)" },
-            { title: "duplicate team", a: (p) => ({ k8sProvider: p, teams: [team("a"), team("a")] }), message: "yunikornQueues: duplicate team \"a\"" },
+            { title: "no provider", a: () => ({ k8sProvider: undefined as unknown as k8s.Provider, teams }), message: "moka:scheduling:YuniKorn \"yk\": args.k8sProvider is required" },
+            { title: "no teams", a: (p) => ({ k8sProvider: p, teams: [] }), message: "moka:scheduling:YuniKorn \"yk\": args.teams must list at least one team" },
+            { title: "empty admin groups", a: (p) => ({ k8sProvider: p, teams, adminGroups: [] }), message: "moka:scheduling:YuniKorn \"yk\": args.adminGroups must not be empty; omit it for the default" },
+            { title: "admin group with a colon", a: (p) => ({ k8sProvider: p, teams, adminGroups: ["system:masters"] }), message: "moka:scheduling:YuniKorn \"yk\": YuniKorn ACL group \"system:masters\" would be ignored by YuniKorn (allowed: ^[_a-zA-Z][a-zA-Z0-9_-]*$)" },
+            { title: "duplicate team", a: (p) => ({ k8sProvider: p, teams: [team("a"), team("a")] }), message: "moka:scheduling:YuniKorn \"yk\": yunikornQueues: duplicate team \"a\"" },
         ];
         for (const c of cases) {
             it(`throws: ${c.title}`, async () => {

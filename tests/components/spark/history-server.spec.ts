@@ -317,17 +317,17 @@ describe("HistoryServer", () => {
 
     describe("argument validation", () => {
         const cases: { title: string; o: (p: k8s.Provider) => Partial<HistoryServerArgs>; message: string }[] = [
-            { title: "no provider", o: () => ({ k8sProvider: undefined as unknown as k8s.Provider }), message: "HistoryServer: args.k8sProvider is required" },
-            { title: "no baseName", o: () => ({ baseName: "" }), message: "HistoryServer: args.baseName is required" },
-            { title: "no teams", o: () => ({ teams: [] }), message: "HistoryServer: args.teams must list at least one team" },
-            { title: "bad team", o: () => ({ teams: ["Team_A"] }), message: "HistoryServer: args.teams entry \"Team_A\" must be a DNS-1123 label of at most 40 characters" },
-            { title: "duplicate team", o: () => ({ teams: ["a", "a"] }), message: "HistoryServer: args.teams lists \"a\" twice" },
-            { title: "prefix with slash", o: () => ({ eventLogPrefix: "/spark-events" }), message: "HistoryServer: args.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got \"/spark-events\"" },
-            { title: "bad region", o: () => ({ region: "moon-1" }), message: "HistoryServer: args.region must be an AWS region such as us-west-2, got \"moon-1\"" },
+            { title: "no provider", o: () => ({ k8sProvider: undefined as unknown as k8s.Provider }), message: "moka:spark:HistoryServer \"hs\": args.k8sProvider is required" },
+            { title: "no baseName", o: () => ({ baseName: "" }), message: "moka:spark:HistoryServer \"hs\": args.baseName is required" },
+            { title: "no teams", o: () => ({ teams: [] }), message: "moka:spark:HistoryServer \"hs\": args.teams must list at least one team" },
+            { title: "bad team", o: () => ({ teams: ["Team_A"] }), message: "moka:spark:HistoryServer \"hs\": args.teams entry \"Team_A\" must be a DNS-1123 label of at most 40 characters" },
+            { title: "duplicate team", o: () => ({ teams: ["a", "a"] }), message: "moka:spark:HistoryServer \"hs\": args.teams lists \"a\" twice" },
+            { title: "prefix with slash", o: () => ({ eventLogPrefix: "/spark-events" }), message: "moka:spark:HistoryServer \"hs\": args.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got \"/spark-events\"" },
+            { title: "bad region", o: () => ({ region: "moon-1" }), message: "moka:spark:HistoryServer \"hs\": args.region must be an AWS region such as us-west-2, got \"moon-1\"" },
             {
                 title: "role name too long",
                 o: () => ({ baseName: "x".repeat(51) }),
-                message: `HistoryServer: IAM role name "${"x".repeat(51)}-spark-history" is longer than 64 characters; shorten args.baseName`,
+                message: `moka:spark:HistoryServer "hs": IAM role name "${"x".repeat(51)}-spark-history" is longer than 64 characters; shorten args.baseName`,
             },
         ];
         for (const c of cases) {

@@ -168,13 +168,13 @@ describe("SparkOperator", () => {
 
     describe("argument validation", () => {
         const cases: { title: string; a: (p: k8s.Provider) => SparkOperatorArgs; message: string }[] = [
-            { title: "no provider", a: () => ({ k8sProvider: undefined as unknown as k8s.Provider, jobNamespaces: ["a"] }), message: "SparkOperator: args.k8sProvider is required" },
-            { title: "no namespaces", a: (p) => ({ k8sProvider: p, jobNamespaces: [] }), message: "SparkOperator: args.jobNamespaces must list at least one team namespace" },
-            { title: "empty string (all namespaces)", a: (p) => ({ k8sProvider: p, jobNamespaces: [""] }), message: "SparkOperator: args.jobNamespaces entry \"\" is not a namespace name (DNS-1123 label)" },
-            { title: "upper case", a: (p) => ({ k8sProvider: p, jobNamespaces: ["Team"] }), message: "SparkOperator: args.jobNamespaces entry \"Team\" is not a namespace name (DNS-1123 label)" },
-            { title: "duplicate", a: (p) => ({ k8sProvider: p, jobNamespaces: ["a", "a"] }), message: "SparkOperator: args.jobNamespaces lists \"a\" twice" },
-            { title: "platform namespace", a: (p) => ({ k8sProvider: p, jobNamespaces: ["yunikorn"] }), message: "SparkOperator: args.jobNamespaces entry \"yunikorn\" is a platform namespace, not a team namespace" },
-            { title: "kube-system", a: (p) => ({ k8sProvider: p, jobNamespaces: ["kube-system"] }), message: "SparkOperator: args.jobNamespaces entry \"kube-system\" is a platform namespace, not a team namespace" },
+            { title: "no provider", a: () => ({ k8sProvider: undefined as unknown as k8s.Provider, jobNamespaces: ["a"] }), message: "moka:spark:SparkOperator \"so\": args.k8sProvider is required" },
+            { title: "no namespaces", a: (p) => ({ k8sProvider: p, jobNamespaces: [] }), message: "moka:spark:SparkOperator \"so\": args.jobNamespaces must list at least one team namespace" },
+            { title: "empty string (all namespaces)", a: (p) => ({ k8sProvider: p, jobNamespaces: [""] }), message: "moka:spark:SparkOperator \"so\": args.jobNamespaces entry \"\" is not a namespace name (DNS-1123 label)" },
+            { title: "upper case", a: (p) => ({ k8sProvider: p, jobNamespaces: ["Team"] }), message: "moka:spark:SparkOperator \"so\": args.jobNamespaces entry \"Team\" is not a namespace name (DNS-1123 label)" },
+            { title: "duplicate", a: (p) => ({ k8sProvider: p, jobNamespaces: ["a", "a"] }), message: "moka:spark:SparkOperator \"so\": args.jobNamespaces lists \"a\" twice" },
+            { title: "platform namespace", a: (p) => ({ k8sProvider: p, jobNamespaces: ["yunikorn"] }), message: "moka:spark:SparkOperator \"so\": args.jobNamespaces entry \"yunikorn\" is a platform namespace, not a team namespace" },
+            { title: "kube-system", a: (p) => ({ k8sProvider: p, jobNamespaces: ["kube-system"] }), message: "moka:spark:SparkOperator \"so\": args.jobNamespaces entry \"kube-system\" is a platform namespace, not a team namespace" },
         ];
         for (const c of cases) {
             it(`throws: ${c.title}`, async () => {

@@ -276,47 +276,48 @@ describe("SparkStorage", () => {
 
     describe("argument validation", () => {
         const cases: { title: string; a: Partial<SparkStorageArgs>; message: string }[] = [
-            { title: "empty baseName", a: { baseName: "" }, message: "SparkStorage: args.baseName is required" },
-            { title: "short account id", a: { accountId: "1234" }, message: "SparkStorage: args.accountId must be a 12-digit AWS account id, got \"1234\"" },
+            { title: "empty baseName", a: { baseName: "" }, message: "moka:storage:SparkStorage \"s\": args.baseName is required" },
+            { title: "short account id", a: { accountId: "1234" }, message: "moka:storage:SparkStorage \"s\": args.accountId must be a 12-digit AWS account id, got \"1234\"" },
             {
                 title: "prefix with a trailing slash",
                 a: { storage: { ...STORAGE, eventLogPrefix: "spark-events/" } },
-                message: "SparkStorage: args.storage.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got \"spark-events/\"",
+                message: "moka:storage:SparkStorage \"s\": args.storage.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got \"spark-events/\"",
             },
             {
                 title: "container prefix with a leading slash",
                 a: { storage: { ...STORAGE, containerLogPrefix: "/logs" } },
-                message: "SparkStorage: args.storage.containerLogPrefix must be an S3 key prefix without leading or trailing '/', got \"/logs\"",
+                message: "moka:storage:SparkStorage \"s\": args.storage.containerLogPrefix must be an S3 key prefix without leading or trailing '/', got \"/logs\"",
             },
             {
                 title: "container logs under the event-log prefix",
                 a: { storage: { ...STORAGE, containerLogPrefix: "spark-events/pods" } },
-                message: "SparkStorage: args.storage.containerLogPrefix \"spark-events/pods\" and eventLogPrefix \"spark-events\" must not overlap (the History Server role reads everything under the event-log prefix)",
+                message: "moka:storage:SparkStorage \"s\": args.storage.containerLogPrefix \"spark-events/pods\" and eventLogPrefix \"spark-events\" must not overlap (the History Server role reads everything under the event-log prefix)",
             },
             {
                 title: "same prefix for both",
                 a: { storage: { ...STORAGE, containerLogPrefix: "spark-events" } },
-                message: "SparkStorage: args.storage.containerLogPrefix \"spark-events\" and eventLogPrefix \"spark-events\" must not overlap (the History Server role reads everything under the event-log prefix)",
+                message: "moka:storage:SparkStorage \"s\": args.storage.containerLogPrefix \"spark-events\" and eventLogPrefix \"spark-events\" must not overlap (the History Server role reads everything under the event-log prefix)",
             },
             {
                 title: "zero retention",
                 a: { storage: { ...STORAGE, eventLogRetentionDays: 0 } },
-                message: "SparkStorage: args.storage.eventLogRetentionDays must be a whole number of days >= 1, got 0",
+                message: "moka:storage:SparkStorage \"s\": args.storage.eventLogRetentionDays must be a whole number of days >= 1, got 0",
             },
             {
                 title: "fractional noncurrent expiry",
                 a: { storage: { ...STORAGE, noncurrentVersionExpirationDays: 1.5 } },
-                message: "SparkStorage: args.storage.noncurrentVersionExpirationDays must be a whole number of days >= 1, got 1.5",
+                message: "moka:storage:SparkStorage \"s\": args.storage.noncurrentVersionExpirationDays must be a whole number of days >= 1, got 1.5",
             },
             {
                 title: "baseName too long for a bucket name",
                 a: { baseName: "a-very-long-platform-name-for-prod-xyz" },
-                message: "SparkStorage: bucket name \"a-very-long-platform-name-for-prod-xyz-spark-events-111111111111\" is 64 characters; S3 bucket names are 3-63; shorten args.baseName",
+                message: "moka:storage:SparkStorage \"s\": bucket name \"a-very-long-platform-name-for-prod-xyz-spark-events-111111111111\" is 64 characters; S3 bucket names are 3-63; shorten args.baseName",
             },
             {
                 title: "upper-case baseName",
                 a: { baseName: "Moka-prod" },
-                message: "SparkStorage: bucket name \"Moka-prod-spark-events-111111111111\" must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; shorten args.baseName",
+                message: "moka:storage:SparkStorage \"s\": bucket name \"Moka-prod-spark-events-111111111111\" must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; shorten args.baseName; "
+                    + "bucket name \"Moka-prod-data-111111111111\" must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; shorten args.baseName",
             },
         ];
         for (const c of cases) {

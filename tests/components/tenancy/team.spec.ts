@@ -516,14 +516,14 @@ describe("Team (options)", () => {
     });
 
     const errors: [string, Partial<TeamArgs> | ((t: TeamConfig) => TeamConfig), string][] = [
-        ["a baseline team without a reason", (t) => ({ ...t, podSecurity: "baseline" }), "Team \"team-x\": team.podSecurityReason is required when team.podSecurity is \"baseline\""],
-        ["an event-log prefix with a trailing slash", { eventLogPrefix: "spark-events/" }, "Team \"team-x\": eventLogPrefix \"spark-events/\" must be an S3 prefix without leading or trailing '/'"],
-        ["a bad region", { region: "uswest2" }, "Team \"team-x\": region \"uswest2\" is not an AWS region"],
-        ["an empty baseName", { baseName: "" }, "Team \"team-x\": baseName is required"],
-        ["a bad scraper namespace", { scraperNamespaces: ["Observability"] }, "Team \"team-x\": scraperNamespaces[0] \"Observability\" is not a namespace name"],
-        ["a bad PSA version", { podSecurityVersion: "1.33" }, "Team \"team-x\": podSecurityVersion \"1.33\" must be \"latest\" or \"v1.<minor>\""],
-        ["a fractional storage quota", { storageQuotaGi: 1.5 }, "Team \"team-x\": storageQuotaGi 1.5 must be a positive whole number of GiB"],
-        ["no executor architecture", { executorArchitectures: [] }, "Team \"team-x\": executorArchitectures [] must list arm64 and/or amd64, each once"],
+        ["a baseline team without a reason", (t) => ({ ...t, podSecurity: "baseline" }), "moka:tenancy:Team \"team-x\": args.team.podSecurityReason is required when args.team.podSecurity is \"baseline\""],
+        ["an event-log prefix with a trailing slash", { eventLogPrefix: "spark-events/" }, "moka:tenancy:Team \"team-x\": args.eventLogPrefix \"spark-events/\" must be an S3 prefix without leading or trailing '/'"],
+        ["a bad region", { region: "uswest2" }, "moka:tenancy:Team \"team-x\": args.region \"uswest2\" is not an AWS region"],
+        ["an empty baseName", { baseName: "" }, "moka:tenancy:Team \"team-x\": args.baseName is required"],
+        ["a bad scraper namespace", { scraperNamespaces: ["Observability"] }, "moka:tenancy:Team \"team-x\": args.scraperNamespaces[0] \"Observability\" is not a namespace name"],
+        ["a bad PSA version", { podSecurityVersion: "1.33" }, "moka:tenancy:Team \"team-x\": args.podSecurityVersion \"1.33\" must be \"latest\" or \"v1.<minor>\""],
+        ["a fractional storage quota", { storageQuotaGi: 1.5 }, "moka:tenancy:Team \"team-x\": args.storageQuotaGi 1.5 must be a positive whole number of GiB"],
+        ["no executor architecture", { executorArchitectures: [] }, "moka:tenancy:Team \"team-x\": args.executorArchitectures [] must list arm64 and/or amd64, each once"],
     ];
     for (const [label, patch, message] of errors) {
         it(`rejects ${label}`, async () => {
