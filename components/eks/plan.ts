@@ -4,6 +4,8 @@
  */
 import { isAnyAddress, parseCidr } from "../../lib/cidr";
 import { archOfFamily, familyOf } from "../../lib/instance-families";
+import { IAM_ROLE_ARN } from "../../lib/patterns";
+import type { PolicyDocument } from "../shared/iam";
 
 /** All five EKS control-plane log types. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -56,7 +58,7 @@ export function clusterArgProblems(a: ClusterArgsToCheck): string[] {
         problems.push("args.cluster.adminRoleArns must list at least one IAM role, or nobody can administer the cluster");
     }
     a.adminRoleArns.forEach((arn, i) => {
-        if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(arn)) {
+        if (!IAM_ROLE_ARN.test(arn)) {
             problems.push(`args.cluster.adminRoleArns[${i}] "${arn}" is not an IAM role ARN`);
         } else if (a.adminRoleArns.indexOf(arn) !== i) {
             problems.push(`args.cluster.adminRoleArns[${i}] duplicates ${arn}`);
@@ -132,7 +134,7 @@ export function eniConfigObject(availabilityZone: string, subnetId: string, secu
  * in a key policy `Resource: "*"` means this key), and CloudWatch Logs may use it only for the cluster's
  * control-plane log group (encryption-context condition).
  */
-export function clusterKeyPolicy(partition: string, region: string, accountId: string, clusterName: string): object {
+export function clusterKeyPolicy(partition: string, region: string, accountId: string, clusterName: string): PolicyDocument {
     const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${clusterLogGroupName(clusterName)}`;
     return {
         Version: "2012-10-17",
@@ -157,7 +159,7 @@ export function clusterKeyPolicy(partition: string, region: string, accountId: s
 }
 
 /** Trust policy of the EKS cluster service role. */
-export function clusterRoleTrustPolicy(): object {
+export function clusterRoleTrustPolicy(): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
@@ -165,7 +167,7 @@ export function clusterRoleTrustPolicy(): object {
 }
 
 /** What the cluster role needs on the key for envelope encryption of Secrets, scoped to that key. */
-export function clusterRoleKmsPolicy(keyArn: string): object {
+export function clusterRoleKmsPolicy(keyArn: string): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -178,7 +180,7 @@ export function clusterRoleKmsPolicy(keyArn: string): object {
 }
 
 /** Trust policy of the node role (EC2 instances). */
-export function nodeRoleTrustPolicy(): object {
+export function nodeRoleTrustPolicy(): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],

@@ -15,6 +15,7 @@
  */
 import { cidrContains, cidrsOverlap, formatCidr, Ipv4Cidr, parseCidr, subnet } from "../../lib/cidr";
 import { LABEL_DOMAIN } from "../../lib/platform";
+import type { PolicyDocument } from "../shared/iam";
 
 /** The most AZs the plan supports: private subnets use eighths 0..5, eighth 7 holds the public subnets. */
 export const MAX_AZ_COUNT = 6;
@@ -185,7 +186,7 @@ export function endpointServiceName(region: string, service: string): string {
 // ---------------------------------------------------------------------------------------------
 
 /** Trust policy for the flow-log delivery role, guarded against the confused deputy (source account and flow-log ARN). */
-export function flowLogTrustPolicy(partition: string, region: string, accountId: string): object {
+export function flowLogTrustPolicy(partition: string, region: string, accountId: string): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -201,7 +202,7 @@ export function flowLogTrustPolicy(partition: string, region: string, accountId:
 }
 
 /** Permissions for the flow-log delivery role, scoped to the one log group and its streams. */
-export function flowLogWritePolicy(logGroupArn: string): object {
+export function flowLogWritePolicy(logGroupArn: string): PolicyDocument {
     const group = logGroupArn.replace(/:\*$/, "");
     return {
         Version: "2012-10-17",

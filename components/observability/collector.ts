@@ -22,9 +22,8 @@
  * The collector expands `${...}` in its config, so nothing here uses `$` except the env references the
  * chart provides (MY_POD_IP); relabel rules rely on the default `(.*)` → `$1` replacement.
  */
-import { PolicyDocument } from "./fluent-bit-pipeline";
+import type { PolicyDocument } from "../shared/iam";
 
-export { podIdentityTrustPolicy } from "./fluent-bit-pipeline";
 
 /** Spark's UI port, where the driver's PrometheusServlet lives. */
 export const SPARK_UI_PORT = 4040;

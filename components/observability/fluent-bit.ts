@@ -19,9 +19,10 @@ import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits"
 import { throwArgProblems } from "../shared/arg-errors";
 import { NAMESPACES } from "../../lib/platform";
 import {
-    containerLogGroupName, containerLogPrefixProblem, fluentBitPolicy, fluentBitValues, podIdentityTrustPolicy,
+    containerLogGroupName, containerLogPrefixProblem, fluentBitPolicy, fluentBitValues,
 } from "./fluent-bit-pipeline";
 import { platformRelease } from "../shared/helm";
+import { podIdentityTrustPolicy } from "../shared/iam";
 
 /**
  * Chart coordinates. Values keys checked against fluent/helm-charts charts/fluent-bit/values.yaml at tag

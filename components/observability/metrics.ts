@@ -19,9 +19,10 @@ import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits"
 import { throwArgProblems } from "../shared/arg-errors";
 import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import {
-    collectorConfig, collectorValues, kubeStateMetricsValues, podIdentityTrustPolicy, remoteWritePolicy, remoteWriteUrl,
+    collectorConfig, collectorValues, kubeStateMetricsValues, remoteWritePolicy, remoteWriteUrl,
 } from "./collector";
 import { platformRelease } from "../shared/helm";
+import { podIdentityTrustPolicy } from "../shared/iam";
 
 /**
  * Chart coordinates. Values keys checked against

@@ -6,26 +6,14 @@ import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamEventLogPrefix } from "../../lib/platform";
-import type { PolicyDocument, PolicyStatement } from "../shared/iam";
+import type { PolicyDocument } from "../shared/iam";
+import { POD_IDENTITY_CREDENTIALS_PROVIDER, S3A_FILESYSTEM } from "../shared/spark-conf";
 import { platformNamespaceLabels } from "../shared/namespaces";
-export type { PolicyDocument, PolicyStatement } from "../shared/iam";
-export { podIdentityTrustPolicy } from "../shared/iam";
 
 export const HISTORY_SERVER_PORT = 18080;
 /** The one ServiceAccount every History Server runs as; the Pod Identity association is keyed on it. */
 export const HISTORY_SERVICE_ACCOUNT = "spark-history";
 export const HISTORY_CONF_DIR = "/etc/spark/conf";
-export const S3A_FILESYSTEM = "org.apache.hadoop.fs.s3a.S3AFileSystem";
-/** AWS SDK v2 provider that reads EKS Pod Identity credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI + token file). Needs hadoop-aws >= 3.4 in the image. */
-export const POD_IDENTITY_CREDENTIALS_PROVIDER = "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider";
-
-type IamStatement = {
-    Sid: string;
-    Effect: "Allow";
-    Action: string[];
-    Resource: string;
-    Condition?: Record<string, Record<string, string | string[]>>;
-};
 
 export interface HistoryServerPolicyInputs {
     /** `arn:aws:s3:::<bucket>` of the event-log bucket. */
@@ -42,7 +30,7 @@ export interface HistoryServerPolicyInputs {
  * `<prefix>/`, and decrypt with the bucket key only through S3 in this region. No write, no delete
  * (the History Server cleaner stays off; S3 lifecycle expires old logs).
  */
-export function historyServerPolicy(p: HistoryServerPolicyInputs): { Version: string; Statement: IamStatement[] } {
+export function historyServerPolicy(p: HistoryServerPolicyInputs): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -96,11 +84,6 @@ export function historyServerSparkConf(c: HistoryServerConfInputs): Record<strin
         "spark.hadoop.fs.s3a.endpoint.region": c.region,
         "spark.hadoop.fs.s3a.connection.ssl.enabled": "true",
     };
-}
-
-/** Renders properties in spark-defaults.conf syntax, sorted for a stable hash. */
-export function renderSparkDefaults(conf: Readonly<Record<string, string>>): string {
-    return Object.keys(conf).sort().map((k) => `${k} ${conf[k]}`).join("\n") + "\n";
 }
 
 export function sha256(text: string): string {

@@ -20,12 +20,12 @@ import {
     historyServerSparkConf,
     historyServerUrl,
     historyServiceAccount,
-    podIdentityTrustPolicy,
-    renderSparkDefaults,
     sha256,
 } from "./history-server-objects";
 import { AWS_REGION, DNS1123_LABEL, S3_PREFIX } from "../../lib/patterns";
 import { throwArgProblems } from "../shared/arg-errors";
+import { podIdentityTrustPolicy } from "../shared/iam";
+import { renderSparkDefaultsConf } from "../shared/spark-conf";
 
 
 export interface HistoryServerArgs {
@@ -125,8 +125,9 @@ export class HistoryServer extends pulumi.ComponentResource {
         // --- One History Server per team ---
         const urls: Record<string, string> = {};
         for (const team of args.teams) {
-            const sparkDefaults = pulumi.output(args.eventLogBucket).apply((bucket) =>
-                renderSparkDefaults(historyServerSparkConf({ bucket, eventLogPrefix: args.eventLogPrefix, team, region: args.region })));
+            // The shared renderer without the managed-by header: the file (and the hash that rolls the pod) stays as deployed.
+            const sparkDefaults = pulumi.output(args.eventLogBucket).apply((bucket) => renderSparkDefaultsConf(
+                historyServerSparkConf({ bucket, eventLogPrefix: args.eventLogPrefix, team, region: args.region }), { header: false }));
             const conf = new k8s.core.v1.ConfigMap(`${name}-${team}-conf`, historyServerConfigMap(team, sparkDefaults), { ...k8sOpts, dependsOn: [ns] });
             new k8s.apps.v1.Deployment(`${name}-${team}`, historyServerDeployment({
                 team,

@@ -2,6 +2,7 @@
  * Pure rules for the Spark buckets: physical names, lifecycle rules and the TLS-only bucket policy.
  * No Pulumi runtime here; components/storage/index.ts turns these into resources and the tests table-test them.
  */
+import type { PolicyDocument } from "../shared/iam";
 
 /** S3 bucket names are 3-63 characters of lower-case letters, digits, '-' and '.'. */
 export const MAX_BUCKET_NAME_LENGTH = 63;
@@ -89,7 +90,7 @@ export function lifecycleRules(kind: SparkBucketKind, s: LifecycleSettings): Lif
 }
 
 /** A bucket policy that denies every request not made over TLS, on the bucket and on its objects. */
-export function tlsOnlyBucketPolicy(bucketArn: string): { Version: string; Statement: Record<string, unknown>[] } {
+export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [

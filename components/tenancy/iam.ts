@@ -16,7 +16,6 @@
 export const IAM_ROLE_NAME_MAX = 64;
 import type { PolicyDocument, PolicyStatement } from "../shared/iam";
 import { S3_PREFIX } from "../../lib/patterns";
-export type { PolicyDocument, PolicyStatement } from "../shared/iam";
 
 /** The team's IAM role name: `<baseName>-team-<team>`. */
 export function teamRoleName(baseName: string, team: string): string {

@@ -36,6 +36,8 @@
  */
 import * as yaml from "js-yaml";
 import type { Arch } from "../../lib/instance-families";
+import { AWS_REGION } from "../../lib/patterns";
+import { POD_IDENTITY_CREDENTIALS_PROVIDER, renderSparkDefaultsConf, S3A_FILESYSTEM } from "../shared/spark-conf";
 import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID, teamEventLogPrefix, teamQueue } from "../../lib/platform";
 
 /** Keys of the `spark-defaults` ConfigMap. */
@@ -49,9 +51,6 @@ export const SPARK_CONF_DIR = "/etc/spark/conf";
 /** Spark's default container names, which Spark looks for in pod templates. */
 export const DRIVER_CONTAINER_NAME = "spark-kubernetes-driver";
 export const EXECUTOR_CONTAINER_NAME = "spark-kubernetes-executor";
-
-/** SDK v2 container credentials provider (EKS Pod Identity); needs Hadoop >= 3.4 S3A. */
-export const POD_IDENTITY_CREDENTIALS_PROVIDER = "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider";
 
 /**
  * Seconds an executor gets between SIGTERM and SIGKILL. Spark's decommission pre-stop hook
@@ -86,7 +85,7 @@ export function platformSparkDefaults(input: SparkDefaultsInput): Record<string,
     if (!input.team) {
         problems.push("team must not be empty");
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(input.region)) {
+    if (!AWS_REGION.test(input.region)) {
         problems.push(`region "${input.region}" is not an AWS region`);
     }
     if (problems.length > 0) {
@@ -105,7 +104,7 @@ export function platformSparkDefaults(input: SparkDefaultsInput): Record<string,
         "spark.metrics.conf.*.sink.prometheusServlet.path": "/metrics/prometheus",
         "spark.metrics.appStatusSource.enabled": "true",
         // S3A with EKS Pod Identity credentials.
-        "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        "spark.hadoop.fs.s3a.impl": S3A_FILESYSTEM,
         "spark.hadoop.fs.s3a.aws.credentials.provider": input.credentialsProvider ?? POD_IDENTITY_CREDENTIALS_PROVIDER,
         "spark.hadoop.fs.s3a.endpoint.region": input.region,
         // Graceful executor decommissioning (spot interruptions, Karpenter consolidation): Spark adds
@@ -121,27 +120,6 @@ export function platformSparkDefaults(input: SparkDefaultsInput): Record<string,
         "spark.kubernetes.driver.label.queue": queue,
         "spark.kubernetes.executor.label.queue": queue,
     };
-}
-
-/**
- * Renders properties as a `spark-defaults.conf` file: a header, then `key value` lines sorted by key.
- * Throws when a key contains whitespace or a value contains a line break (the format cannot hold them).
- */
-export function renderSparkDefaultsConf(props: Readonly<Record<string, string>>): string {
-    const bad: string[] = [];
-    for (const [k, v] of Object.entries(props)) {
-        if (!k || /\s/.test(k)) {
-            bad.push(`key "${k}" is empty or contains whitespace`);
-        }
-        if (/[\r\n]/.test(v)) {
-            bad.push(`value of "${k}" contains a line break`);
-        }
-    }
-    if (bad.length > 0) {
-        throw new Error(`renderSparkDefaultsConf: ${bad.join("; ")}`);
-    }
-    const lines = Object.keys(props).sort().map((k) => `${k} ${props[k]}`);
-    return ["# Managed by the Moka platform (Pulumi). Do not edit: changes are overwritten.", ...lines, ""].join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ import { teamEventLogPrefix } from "../../../lib/platform";
 import { HistoryServer, HistoryServerArgs } from "../../../components/spark/history-server";
 import {
     historyServerConfigMap, historyServerDeployment, historyServerNamespace, historyServerPolicy, historyServerService, historyServerSparkConf,
-    historyServerUrl, historyServiceAccount, podIdentityTrustPolicy, renderSparkDefaults, sha256, teamEventLogDirectory,
+    historyServerUrl, historyServiceAccount, sha256, teamEventLogDirectory,
 } from "../../../components/spark/history-server-objects";
+import { podIdentityTrustPolicy } from "../../../components/shared/iam";
+import { renderSparkDefaultsConf } from "../../../components/shared/spark-conf";
 import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
 import { esmImport } from "../../helpers/esm";
@@ -60,7 +62,7 @@ describe("history-server-config", () => {
                 it("has no statement on Resource \"*\" and no wildcard action", () => {
                     for (const st of doc.Statement) {
                         assert.notEqual(st.Resource, "*");
-                        assert.ok(!([] as string[]).concat(st.Resource).some((r) => r === "*" || r === "arn:aws:s3:::*"));
+                        assert.ok(!([] as string[]).concat(st.Resource ?? []).some((r) => r === "*" || r === "arn:aws:s3:::*"));
                         assert.ok(!actions(st).some((a) => a.includes("*")));
                     }
                 });
@@ -106,8 +108,8 @@ describe("history-server-config", () => {
             assert.equal(conf["spark.history.fs.cleaner.enabled"], "false");
             assert.equal(conf["spark.history.ui.port"], "18080");
         });
-        it("renders sorted spark-defaults.conf lines", () => {
-            assert.equal(renderSparkDefaults({ "b.key": "2", "a.key": "1" }), "a.key 1\nb.key 2\n");
+        it("renders sorted spark-defaults.conf lines with the shared renderer (no header, as deployed)", () => {
+            assert.equal(renderSparkDefaultsConf({ "b.key": "2", "a.key": "1" }, { header: false }), "a.key 1\nb.key 2\n");
         });
     });
 
@@ -248,7 +250,7 @@ describe("HistoryServer", () => {
                     const cm = byName(r.resources, `hs-${team}-conf`);
                     assert.equal(cm.inputs.metadata.name, `history-${team}-conf`);
                     const text: string = cm.inputs.data["spark-defaults.conf"];
-                    assert.equal(text, renderSparkDefaults(historyServerSparkConf({ bucket: BUCKET, eventLogPrefix: "spark-events", team, region: REGION })));
+                    assert.equal(text, renderSparkDefaultsConf(historyServerSparkConf({ bucket: BUCKET, eventLogPrefix: "spark-events", team, region: REGION }), { header: false }));
                     assert.match(text, new RegExp(`^spark.history.fs.logDirectory s3a://${BUCKET}/spark-events/${team}/$`, "m"));
                     assert.match(text, /^spark.hadoop.fs.s3a.impl org.apache.hadoop.fs.s3a.S3AFileSystem$/m);
                     assert.match(text, /^spark.hadoop.fs.s3a.aws.credentials.provider software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider$/m);

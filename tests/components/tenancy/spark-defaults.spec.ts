@@ -3,9 +3,10 @@ import * as yaml from "js-yaml";
 import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID } from "../../../lib/platform";
 import {
     DRIVER_CONTAINER_NAME, DRIVER_POD_TEMPLATE_KEY, driverPodTemplate, EXECUTOR_CONTAINER_NAME, EXECUTOR_POD_TEMPLATE_KEY,
-    EXECUTOR_TERMINATION_GRACE_SECONDS, executorAffinity, executorPodTemplate, platformSparkDefaults, POD_IDENTITY_CREDENTIALS_PROVIDER,
-    podTemplateYaml, renderSparkDefaultsConf, SPARK_DEFAULTS_CONF_KEY, sparkDefaultsConfigMapData,
+    EXECUTOR_TERMINATION_GRACE_SECONDS, executorAffinity, executorPodTemplate, platformSparkDefaults,
+    podTemplateYaml, SPARK_DEFAULTS_CONF_KEY, sparkDefaultsConfigMapData,
 } from "../../../components/tenancy/spark-defaults";
+import { POD_IDENTITY_CREDENTIALS_PROVIDER, renderSparkDefaultsConf } from "../../../components/shared/spark-conf";
 import { restrictedProblems } from "../../examples/support";
 import { esmImport } from "../../helpers/esm";
 
