@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { NODE_POOL_FIELDS } from "../components/karpenter/node-pools";
 import { parseConfig, parseConfigMap, MokaConfigError, decodeConfigValue } from "../config";
 import { readStackConfig, runUnderMocks, loadPlatformProgram } from "../preview/mocks";
 
@@ -93,6 +96,10 @@ describe("stack config", () => {
         assert.equal(growth.quota.guaranteedMemoryGi, 800);
         assert.equal(cfg.nodePools.x86.consolidateAfter, "5m");
         assert.equal(cfg.nodePools.graviton.expireAfter, "720h");
+        assert.deepEqual(Object.keys(cfg.nodePools), ["graviton", "x86", "driver"]);
+        assert.deepEqual(Object.values(cfg.nodePools).map((p) => [p.arch, p.role]), [["arm64", "executor"], ["amd64", "executor"], ["arm64", "driver"]]);
+        assert.equal(cfg.nodePools.driver.rootVolumeGi, 100, "driver volume default by role");
+        assert.equal(cfg.nodePools.graviton.rootVolumeGi, 400, "set in the stack file");
     });
 
     it("returns a frozen object", () => {
@@ -126,6 +133,14 @@ describe("stack config", () => {
                 }
                 assert.equal(run.resources.length, 0, `resources were registered: ${run.resources.map((r) => r.type).join(", ")}`);
             });
+        }
+    });
+
+    it("the README's configuration reference documents every pool field", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        assert.deepEqual([...NODE_POOL_FIELDS].sort(), ["arch", "capacityTypes", "consolidateAfter", "cpuLimit", "expireAfter", "instanceFamilies", "memoryLimitGi", "role", "rootVolumeGi", "weight"]);
+        for (const field of NODE_POOL_FIELDS) {
+            assert.ok(readme.includes(`| \`moka:nodePools.<key>.${field}\` |`), `README lacks moka:nodePools.<key>.${field}`);
         }
     });
 

@@ -77,8 +77,8 @@ function wellFormed(payload: { readonly issues: readonly unknown[] }): boolean {
     return payload.issues.length === 0;
 }
 
-/** One pool as written in config or args, with its defaults filled by role. */
-export const nodePoolSchema = z.strictObject({
+/** The fields of one pool as written in config or args. */
+const nodePoolFields = z.strictObject({
     arch: z.enum(POOL_ARCHES, { error: (i) => (i.input === undefined ? "is required" : "must be arm64 or amd64") }),
     role: z.enum(POOL_ROLES, { error: () => "must be executor or driver" }).default("executor"),
     instanceFamilies: z.array(family).min(1, "needs at least one instance family"),
@@ -91,7 +91,13 @@ export const nodePoolSchema = z.strictObject({
     consolidateAfter: duration.default(POOL_DEFAULTS.consolidateAfter),
     expireAfter: duration.default(POOL_DEFAULTS.expireAfter),
     rootVolumeGi: z.number().int("must be a whole number").min(20, "must be at least 20").max(16384, "must be at most 16384").optional(),
-}).transform((p) => {
+});
+
+/** Every field a pool may set (the README's configuration reference documents each). */
+export const NODE_POOL_FIELDS = Object.keys(nodePoolFields.shape) as readonly (keyof typeof nodePoolFields.shape)[];
+
+/** One pool as written in config or args, with its defaults filled by role. */
+export const nodePoolSchema = nodePoolFields.transform((p) => {
     const d = POOL_DEFAULTS[p.role];
     return {
         arch: p.arch,
