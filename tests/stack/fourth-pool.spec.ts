@@ -9,7 +9,6 @@ import { readStackConfig, runStack } from "../../preview/mocks";
 import { parseOverride } from "../../preview/overrides";
 import { renderText } from "../../preview/report";
 import { loadPacks, PreviewResult, runPreview } from "../../preview/run";
-import { familyVcpuHourUsd } from "../../policies/lib/pricing";
 import { esmImport } from "../helpers/esm";
 
 const MEMORY = { arch: "arm64", instanceFamilies: ["r8g"], cpuLimit: 1000, memoryLimitGi: 8000, weight: 40, rootVolumeGi: 300 };
@@ -88,9 +87,16 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
         }
     });
 
+    /** The r8g on-demand $/vCPU-hour, as the price table gives it for prod's Graviton pool (whose priciest family is r8g too). */
+    const r8gRate = () => {
+        const graviton = base.cost.nodePools.find((p) => p.name === "spark-graviton")!;
+        assert.equal(graviton.basis, "r8g on-demand");
+        assert.ok(graviton.ratePerVcpuHour > 0);
+        return graviton.ratePerVcpuHour;
+    };
+
     it("the offline preview's worst-case ceiling includes spark-memory at the r8g rate", () => {
-        const rate = familyVcpuHourUsd("r8g");
-        assert.ok(rate.known);
+        const rate = { rate: r8gRate() };
         const memory = withMemory.cost.nodePools.find((p) => p.name === "spark-memory");
         assert.ok(memory, "spark-memory in the cost estimate");
         assert.deepEqual([memory.cpuLimit, memory.ratePerVcpuHour, memory.basis], [1000, rate.rate, "r8g on-demand"]);
@@ -106,7 +112,7 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
         const diagnostics = await analyzePacks(cost, toAnalyzerResources(withMemory.resources), { config: { "nodepool-worst-case-hourly-cost": { maxHourlyCostUsd: 1 } } });
         const ceiling = diagnostics.filter((d) => d.policy === "nodepool-worst-case-hourly-cost");
         assert.equal(ceiling.length, 1);
-        const rate = familyVcpuHourUsd("r8g").rate;
+        const rate = r8gRate();
         assert.ok(ceiling[0].message.includes(`spark-memory: 1000 vCPU × $${rate.toFixed(4)}/vCPU-h (r8g on-demand) = $${(1000 * rate).toFixed(2)}/h`), ceiling[0].message);
         const total = Number(/can scale to \$([\d,.]+)\/hour/.exec(ceiling[0].message)![1].replace(/,/g, ""));
         const pools = withMemory.cost.nodePools.reduce((s, p) => s + p.cpuLimit! * p.ratePerVcpuHour, 0);
