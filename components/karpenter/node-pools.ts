@@ -72,9 +72,15 @@ const FAMILY_HINT: Readonly<Record<Arch, string>> = {
 };
 const ARCH_WORD: Readonly<Record<Arch, string>> = { arm64: "a Graviton (arm64)", amd64: "an x86 (amd64)" };
 
-/** Cross-checks run only on well-formed pools: a bad field is reported once, not again as a knock-on problem. */
-function wellFormed(payload: { readonly issues: readonly unknown[] }): boolean {
-    return payload.issues.length === 0;
+/** Marks the issues of the pool checks below; they do not stop the checks of the pool set. */
+const POOL_CHECK = { poolCheck: true } as const;
+
+/**
+ * Cross-checks run only on well-formed fields (a bad field is reported once, not again as a knock-on
+ * problem); problems found by another pool's checks do not stop them, so one error still lists them all.
+ */
+function wellFormed(payload: { readonly issues: readonly { readonly code?: string; readonly params?: Record<string, unknown> }[] }): boolean {
+    return payload.issues.every((i) => i.code === "custom" && i.params?.poolCheck === true);
 }
 
 /** The fields of one pool as written in config or args. */
@@ -113,7 +119,7 @@ export const nodePoolSchema = nodePoolFields.transform((p) => {
     };
 }).superRefine((p, ctx) => {
     for (const issue of nodePoolProblems(p)) {
-        ctx.addIssue({ code: "custom", message: issue.message, path: [...issue.path] });
+        ctx.addIssue({ code: "custom", message: issue.message, path: [...issue.path], params: POOL_CHECK });
     }
 }, { when: wellFormed });
 

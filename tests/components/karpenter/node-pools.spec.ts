@@ -154,6 +154,14 @@ describe("karpenter node pools", () => {
             ]);
         });
 
+        it("a pool's own problems do not hide the pool-set problems (one error lists them all)", () => {
+            assert.deepStrictEqual(problems(pools({ graviton: { instanceFamilies: ["m7g", "m7i"] }, x86: { weight: 90 }, driver: { capacityTypes: ["spot"] } })), [
+                "args.nodePools.graviton.instanceFamilies[1]: m7i is an x86 (amd64) family but the pool's arch is arm64: use Graviton families such as m7g, c7g, r7g",
+                "args.nodePools.driver.capacityTypes[0]: a driver pool is on-demand only: losing a driver to a spot interruption kills the whole Spark application",
+                "args.nodePools.x86.weight: must be below the weight of arm64 executor pool \"graviton\" (60) so Graviton is preferred",
+            ]);
+        });
+
         it("amd64 executors stay below the heaviest arm64 executor pool; drivers and other amd64 pools are not compared", () => {
             const set = parsed(pools({
                 graviton: { weight: 40 },
