@@ -29,7 +29,7 @@
 
 /** Spark stamps its application id on driver and executor pods with this label. */
 export const SPARK_APP_LABEL = "spark-app-selector";
-import type { PolicyDocument, PolicyStatement } from "../shared/iam";
+import type { PolicyDocument } from "../shared/iam";
 /** S3 key part used for records from pods that are not part of a Spark application. */
 export const NO_APP = "no-app";
 /** Tag prefix records carry after the rewrite_tag filter: applog.<namespace>.<app>. */

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "../shared/namespaces";
 import type { TeamConfig } from "../../config";
-import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamQueue } from "../../lib/platform";
+import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamQueue } from "../../lib/platform";
 import { DEFAULT_YUNIKORN_ADMIN_GROUPS, yunikornQueuesConfig } from "./queues";
 import { throwArgProblems } from "../shared/arg-errors";
 import { platformRelease } from "../shared/helm";
