@@ -28,7 +28,7 @@ import { podIdentityTrustPolicy } from "../shared/iam";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConfig } from "../../config";
+import type { ClusterConfig } from "../../config";
 import {
     adminRoleSlug, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterLogGroupName, clusterRoleKmsPolicy,
     clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,

@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import { partitionOfRegion } from "../../lib/aws-partition";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig } from "../../config";
+import type { NetworkConfig } from "../../config";
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
 import { argError, throwArgProblems } from "../shared/arg-errors";
 import {

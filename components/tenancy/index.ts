@@ -22,7 +22,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TeamConfig } from "../../config";
+import type { TeamConfig } from "../../config";
 import { NAMESPACES, SPARK_SERVICE_ACCOUNT, teamEventLogPrefix, teamQueue } from "../../lib/platform";
 import type { Arch } from "../../lib/instance-families";
 import { DEFAULT_EXECUTOR_ARCHITECTURES, platformSparkDefaults, SPARK_DEFAULTS_CONFIGMAP, sparkDefaultsConfigMapData } from "./spark-defaults";

@@ -10,7 +10,7 @@
  *  - Memory is different: Spark always sets the memory limit equal to the request (heap + overhead),
  *    so `limits.memory` is safe and caps what the namespace can pin.
  */
-import { TeamQuota } from "../../config";
+import type { TeamQuota } from "../../config";
 
 /** Largest single container we let a team run: the size of a large Graviton executor node. */
 export const CONTAINER_MAX = { cpu: 32, memoryGi: 256 } as const;
