@@ -14,7 +14,6 @@ import { issueMessage, issuePath } from "../lib/zod-issues";
 import { type ConfigIssue, crossFieldIssues } from "./cross-checks";
 import { assembleConfig, CONFIG_KEYS, CONFIG_NAMESPACE, type MokaConfig, SECTIONS, type Sections } from "./schema";
 
-
 /** Every problem with the stack configuration, in one error. */
 export class MokaConfigError extends Error {
     public readonly issues: readonly ConfigIssue[];

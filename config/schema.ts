@@ -18,7 +18,6 @@ export const CONFIG_NAMESPACE = "moka";
 // Field schemas
 // ---------------------------------------------------------------------------------------------
 
-
 const cidr = z.string().superRefine((v, ctx) => {
     const problem = cidrProblem(v);
     if (problem) {
@@ -56,7 +55,7 @@ const clusterSchema = z.strictObject({
 });
 
 const tagsSchema = z.record(
-    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:\/=+\-@]{1,128}$/u, "tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @").refine((k) => !k.toLowerCase().startsWith("aws:"), "the aws: prefix is reserved"),
+    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @").refine((k) => !k.toLowerCase().startsWith("aws:"), "the aws: prefix is reserved"),
     z.string().max(256, "tag values are at most 256 characters"),
 ).superRefine((tags, ctx) => {
     for (const required of REQUIRED_TAG_KEYS) {

@@ -13,4 +13,4 @@ export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
 
 /** An IAM role ARN (any partition, optional path). */
-export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;

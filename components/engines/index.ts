@@ -45,7 +45,6 @@ export const ENGINES_DEFAULTS = {
     },
 } as const;
 
-
 interface Placement {
     readonly nodeSelector: Record<string, string>;
     readonly tolerations: ReadonlyArray<Record<string, string>>;

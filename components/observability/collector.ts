@@ -24,7 +24,6 @@
  */
 import type { PolicyDocument } from "../shared/iam";
 
-
 /** Spark's UI port, where the driver's PrometheusServlet lives. */
 export const SPARK_UI_PORT = 4040;
 export const YUNIKORN_METRICS_PORT = 9080;
@@ -127,8 +126,12 @@ export function scrapeJobs(input: CollectorConfigInput): ScrapeJob[] {
     ];
 }
 
+/** A free-form OpenTelemetry Collector configuration tree (rendered to YAML by the chart). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an arbitrary YAML tree; callers and tests index into it by the collector's own keys
+export type CollectorConfig = Record<string, any>;
+
 /** The complete collector configuration (the chart's `alternateConfig`: used as is, not merged). */
-export function collectorConfig(input: CollectorConfigInput): Record<string, any> {
+export function collectorConfig(input: CollectorConfigInput): CollectorConfig {
     return {
         extensions: {
             // Required by the chart's probes.
@@ -191,7 +194,7 @@ export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
 } as const;
 
 export interface CollectorValuesInput extends PodPlacement {
-    readonly config: Record<string, any>;
+    readonly config: CollectorConfig;
     readonly imageRepository: string;
     readonly imageTag: string;
     readonly fullname: string;

@@ -27,7 +27,6 @@ import { throwArgProblems } from "../shared/arg-errors";
 import { podIdentityTrustPolicy } from "../shared/iam";
 import { renderSparkDefaultsConf } from "../shared/spark-conf";
 
-
 export interface HistoryServerArgs {
     /** Provider for the target cluster. Required. */
     readonly k8sProvider: k8s.Provider;

@@ -25,7 +25,6 @@ export const SPARK_OPERATOR_DEFAULTS = {
     webhookServiceAccount: "spark-operator-webhook",
 } as const;
 
-
 /** Inputs of the pure values builder. */
 export interface SparkOperatorValuesOptions {
     /** Namespaces the operator watches (the team namespaces). */

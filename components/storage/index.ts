@@ -9,7 +9,6 @@ import { bucketNameProblem, lifecycleRules, SparkBucketKind, sparkBucketName, tl
 import { AWS_ACCOUNT_ID, S3_PREFIX } from "../../lib/patterns";
 import { throwArgProblems } from "../shared/arg-errors";
 
-
 export interface SparkStorageArgs {
     /** Stem of every physical name, e.g. "moka-prod" (config `baseName`). Required. */
     readonly baseName: string;

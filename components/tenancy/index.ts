@@ -43,7 +43,6 @@ export const TEAM_OBJECT_NAMES = {
     sparkDefaults: SPARK_DEFAULTS_CONFIGMAP,
 } as const;
 
-
 /** Arguments for {@link Team}. */
 export interface TeamArgs {
     /** The validated team entry (`moka:teams[i]`): name, namespace, quota, prefixes, pod security. Required. */

@@ -6,7 +6,7 @@ import {
     NAMESPACE_REGEX, NO_APP, SPARK_APP_ID_REGEX, YUNIKORN_LOG_REGEX, containerLogGroupName, containerLogPrefixProblem,
     fluentBitPipeline, fluentBitPolicy, namespaceTagMatch, renderSection, s3KeyFormat,
 } from "../../../components/observability/fluent-bit-pipeline";
-import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
+import { MockRunResult, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
 import { constructionErrors } from "../../helpers/construct";
 import { esmImport } from "../../helpers/esm";
