@@ -5,7 +5,7 @@ import * as yaml from "js-yaml";
 import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS } from "../../lib/platform";
 import {
     executorAffinity, platformSparkDefaults, sparkContainerSecurityContext, sparkPodSecurityContext,
-} from "../../components/spark-defaults";
+} from "../../components/tenancy/spark-defaults";
 import { buildContractOutputs, TeamSource } from "../../contract";
 import { MockRunResult, PROJECT_ROOT, readStackConfig, runUnderMocks } from "../../preview/mocks";
 import { byName, ofType } from "../helpers/resources";
