@@ -46,37 +46,6 @@ const layering = {
     },
 };
 
-/**
- * TEMPORARY (issue 13): findings in files other branches of issue 13 are reshaping, switched off per
- * file so `npm run lint` passes before they merge. The integrator fixes each (or writes a justified
- * inline disable) and deletes its entry (an empty object is fine).
- */
-const PENDING_OUTSIDE_TOOLING = {
-    "components/cluster-plan.ts": ["no-useless-escape"],
-    "components/engines.ts": ["@typescript-eslint/no-unused-vars", "@stylistic/no-multiple-empty-lines"],
-    "components/fluent-bit-config.ts": ["@typescript-eslint/no-unused-vars"],
-    "components/history-server-config.ts": ["@typescript-eslint/no-unused-vars"],
-    "components/history-server.ts": ["@stylistic/no-multiple-empty-lines"],
-    "components/karpenter-iam.ts": ["@typescript-eslint/no-unused-vars"],
-    "components/karpenter.ts": ["@typescript-eslint/no-unused-vars"],
-    "components/metrics-collector.ts": ["@typescript-eslint/no-explicit-any"],
-    "components/metrics.ts": ["@typescript-eslint/no-unused-vars"],
-    "components/spark-operator.ts": ["@typescript-eslint/no-unused-vars", "@stylistic/no-multiple-empty-lines"],
-    "components/storage.ts": ["@stylistic/no-multiple-empty-lines"],
-    "components/team.ts": ["@stylistic/no-multiple-empty-lines"],
-    "components/yunikorn.ts": ["@typescript-eslint/no-unused-vars"],
-    "config.ts": ["no-useless-escape"],
-    "policies/cost/data/generate-aws-taggable-types.js": ["no-regex-spaces"],
-    "preview/analyze.ts": ["@typescript-eslint/no-explicit-any"],
-    "scripts/build-packs.js": ["@typescript-eslint/no-unused-vars"],
-    "stryker.config.mjs": ["@stylistic/indent"],
-    "tests/components/fluent-bit.spec.ts": ["@typescript-eslint/no-unused-vars"],
-    "tests/policies/security/iam.spec.ts": ["no-regex-spaces"],
-};
-
-/** TEMPORARY (issue 13), same treatment: stale `no-var-requires` disable comments (the rule is now no-require-imports). */
-const PENDING_STALE_DIRECTIVES = ["tests/examples/team-spark-job.spec.ts", "tests/policies/protocol.spec.ts", "tests/policies/security/lib.spec.ts"];
-
 export default tseslint.config(
     { ignores: ["node_modules/", "build/", "reports/", ".stryker-tmp/", "policies/*/bin/", "examples/*/node_modules/", "**/*.d.ts"] },
     { linterOptions: { reportUnusedDisableDirectives: "error" } },
@@ -142,6 +111,4 @@ export default tseslint.config(
         rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-require-imports": "off" },
     },
     { files: ["preview/mocks.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
-    ...Object.entries(PENDING_OUTSIDE_TOOLING).map(([file, rules]) => ({ files: [file], rules: Object.fromEntries(rules.map((r) => [r, "off"])) })),
-    { files: PENDING_STALE_DIRECTIVES, linterOptions: { reportUnusedDisableDirectives: "off" } },
 );

@@ -31,7 +31,7 @@ export const LAYER_PATHS = [
     ["index.ts", "program"],
     ["components/", "components"],
     ["policies/", "policies"],
-    ["config.ts", "config"],
+    ["config/", "config"],
     ["lib/", "lib"],
     ["contract/", "contract"],
     ["examples/", "examples"],
@@ -53,7 +53,8 @@ export const MAY_IMPORT = {
     components: ["components", "config", "lib", "contract"],
     // Packs never import the program, the preview or the tooling: a fact both sides need lives in lib/.
     policies: ["policies", "lib", "contract"],
-    config: ["config", "lib", "contract"],
+    // The config composes the NodePool schema that lives next to the Karpenter code (one home for pool rules).
+    config: ["config", "components", "lib", "contract"],
     lib: ["lib"],
     // The app-team contract imports only @pulumi/pulumi.
     contract: ["contract"],
@@ -76,10 +77,7 @@ export const SIZE_EXEMPT = [
  * TEMPORARY: hand-written files over MAX_LINES today, each still over (the architecture test fails
  * once one is split, so the entry must then be deleted; an empty list is fine).
  */
-export const KNOWN_OVERSIZE = [
-    "config.ts",
-    "components/karpenter-requirements.ts",
-];
+export const KNOWN_OVERSIZE = [];
 
 /** The layer of a repository-relative path (forward slashes), or undefined. */
 export function layerOf(file) {

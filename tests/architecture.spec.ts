@@ -3,7 +3,7 @@
  * (eslint.config.mjs applies the same rules per file while code is edited; this test sees the graph):
  *
  *  - every source file belongs to a layer, and imports run one way (MAY_IMPORT): scripts/ and bench/
- *    → preview/ → index.ts, components/, policies/, config.ts → lib/, contract/;
+ *    → preview/ → index.ts, components/, policies/, config/ → lib/, contract/;
  *  - production code never imports tests/ (bench/ may read the fuzz fixture table);
  *  - no import cycles among production modules;
  *  - no hand-written source file outside tests/ is longer than MAX_LINES;
@@ -114,11 +114,11 @@ describe("architecture (tests/architecture.rules.mjs)", () => {
     });
 
     it("finds the repository's sources and their imports (the scan itself works)", () => {
-        for (const f of ["index.ts", "config.ts", "preview/run.ts", "scripts/build-packs.js", "bench/run.ts", "eslint.config.mjs"]) {
+        for (const f of ["index.ts", "config/index.ts", "preview/run.ts", "scripts/build-packs.js", "bench/run.ts", "eslint.config.mjs"]) {
             assert.ok(files.includes(f), `${f} not scanned`);
         }
         assert.ok(!files.some((f) => f.startsWith("node_modules/") || f.startsWith("build/")));
-        assert.ok(edges.some((e) => e.from === "index.ts" && e.to === "config.ts"), "index.ts → config.ts");
+        assert.ok(edges.some((e) => e.from === "index.ts" && e.to === "config/index.ts"), "index.ts → config.ts");
         assert.ok(edges.some((e) => e.from === "scripts/offline-preview.ts" && e.to === "preview/run.ts"), "dynamic import() is read");
         assert.ok(edges.some((e) => e.from === "eslint.config.mjs" && e.to === "tests/architecture.rules.mjs"), "ESM import is read");
         assert.ok(edges.length > 300, `${edges.length} edges`);
@@ -178,14 +178,14 @@ describe("architecture (tests/architecture.rules.mjs)", () => {
     describe("the rules themselves (so the checks above can fail)", () => {
         const cases: [string, string, boolean][] = [
             ["policies/security/rules/s3.ts", "components/cluster.ts", false],
-            ["policies/security/rules/s3.ts", "config.ts", false],
+            ["policies/security/rules/s3.ts", "config/index.ts", false],
             ["policies/lib/tenancy.ts", "lib/platform.ts", true],
             ["components/team.ts", "policies/lib/aws.ts", false],
-            ["components/team.ts", "config.ts", true],
-            ["lib/cidr.ts", "config.ts", false],
+            ["components/team.ts", "config/index.ts", true],
+            ["lib/cidr.ts", "config/index.ts", false],
             ["lib/cidr.ts", "lib/patterns.ts", true],
             ["contract/index.ts", "lib/platform.ts", false],
-            ["config.ts", "preview/run.ts", false],
+            ["config/index.ts", "preview/run.ts", false],
             ["index.ts", "components/index.ts", true],
             ["index.ts", "preview/run.ts", false],
             ["preview/run.ts", "components/index.ts", true],

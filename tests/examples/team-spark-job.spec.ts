@@ -21,7 +21,7 @@ const EVENT_BUCKET = "moka-dev-spark-events-222222222222";
 const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
 
 function loadExample(): () => Promise<Record<string, unknown>> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+
     return require(EXAMPLE_DIR);
 }
 
