@@ -10,6 +10,10 @@
  *                                        offline runner (offline-check.js) and the `moka-guardrails` bin.
  *   dist/moka-contract-<version>.tgz     @moka/contract: contract/index.ts as JavaScript + declarations,
  *                                        versioned with CONTRACT_VERSION.
+ *   build/guardrails/publish/<pack>/     each pack self-contained (its main inside the directory, its own
+ *                                        dependencies), what `pulumi policy publish <org>` needs: the CLI
+ *                                        npm-packs the directory, and Pulumi Cloud npm-installs the tarball on
+ *                                        every consuming CLI (server-side enforcement, README).
  *
  * What the CLI needs from a pack directory (pulumi/pulumi v3.248.0, research notes §10/§11): PulumiPolicy.yaml;
  * a package.json whose `version` is non-empty (PolicyPack reads `${cwd}/package.json`) and whose `main` is the
@@ -115,6 +119,26 @@ function guardrailsPackage(packs) {
     return dir;
 }
 
+/** One self-contained directory per pack for `pulumi policy publish` (run in that directory). */
+function publishDirs(packs) {
+    const dirs = [];
+    for (const pack of packs) {
+        const dir = path.join(stage, "publish", pack);
+        fs.rmSync(dir, { recursive: true, force: true });
+        copyDir(path.join(root, "build", "packs"), path.join(dir, "build"));
+        const src = path.join(root, "policies", pack);
+        const meta = JSON.parse(fs.readFileSync(path.join(src, "package.json"), "utf8"));
+        fs.copyFileSync(path.join(src, "PulumiPolicy.yaml"), path.join(dir, "PulumiPolicy.yaml"));
+        writeJson(path.join(dir, "package.json"), {
+            name: meta.name, version: meta.version, description: meta.description, license: rootPkg.license,
+            main: `build/policies/${pack}/index.js`,
+            dependencies: { "@pulumi/policy": rootPkg.dependencies["@pulumi/policy"], "@pulumi/pulumi": rootPkg.dependencies["@pulumi/pulumi"] },
+        });
+        dirs.push(dir);
+    }
+    return dirs;
+}
+
 function contractPackage() {
     const ts = require("typescript");
     const dir = path.join(stage, "contract");
@@ -156,6 +180,7 @@ function main() {
     }
     fs.mkdirSync(dist, { recursive: true });
     const tarballs = [npmPack(guardrailsPackage(packs)), npmPack(contractPackage())];
+    publishDirs(packs);
     for (const t of tarballs) {
         console.log(path.relative(process.cwd(), t));
     }

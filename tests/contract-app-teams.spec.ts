@@ -162,3 +162,35 @@ describe("app teams on the prod stack (every team in Pulumi.prod.yaml)", functio
         }
     });
 });
+
+describe("README: the app-team walkthrough and the guardrails section", () => {
+    const readme = require("fs").readFileSync(require("path").join(__dirname, "..", "README.md"), "utf8") as string;
+    const section = (title: string) => {
+        const start = readme.indexOf(`\n## ${title}\n`);
+        assert.ok(start > 0, `README lacks "## ${title}"`);
+        const end = readme.indexOf("\n## ", start + 4);
+        return readme.slice(start, end < 0 ? undefined : end);
+    };
+
+    it("walks a new team from moka:teams to a running job, with the commands", () => {
+        const s = section("App teams: from your first PR to a running job");
+        for (const needle of ["moka:teams:", "access:", "npm run up -- --stack prod", "npm run pack:guardrails", "npm test", "pulumi config set team",
+            "pulumi up", "kubectl -n fraud get sparkapplications", "port-forward svc/history-fraud", "retainLegacySharedBuckets", "pulumi state unprotect"]) {
+            assert.ok(s.includes(needle), `walkthrough lacks ${needle}`);
+        }
+    });
+
+    it("documents every new team access and storage key in the configuration reference", () => {
+        for (const key of ["moka:teams[].access.ci", "moka:teams[].access.developers", "moka:teams[].access.allowAdminOverlap", "moka:storage.accessLogRetentionDays", "moka:storage.retainLegacySharedBuckets"]) {
+            assert.ok(readme.includes(`| \`${key}`), `README lacks ${key}`);
+        }
+    });
+
+    it("documents server-side enforcement for Pulumi Cloud users", () => {
+        const s = section("Guardrails for app teams");
+        assert.match(s, /pulumi policy publish acme/);
+        assert.match(s, /pulumi policy enable acme\/moka-security latest --policy-group app-teams/);
+        assert.match(s, /--policy-pack node_modules\/@moka\/guardrails\/security/);
+        assert.match(s, /uses: acme\/moka\/\.github\/workflows\/app-team\.yml@/);
+    });
+});

@@ -79,6 +79,19 @@ describe("npm run pack:guardrails: tarballs an app-team project installs", funct
         });
     });
 
+    it("stages one self-contained directory per pack for `pulumi policy publish` (main inside it, its own dependencies)", () => {
+        for (const pack of PACKS) {
+            const dir = path.join(PROJECT_ROOT, "build", "guardrails", "publish", pack);
+            const meta = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+            assert.ok(fs.existsSync(path.join(dir, "PulumiPolicy.yaml")), pack);
+            assert.ok(!path.relative(dir, path.resolve(dir, meta.main)).startsWith(".."), `${pack}: main ${meta.main} must be inside the directory`);
+            assert.deepEqual(Object.keys(meta.dependencies).sort(), ["@pulumi/policy", "@pulumi/pulumi"]);
+            // What `pulumi policy publish` uploads: `npm pack` of the directory.
+            const files = (JSON.parse(npm(dir, ["pack", "--dry-run", "--json", "--silent"]))[0].files as { path: string }[]).map((f) => f.path);
+            assert.ok(files.includes(meta.main) && files.includes("PulumiPolicy.yaml"), `${pack}: ${files.slice(0, 5).join(", ")}`);
+        }
+    });
+
     describe("installed into an empty project", () => {
         let project: string;
         let lib: Installed;
