@@ -8,7 +8,7 @@ import { eksAuthModeApi, eksControlPlaneLogging, eksEndpointPrivate, eksSecretsE
 import { iamNoWildcardPermissions, iamWebIdentitySubPinned, resourcePolicyNoPublicAccess } from "./rules/iam";
 import { karpenterEbsEncrypted, karpenterImdsHardened, karpenterNoPublicIp, karpenterRemovedApi, karpenterV1beta1Upgrade } from "./rules/karpenter";
 import { sgNoPublicIngress } from "./rules/network";
-import { podNoHostAccess, podNoPrivilegedContainers } from "./rules/pods";
+import { podNoAddedCapabilities, podNoHostAccess, podNoHostPorts, podNoPrivilegedContainers, podNoRootUser, podSeccompNotUnconfined } from "./rules/pods";
 import { s3BucketPublicAccessBlock, s3NoPublicAcl, s3PublicAccessBlockEnabled } from "./rules/s3";
 import { helmReleaseVersionPinned, imageRegistryAllowed, imageTagPinned } from "./rules/supply-chain";
 
@@ -49,5 +49,9 @@ export const securityPack: PackDefinition = {
         // Pod security
         podNoPrivilegedContainers,
         podNoHostAccess,
+        podNoRootUser,
+        podNoAddedCapabilities,
+        podSeccompNotUnconfined,
+        podNoHostPorts,
     ],
 };

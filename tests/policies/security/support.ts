@@ -44,7 +44,7 @@ export async function expectUnknownAdvisory(policy: Policy, resources: TestResou
 }
 
 // ---------------------------------------------------------------------------------------------
-// Workload fixtures: every kind podSpecs() reads, with one way to reach its pod and main container.
+// Workload fixtures: every kind policies/lib/pod-spec.ts reads, with one way to reach its pod and main container.
 // ---------------------------------------------------------------------------------------------
 
 export const ECR = "111111111111.dkr.ecr.us-west-2.amazonaws.com";
@@ -61,7 +61,16 @@ export interface WorkloadKind {
     readonly main: (props: any) => any;
     /** Where volumes live inside a fixture's props. */
     readonly volumesHolder: (props: any) => any;
+    /** The pod-level securityContext of the main pod, created if absent (a Spark role's podSecurityContext). */
+    readonly podSecurity: (props: any) => any;
+    /** The field that names the main pod's ServiceAccount ("serviceAccount" on a SparkApplication role). */
+    readonly saField: "serviceAccountName" | "serviceAccount";
+    /** Host namespace fields the main pod carries (a SparkApplication role has hostNetwork only; its template has all). */
+    readonly hostFields: readonly ("hostNetwork" | "hostPID" | "hostIPC")[];
 }
+
+const ALL_HOST_FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
+const podLevel = (pod: any) => (pod.securityContext ??= {});
 
 function podSpec(image: string) {
     return {
@@ -75,6 +84,32 @@ function podSpec(image: string) {
                 resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "128Mi" } },
             },
         ],
+        volumes: [{ name: "scratch", emptyDir: {} }],
+    };
+}
+
+/** A hardened SparkApplication spec (kubeflow/spark-operator v1beta2) running `image` as the team's spark ServiceAccount. */
+function sparkAppSpec(image: string) {
+    const role = { podSecurityContext: { runAsNonRoot: true, runAsUser: 185, seccompProfile: { type: "RuntimeDefault" } }, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } };
+    return {
+        type: "Scala",
+        mode: "cluster",
+        image,
+        mainClass: "com.example.Etl",
+        mainApplicationFile: "local:///opt/spark/jars/etl.jar",
+        sparkVersion: "3.5.3",
+        batchScheduler: "yunikorn",
+        volumes: [{ name: "scratch", emptyDir: {} }],
+        driver: { cores: 1, memory: "2g", serviceAccount: "spark", ...role },
+        executor: { cores: 2, instances: 2, memory: "4g", serviceAccount: "spark", ...role },
+    };
+}
+
+/** A hardened pod template spec with one Spark container named `name` (SparkConnect server/executor). */
+function sparkTemplatePod(name: string, image: string) {
+    return {
+        securityContext: { runAsNonRoot: true, runAsUser: 185, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [{ name, image, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
         volumes: [{ name: "scratch", emptyDir: {} }],
     };
 }
@@ -98,12 +133,16 @@ export const WORKLOADS: readonly WorkloadKind[] = [
         pod: (p) => p.spec,
         main: (p) => p.spec.containers[0],
         volumesHolder: (p) => p.spec,
+        podSecurity: (p) => podLevel(p.spec),
+        saField: "serviceAccountName",
+        hostFields: ALL_HOST_FIELDS,
     },
     ...(
         [
             ["apps/v1", "Deployment", (pod: unknown) => ({ replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: pod } })],
             ["apps/v1", "StatefulSet", (pod: unknown) => ({ serviceName: "app", selector: { matchLabels: labels }, template: { metadata: { labels }, spec: pod } })],
             ["apps/v1", "DaemonSet", (pod: unknown) => ({ selector: { matchLabels: labels }, template: { metadata: { labels }, spec: pod } })],
+            ["apps/v1", "ReplicaSet", (pod: unknown) => ({ replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: pod } })],
             ["batch/v1", "Job", (pod: any) => ({ backoffLimit: 1, template: { spec: { ...pod, restartPolicy: "Never" } } })],
         ] as const
     ).map(([apiVersion, kind, extra]) => ({
@@ -113,6 +152,9 @@ export const WORKLOADS: readonly WorkloadKind[] = [
         pod: templatePod,
         main: (p: any) => templatePod(p).containers[0],
         volumesHolder: templatePod,
+        podSecurity: (p: any) => podLevel(templatePod(p)),
+        saField: "serviceAccountName" as const,
+        hostFields: ALL_HOST_FIELDS,
     })),
     {
         kind: "CronJob",
@@ -121,6 +163,9 @@ export const WORKLOADS: readonly WorkloadKind[] = [
         pod: (p) => p.spec.jobTemplate.spec.template.spec,
         main: (p) => p.spec.jobTemplate.spec.template.spec.containers[0],
         volumesHolder: (p) => p.spec.jobTemplate.spec.template.spec,
+        podSecurity: (p) => podLevel(p.spec.jobTemplate.spec.template.spec),
+        saField: "serviceAccountName",
+        hostFields: ALL_HOST_FIELDS,
     },
     {
         kind: "SparkApplication",
@@ -128,26 +173,53 @@ export const WORKLOADS: readonly WorkloadKind[] = [
         make: (ns, image = APP_IMAGE) => ({
             type: "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication",
             name: `spark-${ns}`,
-            props: {
-                apiVersion: "sparkoperator.k8s.io/v1beta2",
-                kind: "SparkApplication",
-                metadata: { name: "etl", namespace: ns },
-                spec: {
-                    type: "Scala",
-                    mode: "cluster",
-                    image,
-                    mainClass: "com.example.Etl",
-                    mainApplicationFile: "local:///opt/spark/jars/etl.jar",
-                    sparkVersion: "3.5.3",
-                    volumes: [{ name: "scratch", emptyDir: {} }],
-                    driver: { cores: 1, memory: "2g", serviceAccount: "spark-driver", securityContext: { allowPrivilegeEscalation: false } },
-                    executor: { cores: 2, instances: 2, memory: "4g", securityContext: { allowPrivilegeEscalation: false } },
-                },
-            },
+            props: { apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "SparkApplication", metadata: { name: "etl", namespace: ns }, spec: sparkAppSpec(image) },
         }),
         pod: (p) => p.spec.driver,
         main: (p) => p.spec.driver,
         volumesHolder: (p) => p.spec,
+        podSecurity: (p) => (p.spec.driver.podSecurityContext ??= {}),
+        saField: "serviceAccount",
+        hostFields: ["hostNetwork"],
+    },
+    {
+        kind: "ScheduledSparkApplication",
+        type: "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication",
+        make: (ns, image = APP_IMAGE) => ({
+            type: "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication",
+            name: `scheduled-${ns}`,
+            props: { apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "ScheduledSparkApplication", metadata: { name: "nightly", namespace: ns }, spec: { schedule: "@daily", concurrencyPolicy: "Forbid", template: sparkAppSpec(image) } },
+        }),
+        pod: (p) => p.spec.template.driver,
+        main: (p) => p.spec.template.driver,
+        volumesHolder: (p) => p.spec.template,
+        podSecurity: (p) => (p.spec.template.driver.podSecurityContext ??= {}),
+        saField: "serviceAccount",
+        hostFields: ["hostNetwork"],
+    },
+    {
+        kind: "SparkConnect",
+        type: "kubernetes:sparkoperator.k8s.io/v1alpha1:SparkConnect",
+        make: (ns, image = APP_IMAGE) => ({
+            type: "kubernetes:sparkoperator.k8s.io/v1alpha1:SparkConnect",
+            name: `connect-${ns}`,
+            props: {
+                apiVersion: "sparkoperator.k8s.io/v1alpha1",
+                kind: "SparkConnect",
+                metadata: { name: "connect", namespace: ns },
+                spec: {
+                    sparkVersion: "4.0.1",
+                    server: { template: { metadata: { labels }, spec: { ...sparkTemplatePod("spark-kubernetes-driver", image), serviceAccountName: "spark" } } },
+                    executor: { instances: 2, cores: 1, memory: "4g", template: { spec: { ...sparkTemplatePod("spark-kubernetes-executor", image), serviceAccountName: "spark" } } },
+                },
+            },
+        }),
+        pod: (p) => p.spec.server.template.spec,
+        main: (p) => p.spec.server.template.spec.containers[0],
+        volumesHolder: (p) => p.spec.server.template.spec,
+        podSecurity: (p) => podLevel(p.spec.server.template.spec),
+        saField: "serviceAccountName",
+        hostFields: ALL_HOST_FIELDS,
     },
 ];
 
