@@ -507,6 +507,17 @@ export const TYPE_TABLE: readonly TypeSpec[] = [
         type: "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", packs: SI, provider: "kubernetes", stackWeight: 2, dependencyKeys: ["metadata", "spec"],
         base: (c) => k8s("sparkoperator.k8s.io/v1beta2", "ScheduledSparkApplication", c, { schedule: "@every 1h", concurrencyPolicy: "Forbid", successfulRunHistoryLimit: 1, template: sparkSpec(c) }),
     },
+    {
+        // kubeflow/spark-operator v2.5.2 api/v1alpha1: server and executor are pod templates.
+        type: "kubernetes:sparkoperator.k8s.io/v1alpha1:SparkConnect", packs: SI, provider: "kubernetes", stackWeight: 1, dependencyKeys: ["metadata", "spec"],
+        base: (c) => k8s("sparkoperator.k8s.io/v1alpha1", "SparkConnect", c, {
+            sparkVersion: "4.0.1",
+            image: c.image,
+            sparkConf: { "spark.kubernetes.authenticate.executor.serviceAccountName": c.sa },
+            server: { cores: 1, memory: "2g", template: { metadata: { labels: { "app.kubernetes.io/name": c.name } }, spec: { ...podSpec(c), containers: [{ ...(podSpec(c).containers as Props[])[0], name: "spark-kubernetes-driver" }] } } },
+            executor: { instances: 2, cores: 2, memory: "8g", template: { spec: { ...podSpec(c), containers: [{ ...(podSpec(c).containers as Props[])[0], name: "spark-kubernetes-executor" }] } } },
+        }),
+    },
     // --- Tenancy objects (isolation) -----------------------------------------------------------
     {
         // Tenant namespaces carry the tenant label and restricted PSA; platform namespaces carry neither.
@@ -555,8 +566,15 @@ export const TYPE_TABLE: readonly TypeSpec[] = [
         base: (c) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: `moka-${c.name}-read` }, rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }] }),
     },
     {
-        type: "kubernetes:rbac.authorization.k8s.io/v1:Role", packs: ["isolation"], provider: "kubernetes",
-        base: (c) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(c), rules: [{ apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications"], verbs: ["get", "list", "create", "delete"] }] }),
+        type: "kubernetes:rbac.authorization.k8s.io/v1:Role", packs: ["isolation"], provider: "kubernetes", dependencyKeys: ["metadata"],
+        // The "etl" variant may read Secrets (a dangerous right once bound to a tenant ServiceAccount).
+        base: (c) => ({
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(c),
+            rules: [
+                { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications"], verbs: ["get", "list", "create", "delete"] },
+                ...(c.sa === "etl" ? [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }] : []),
+            ],
+        }),
     },
     {
         type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", packs: ["isolation"], provider: "kubernetes", stackWeight: 2, dependencyKeys: ["roleRef", "subjects"],
