@@ -70,7 +70,10 @@ export interface NamespaceInfo {
     readonly urn: string;
     /** metadata.name; undefined when auto-named (absent) or unknown. */
     readonly name: string | undefined;
-    /** True when metadata.name is a preview-unknown (not auto-named: it may be any name, a system one included). */
+    /**
+     * True when metadata.name is a preview-unknown, or metadata / metadata.name has an odd shape (not
+     * auto-named: it may be any name, a system one included).
+     */
     readonly nameUnknown: boolean;
     /** Labelled moka.dev/tenant=true. */
     readonly tenantLabelled: boolean;
@@ -92,11 +95,14 @@ export function buildNamespaceIndex(resources: readonly StackResourceLike[]): Na
         if (!isKind(r.type, "Namespace")) {
             continue;
         }
+        const rawMeta = peek(r.props, "metadata");
         const rawName = peekPath(r.props, "metadata", "name");
         const name = typeof rawName === "string" && !isUnknownValue(rawName) && rawName !== "" ? rawName : undefined;
+        // Auto-named only when metadata is an object without a name; an odd metadata or name cannot be told.
+        const nameUnknown = isUnknownValue(rawName) || !isRecord(rawMeta) || (name === undefined && rawName !== undefined && rawName !== null);
         const rawLabels = peekPath(r.props, "metadata", "labels");
         const labels = isRecord(rawLabels) ? rawLabels : {};
-        const info: NamespaceInfo = { urn: r.urn, name, nameUnknown: isUnknownValue(rawName), tenantLabelled: labels[TENANT_LABEL] === "true" || labels[TENANT_LABEL] === true, labels };
+        const info: NamespaceInfo = { urn: r.urn, name, nameUnknown, tenantLabelled: labels[TENANT_LABEL] === "true" || labels[TENANT_LABEL] === true, labels };
         byUrn.set(r.urn, info);
         if (name !== undefined) {
             byName.set(name, info);

@@ -219,6 +219,19 @@ describe("isolation: tenant-rbac-namespace-scoped — fuzz regressions (unknowns
         assert.equal((await unknownOutcome(tenantRbacNamespaceScoped, labelled)).mandatory.length, 1);
     });
 
+    it("ISO-7: a Namespace with an odd metadata is not taken for an auto-named tenant (subjects resolved through it)", async () => {
+        // Found with FUZZ_SEED=99 FUZZ_SCALE=6. Root cause: buildNamespaceIndex read a Namespace whose metadata was not an object
+        // as auto-named (no name), which tenantOf counts as a tenant.
+        const binding = (saNamespace: unknown): TestResource[] => [
+            { type: "kubernetes:core/v1:Namespace", name: "ns", urn: NS_URN, props: { metadata: "[object Object]" } },
+            { ...crb("operator", "view", [sa(saNamespace as string, "karpenter")]), propertyDependencies: { subjects: [NS_URN] } },
+        ];
+        await expectUnknownsAddNoViolation(tenantRbacNamespaceScoped, binding("karpenter"), binding(UNKNOWN));
+        // A Namespace whose metadata is an object without a name is auto-named, hence a tenant: still flagged.
+        const auto = binding(UNKNOWN).map((r) => (r.name === "ns" ? { ...r, props: { metadata: { labels: {} } } } : r));
+        assert.equal((await unknownOutcome(tenantRbacNamespaceScoped, auto)).mandatory.length, 1);
+    });
+
     it("ISO-3: an unknown Kubernetes provider namespace is not taken for \"default\" (RoleBindings)", async () => {
         // Root cause: namespaceRef put a RoleBinding whose Kubernetes provider `namespace` was unknown in "default", as if it were absent.
         const viaProvider = (providerNamespace: unknown): TestResource[] => [
