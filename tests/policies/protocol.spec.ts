@@ -194,7 +194,34 @@ const component = (extra: Record<string, unknown>): TestResource => ({
 const policyDocument = (statement: unknown) => JSON.stringify({ Version: "2012-10-17", Statement: statement });
 const irsa = (condition: unknown) =>
     policyDocument([{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }]);
-const bucket = (name: string): TestResource => ({ type: "aws:s3/bucket:Bucket", name, props: { bucket: `moka-${name}` } });
+/** A bucket with the s3-bucket-data-protection controls inline (TLS-only policy, SSE-KMS, access logging), so only its public access block is judged. */
+const bucket = (name: string): TestResource => ({
+    type: "aws:s3/bucket:Bucket",
+    name,
+    props: {
+        bucket: `moka-${name}`,
+        policy: policyDocument({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::moka-${name}`, `arn:aws:s3:::moka-${name}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } } },
+        logging: { targetBucket: "moka-access-logs", targetPrefix: `${name}/` },
+    },
+});
+const launchTemplate = (extra: Record<string, unknown>): TestResource => ({
+    type: "aws:ec2/launchTemplate:LaunchTemplate",
+    props: {
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, encrypted: "true" } }],
+        ...extra,
+    },
+});
+const service = (spec: Record<string, unknown>, annotations: Record<string, string> = {}): TestResource => ({
+    type: "kubernetes:core/v1:Service",
+    props: { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: "analytics", annotations }, spec: { selector: { app: "api" }, ports: [{ port: 443 }], ...spec } },
+});
+const trust = (condition?: unknown): TestResource => ({
+    type: "aws:iam/role:Role",
+    props: { assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }) },
+    provider: { type: "pulumi:providers:aws", props: { region: "us-west-2", allowedAccountIds: "[\"111111111111\"]" } },
+});
 
 interface Case {
     readonly policy: string;
@@ -227,6 +254,21 @@ const CASES: Case[] = [
     { policy: "image-tag-pinned", label: "latest tag", bad: [dep.make("analytics", "111111111111.dkr.ecr.us-west-2.amazonaws.com/app:latest")], good: [dep.make("analytics")] },
     { policy: "image-registry-allowed", label: "Docker Hub image", bad: [spark.make("analytics", "apache/spark:3.5.3")], good: [spark.make("analytics", APP_IMAGE)] },
     { policy: "pod-no-privileged-containers", label: "privileged", bad: [{ ...dep.make("analytics"), props: JSON.parse(JSON.stringify(dep.make("analytics").props).replace('"allowPrivilegeEscalation":false', '"privileged":true')) }], good: [dep.make("analytics")] },
+    // Issue 12 (security half): one case per new or extended mandatory rule.
+    { policy: "eks-endpoint-private", label: "almost-open CIDR 1.1.1.1/1", bad: [awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["1.1.1.1/1"] })], good: [awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["1.1.1.1/32"] })] },
+    { policy: "eks-endpoint-private", label: "default public access with explicit CIDRs is not open (false alarm fixed)", bad: [component({ endpointPublicAccess: undefined, publicAccessCidrs: [] })], good: [component({ endpointPublicAccess: undefined, publicAccessCidrs: ["203.0.113.0/24"] })] },
+    { policy: "ec2-launch-template-imds-hardened", label: "IMDSv1 and hop limit 2", bad: [launchTemplate({ metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } })], good: [launchTemplate({})] },
+    { policy: "ec2-launch-template-no-public-ip", label: "public IP", bad: [launchTemplate({ networkInterfaces: [{ associatePublicIpAddress: "true" }] })], good: [launchTemplate({ networkInterfaces: [{ associatePublicIpAddress: "false" }] })] },
+    { policy: "ec2-launch-template-ebs-encrypted", label: "EBS encryption unset", bad: [launchTemplate({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100 } }] })], good: [launchTemplate({})] },
+    { policy: "eks-node-group-ssh-restricted", label: "SSH open to the world", bad: [{ type: "aws:eks/nodeGroup:NodeGroup", props: { clusterName: "moka", remoteAccess: { ec2SshKey: "ops" } } }], good: [{ type: "aws:eks/nodeGroup:NodeGroup", props: { clusterName: "moka", remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-bastion"] } } }] },
+    { policy: "service-no-public-exposure", label: "internet-facing LoadBalancer", bad: [service({ type: "LoadBalancer" })], good: [service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" })] },
+    { policy: "service-no-public-exposure", label: "NodePort and externalIPs", bad: [service({ type: "NodePort", externalIPs: ["198.51.100.10"] })], good: [service({ type: "ClusterIP" })] },
+    { policy: "kms-no-lockout-bypass", label: "lockout safety check bypassed", bad: [{ type: "aws:kms/key:Key", props: { enableKeyRotation: true, bypassPolicyLockoutSafetyCheck: true } }], good: [{ type: "aws:kms/key:Key", props: { enableKeyRotation: true, bypassPolicyLockoutSafetyCheck: false } }] },
+    { policy: "iam-no-wildcard-permissions", label: "AmazonS3FullAccess attached", bad: [{ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "team-a", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" } }], good: [{ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "team-a", policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } }] },
+    { policy: "iam-sensitive-actions-scoped", label: "iam:PassRole on *", bad: [{ type: "aws:iam/policy:Policy", props: { policy: policyDocument({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) } }], good: [{ type: "aws:iam/policy:Policy", props: { policy: policyDocument({ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111111111111:role/moka-node" }) } }] },
+    { policy: "iam-cross-account-trust-pinned", label: "foreign account root without ExternalId", bad: [trust()], good: [trust({ StringEquals: { "sts:ExternalId": "moka-7f3a" } })] },
+    { policy: "resource-policy-no-public-access", label: "world-readable bucket (s3:GetObject to *)", bad: [{ type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } }], good: [{ type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }) } }] },
+    { policy: "resource-policy-no-public-access", label: "ArnLike aws:PrincipalArn arn:aws:iam::* pins nothing", bad: [{ type: "aws:sqs/queuePolicy:QueuePolicy", props: { queueUrl: "q", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*" } } }) } }], good: [{ type: "aws:sqs/queuePolicy:QueuePolicy", props: { queueUrl: "q", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/producer-*" } } }) } }] },
     { policy: "pod-no-host-access", label: "hostPID", bad: [{ ...dep.make("analytics"), props: JSON.parse(JSON.stringify(dep.make("analytics").props).replace('"serviceAccountName"', '"hostPID":true,"serviceAccountName"')) }], good: [dep.make("analytics")] },
 ];
 

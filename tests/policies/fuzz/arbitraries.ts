@@ -645,12 +645,16 @@ const T = {
     ecr: "aws:ecr/repository:Repository", awsProvider: "pulumi:providers:aws", nodePool: "kubernetes:karpenter.sh/v1:NodePool",
     nodePoolBeta: "kubernetes:karpenter.sh/v1beta1:NodePool", nodeClass: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
     logGroup: "aws:cloudwatch/logGroup:LogGroup", configMap: "kubernetes:core/v1:ConfigMap",
+    bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucketLogging: "aws:s3/bucketLogging:BucketLogging",
 } as const;
 
 export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     s3: {
-        types: [[T.bucket, 4], [T.bucketV2, 1], [T.pab, 4], [T.accountPab, 1], [T.bucketPolicy, 1], [T.kms, 1]],
-        links: { bucket: { from: [T.pab, T.bucketPolicy], to: [T.bucket, T.bucketV2] } },
+        types: [[T.bucket, 4], [T.bucketV2, 1], [T.pab, 4], [T.accountPab, 1], [T.bucketPolicy, 2], [T.kms, 1], [T.bucketSse, 2], [T.bucketLogging, 2]],
+        links: {
+            bucket: { from: [T.pab, T.bucketPolicy, T.bucketSse, T.bucketLogging], to: [T.bucket, T.bucketV2] },
+            targetBucket: { from: [T.bucketLogging], to: [T.bucket, T.bucketV2] },
+        },
     },
     tenancy: {
         types: [[T.ns, 4], [T.quota, 2], [T.limits, 2], [T.netpol, 3], [T.clusterRole, 2], [T.k8sRole, 2], [T.crb, 2], [T.rb, 3], [T.sa, 1]],
@@ -795,8 +799,8 @@ function deriveFrom(r: AnalyzerResource, key: string, t: AnalyzerResource): void
             setAt(p, path, value);
         }
     };
-    if (key === "bucket") {
-        setIf(["bucket"], tName);
+    if (key === "bucket" || key === "targetBucket") {
+        setIf([key], tName);
     } else if (key === "roleRef") {
         setIf(["roleRef", "name"], tName);
     } else if (key === "roleArn" || key === "targetRoleArn") {

@@ -69,9 +69,11 @@ describe("security: EKS rules", () => {
                     const r = mutate(make(), (d) => { delete vpc(d).endpointPublicAccess; vpc(d).publicAccessCidrs = ["0.0.0.0/0"]; });
                     await expectViolation(eksEndpointPrivate, r, /whole internet/);
                 });
-                it("flags an absent endpointPublicAccess even with specific CIDRs (must be explicit)", async () => {
+                it("passes an absent endpointPublicAccess with specific CIDRs: public, limited to them (issue 12 false alarm)", async () => {
+                    // Regression: default public access + an explicit CIDR list was reported as open to 0.0.0.0/0.
                     const r = mutate(make(), (d) => { delete vpc(d).endpointPublicAccess; vpc(d).publicAccessCidrs = ["203.0.113.0/24"]; });
-                    await expectViolation(eksEndpointPrivate, r, /public by default/);
+                    await expectClean(eksEndpointPrivate, r);
+                    await expectViolation(eksEndpointPrivate, r, /endpointPublicAccess is not set, so EKS keeps the endpoint public\) and this pack is configured to forbid/, { config: { allowPublicWithCidrs: false } });
                 });
                 it("allows an explicit public endpoint restricted to specific CIDRs (default config)", async () => {
                     const r = mutate(make(), (d) => Object.assign(vpc(d), { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"] }));

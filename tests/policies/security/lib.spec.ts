@@ -7,13 +7,13 @@ import {
     actionMatches,
     grantsAction,
     grantsWildcardAction,
-    hasPrincipalScopingCondition,
     hasWildcardResource,
     isAllow,
     isPublicPrincipal,
     isWildcardAction,
     parsePolicyDocument,
 } from "../../../policies/security/lib/iam";
+import { hasPrincipalScopingCondition } from "../../../policies/security/lib/iam-scope";
 import { containsUnknown, isUnknownValue, peek, peekPath, rawProps, UnknownTracker } from "../../../policies/lib/known";
 import { imageName, matchesRegistryPrefix, mutableTagProblem, normaliseRegistryPrefix, parseImageRef } from "../../../policies/security/lib/registries";
 import { asTagMap, effectiveTags, missingTags, providerDefaultTags } from "../../../policies/lib/tags";
@@ -333,11 +333,15 @@ describe("security: policies/security/lib/iam parsing and matching details", () 
     it("a principal-scoping condition needs a real value and a non-IfExists operator", () => {
         const st = (cond: Record<string, unknown>) => parsePolicyDocument({ Statement: [{ Effect: "Allow", Principal: "*", Condition: cond }] })!.statements[0];
         assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "AWS:SourceAccount": [" 111111111111 "] } })), true);
-        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": ["", " * ", "111111111111"] } })), true);
+        // Any value that pins nothing admits every caller (issue 12): all values must pin.
+        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": ["", " * ", "111111111111"] } })), false);
+        assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": ["111111111111", "222222222222"] } })), true);
         assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": [" * "] } })), false);
         assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:SourceAccount": ["  "] } })), false);
         assert.equal(hasPrincipalScopingCondition(st({ StringEqualsIfExists: { "aws:SourceAccount": ["111111111111"] } })), false);
-        assert.equal(hasPrincipalScopingCondition(st({ "ForAnyValue:StringEqualsIfExistsX": { "aws:SourceAccount": ["111111111111"] } })), true);
+        // Only the positive String/Arn operators pin (an unknown operator name is not one of them).
+        assert.equal(hasPrincipalScopingCondition(st({ "ForAnyValue:StringEqualsIfExistsX": { "aws:SourceAccount": ["111111111111"] } })), false);
+        assert.equal(hasPrincipalScopingCondition(st({ "ForAnyValue:StringEquals": { "aws:SourceAccount": ["111111111111"] } })), true);
         assert.equal(hasPrincipalScopingCondition(st({ StringEquals: { "aws:RequestedRegion": ["bob"] } })), false);
     });
 });

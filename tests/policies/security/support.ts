@@ -3,8 +3,57 @@
  * real @pulumi/policy server handlers via tests/helpers/policy.ts.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import type { EnforcementLevel, Policy, StackValidationPolicy } from "@pulumi/policy";
-import { check, Diagnostic, TestResource, violations } from "../../helpers/policy";
+import { check as runCheck, Diagnostic, TestResource, toAnalyzer } from "../../helpers/policy";
+
+// ---------------------------------------------------------------------------------------------
+// Golden-diagnostics recorder. RECORD_DIAGNOSTIC_SNAPSHOTS=1 npx mocha tests/policies/security/*.spec.ts
+// appends the inputs of every test that snapshots/diagnostics.json does not know yet (matched by test
+// title) as new cases with empty diagnostics; then fill them with UPDATE_DIAGNOSTIC_SNAPSHOTS=1 (see
+// tests/policies/diagnostics-snapshot.ts) and review the diff. Inputs go through the helpers below.
+// ---------------------------------------------------------------------------------------------
+
+const RECORD = process.env.RECORD_DIAGNOSTIC_SNAPSHOTS === "1";
+const SNAPSHOT = path.join(__dirname, "snapshots/diagnostics.json");
+let currentTest = "";
+const recorded: { policy: string; from: string; resources: unknown[]; opts: Record<string, unknown> }[] = [];
+
+if (RECORD) {
+    beforeEach(function () {
+        const t = this.currentTest;
+        currentTest = t ? `security/${path.basename(t.file ?? "")}: ${t.fullTitle()}` : "";
+    });
+    after(() => {
+        const snap = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8"));
+        const known = new Set((snap.cases as { from: string }[]).map((c) => c.from));
+        const fresh = recorded.filter((r) => !known.has(r.from));
+        for (const r of fresh) {
+            const refs = r.resources.map((res) => {
+                snap.resources.push(res);
+                return snap.resources.length - 1;
+            });
+            snap.cases.push({ policy: r.policy, from: r.from, resources: refs, opts: r.opts, diagnostics: [] });
+        }
+        const lines = ["{", `"_": ${JSON.stringify(snap._)},`, '"resources": [', snap.resources.map((x: unknown) => JSON.stringify(x)).join(",\n"), "],", '"cases": [', snap.cases.map((x: unknown) => JSON.stringify(x)).join(",\n"), "]", "}"];
+        fs.writeFileSync(SNAPSHOT, lines.join("\n") + "\n");
+    });
+}
+
+/** Runs one policy through the server handlers (tests/helpers/policy.ts check), recording the inputs when asked. */
+export async function check(policy: Policy, resources: TestResource | TestResource[], config?: Record<string, unknown>): Promise<Diagnostic[]> {
+    const list = Array.isArray(resources) ? resources : [resources];
+    if (RECORD && currentTest !== "") {
+        recorded.push({ policy: policy.name, from: currentTest, resources: list.map((r) => toAnalyzer(r)), opts: config ? { config: { [policy.name]: config } } : {} });
+    }
+    return runCheck(policy, list, config);
+}
+
+/** Violations only (excludes the advisory "can't run during preview" diagnostics for unknown values). */
+export async function violations(policy: Policy, resources: TestResource | TestResource[], config?: Record<string, unknown>): Promise<Diagnostic[]> {
+    return (await check(policy, resources, config)).filter((d) => !d.unknownValue);
+}
 
 /** Deep copy of a fixture with one change applied. */
 export function mutate<T>(base: T, change: (draft: any) => void): T {
