@@ -18,7 +18,7 @@
  *   NamespaceRef, namespaceRef(resource, index, defaultNamespace?), noteUnknownNamespace(tracker, resource), sameNamespace(a, b),
  *   isTenantNamespace(name, system, index), RbacSubject, rbacSubjects(raw), subjectNamespace(subject),
  *   hasWildcardRule(rules), DangerousRight, DANGEROUS_RIGHT_TEXT, dangerousRights(rules), isEmptySelector(selector),
- *   isDefaultDenyIngress(spec), expectedQueue(pattern, namespace),
+ *   isDefaultDenyIngress(spec), expectedQueue(pattern, namespace), isOwnQueue(queue, expected, namespace),
  *   containsToken(haystack, token), iamRoleNameFromArn(arn)
  */
 import { LABELS, SYSTEM_NAMESPACES } from "../../../lib/platform";
@@ -283,6 +283,19 @@ export function isDefaultDenyIngress(spec: unknown): boolean | undefined {
 /** The queue a namespace's applications must use: `pattern` with `{namespace}` replaced. */
 export function expectedQueue(pattern: string, namespace: string): string {
     return pattern.split("{namespace}").join(namespace);
+}
+
+/**
+ * True when `queue` is the namespace's own: the configured queue, or a queue under root whose leaf
+ * (last dot-separated part) is the namespace, e.g. root.spark.<namespace>.
+ */
+export function isOwnQueue(queue: string, expected: string, namespace: string): boolean {
+    const q = queue.trim().toLowerCase();
+    if (q === expected.toLowerCase()) {
+        return true;
+    }
+    const parts = q.split(".");
+    return parts.length >= 2 && parts[0] === "root" && parts.every((p) => p !== "") && parts[parts.length - 1] === namespace.toLowerCase();
 }
 
 /** True when `token` occurs in `haystack` bounded by start/end or one of - _ . / : (case-insensitive). */

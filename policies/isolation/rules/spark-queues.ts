@@ -22,25 +22,12 @@ import { teamQueue } from "../../../lib/platform";
 import { asString, configValue, get, isRecord, isStringValue } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";
-import { expectedQueue, isKind } from "../lib/tenancy";
+import { expectedQueue, isKind, isOwnQueue } from "../lib/tenancy";
 
 const DEFAULT_BATCH_SCHEDULER = "yunikorn";
 /** The platform's queue naming with the namespace as the team: "root.{namespace}". */
 const DEFAULT_QUEUE_PATTERN = teamQueue("{namespace}");
 const QUEUE_KEYS = ["queue", "yunikorn.apache.org/queue"];
-
-/**
- * True when `queue` is the namespace's own: the configured queue, or a queue under root whose leaf
- * (last dot-separated part) is the namespace, e.g. root.spark.<namespace>.
- */
-export function isOwnQueue(queue: string, expected: string, namespace: string): boolean {
-    const q = queue.trim().toLowerCase();
-    if (q === expected.toLowerCase()) {
-        return true;
-    }
-    const parts = q.split(".");
-    return parts.length >= 2 && parts[0] === "root" && parts.every((p) => p !== "") && parts[parts.length - 1] === namespace.toLowerCase();
-}
 
 export const sparkAppsUseTeamQueue: ResourceValidationPolicy = {
     name: "spark-apps-use-team-queue",
