@@ -16,6 +16,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { loadPacks } from "../../../preview/run";
+import { esmImport } from "../../helpers/esm";
 import { type CaseResult, loadCorpus, resultsTable, runCorpus } from "./run";
 import { EXTRA_FINDINGS, KNOWN_MISSES, THEMES, UNSCORED } from "./themes";
 
@@ -49,6 +50,24 @@ describe("policy packs: real-world corpus", function () {
                 c.expected.advisoryThemes.forEach((t) => assert.equal(THEMES[t].level, "advisory", `${c.id}: ${t}`));
                 assert.ok(c.resources.length > 0, c.id);
             }
+        });
+        it("every Kubernetes object with a published schema validates (kubernetes-models, @kubernetes-models/karpenter)", async () => {
+            let validated = 0;
+            for (const c of cases) {
+                for (const r of c.resources) {
+                    const m = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(r.type);
+                    if (!m || m[1] === "helm.sh" || m[1] === "sparkoperator.k8s.io") {
+                        continue; // no model for Helm releases and the Spark Operator CRDs
+                    }
+                    const [, group, version, kind] = m;
+                    const module = group.startsWith("karpenter.") ? `@kubernetes-models/karpenter/${group}/${version}/${kind}`
+                        : group === "core" ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
+                    const Model = (await esmImport(module))[kind];
+                    assert.doesNotThrow(() => new Model(r.props).validate(), `${c.id}: ${r.type} ${r.name}`);
+                    validated++;
+                }
+            }
+            assert.ok(validated >= 80, `${validated} objects validated`);
         });
         it("names only policies the packs have in themes.ts, UNSCORED and EXTRA_FINDINGS; every KNOWN_MISSES/EXTRA_FINDINGS entry is a case", () => {
             const names = new Set(loadPacks().flatMap((p) => p.policies.map((x) => x.name)));

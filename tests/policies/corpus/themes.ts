@@ -22,6 +22,8 @@ export interface ThemeRule {
 
 const m = (...policies: string[]): ThemeRule => ({ level: "mandatory", policies });
 const a = (...policies: string[]): ThemeRule => ({ level: "advisory", policies });
+// Themes and the policies that cover them. The security half's rules (guardrails-security) cover the IAM,
+// resource-policy, Service, EC2/node-group, KMS, S3 data-protection and log-group KMS themes.
 
 export const THEMES: Readonly<Record<string, ThemeRule>> = {
     // Resource and identity policies (security pack)
@@ -29,9 +31,9 @@ export const THEMES: Readonly<Record<string, ThemeRule>> = {
     "res-policy-condition-unpinned": m("resource-policy-no-public-access"),
     "iam-broad-managed-policy": m("iam-no-wildcard-permissions"),
     "iam-wildcard-action": m("iam-no-wildcard-permissions"),
-    "iam-privesc-on-star": m("iam-no-wildcard-permissions"),
-    "iam-cross-account-trust": m("resource-policy-no-public-access"),
-    "iam-user-access-key": a(),
+    "iam-privesc-on-star": m("iam-sensitive-actions-scoped"),
+    "iam-cross-account-trust": m("iam-cross-account-trust-pinned"),
+    "iam-user-access-key": a("iam-no-user-access-keys"),
     // Kubernetes RBAC (isolation pack)
     "k8s-rbac-wildcard": m("tenant-rbac-namespace-scoped"),
     "k8s-rbac-secrets-read": m("tenant-rbac-namespace-scoped"),
@@ -41,9 +43,9 @@ export const THEMES: Readonly<Record<string, ThemeRule>> = {
     "k8s-rbac-cross-scope": m("tenant-rbac-namespace-scoped"),
     "sa-foreign-iam-role": m("tenant-service-accounts-own-namespace"),
     // Network exposure
-    "svc-lb-public": m(),
-    "svc-nodeport": m(),
-    "svc-external-ips": m(),
+    "svc-lb-public": m("service-no-public-exposure"),
+    "svc-nodeport": m("service-no-public-exposure"),
+    "svc-external-ips": m("service-no-public-exposure"),
     "netpol-allow-all": m("network-policy-no-allow-all"),
     "sg-public-ingress": m("sg-no-public-ingress"),
     // Pods (security pack), namespaces and identities (isolation pack)
@@ -64,22 +66,22 @@ export const THEMES: Readonly<Record<string, ThemeRule>> = {
     "eks-secrets-unencrypted": m("eks-secrets-encrypted"),
     "eks-logging-incomplete": m("eks-control-plane-logging"),
     "eks-auth-configmap": m("eks-auth-mode-api"),
-    "eks-version-unsupported": a(),
-    "lt-imdsv1": m(),
-    "lt-imds-hop": m(),
-    "lt-public-ip": m(),
-    "lt-ebs-unencrypted": m(),
-    "nodegroup-ssh-open": m(),
+    "eks-version-unsupported": a("eks-version-supported"),
+    "lt-imdsv1": m("ec2-launch-template-imds-hardened"),
+    "lt-imds-hop": m("ec2-launch-template-imds-hardened"),
+    "lt-public-ip": m("ec2-launch-template-no-public-ip"),
+    "lt-ebs-unencrypted": m("ec2-launch-template-ebs-encrypted"),
+    "nodegroup-ssh-open": m("eks-node-group-ssh-restricted"),
     // Data (security pack; log retention in cost)
-    "kms-bypass-lockout": m(),
+    "kms-bypass-lockout": m("kms-no-lockout-bypass"),
     "kms-rotation-off": m("kms-key-rotation"),
     "s3-public-acl": m("s3-no-public-acl"),
     "s3-pab-missing": m("s3-bucket-public-access-block", "s3-public-access-block-enabled"),
-    "s3-no-tls-deny": a(),
-    "s3-no-sse-kms": a(),
-    "s3-no-access-logging": a(),
+    "s3-no-tls-deny": a("s3-bucket-data-protection"),
+    "s3-no-sse-kms": a("s3-bucket-data-protection"),
+    "s3-no-access-logging": a("s3-bucket-data-protection"),
     "log-group-no-retention": m("cloudwatch-log-group-retention-set"),
-    "log-group-no-kms": a(),
+    "log-group-no-kms": a("cloudwatch-log-group-kms-encrypted"),
     // Karpenter (security and cost packs)
     "karpenter-imds-optional": m("karpenter-imds-hardened"),
     "karpenter-imds-hop": m("karpenter-imds-hardened"),
