@@ -5,7 +5,8 @@
  *
  * Identifiers were read in the peers' sources, not guessed:
  *   - Checkov: bridgecrewio/checkov@03d5fdad8d6154b1565799a7b1fb8070c158866f, the `id` of each check under
- *     checkov/terraform/checks/{resource,graph_checks,data}/aws;
+ *     checkov/terraform/checks/{resource,graph_checks,data}/aws and, for Kubernetes objects,
+ *     checkov/kubernetes/checks/{resource/k8s,graph_checks};
  *   - Kyverno: kyverno/policies@b9c4317ce02256dc66118e08bb3e9345e7bfce5c, the policy's directory
  *     (its kyverno.io/policies path);
  *   - compliance-policies: pulumi/compliance-policies@712a901751b66642c0824c0a445197a3c64e10e3, the policy
@@ -59,4 +60,28 @@ export const PEERS: Readonly<Record<string, Peers>> = {
     "iam-cross-account-trust-pinned": { checkov: ["CKV_AWS_61"] },
     "iam-no-user-access-keys": { checkov: ["CKV_AWS_273"] },
     // --- end of the security-half block ---------------------------------------------------------------
+    // --- workloads, isolation and cost (issue 12, isolation half) -------------------------------------
+    // pulumi/compliance-policies has no pod-security, RBAC or namespace rule for Kubernetes (only
+    // read-only root filesystem, labels, replica counts, LoadBalancer Services and alpha APIs).
+    "image-tag-pinned": { checkov: ["CKV_K8S_14", "CKV_K8S_43"], kyverno: ["disallow-latest-tag"] },
+    "image-registry-allowed": { kyverno: ["restrict-image-registries"] },
+    "pod-no-privileged-containers": { checkov: ["CKV_K8S_16", "CKV_K8S_20"], kyverno: ["disallow-privileged-containers", "disallow-privilege-escalation"] },
+    "pod-no-host-access": { checkov: ["CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "CKV_K8S_27"], kyverno: ["disallow-host-namespaces", "disallow-host-path"] },
+    "pod-no-root-user": { checkov: ["CKV_K8S_23"], kyverno: ["require-run-as-nonroot", "require-run-as-non-root-user"] },
+    "pod-no-added-capabilities": { checkov: ["CKV_K8S_25", "CKV_K8S_28", "CKV_K8S_39"], kyverno: ["disallow-capabilities", "disallow-capabilities-strict"] },
+    "pod-seccomp-not-unconfined": { checkov: ["CKV_K8S_31"], kyverno: ["restrict-seccomp", "restrict-seccomp-strict"] },
+    "pod-no-host-ports": { checkov: ["CKV_K8S_26"], kyverno: ["disallow-host-ports"] },
+    "cloudwatch-log-group-retention-set": { checkov: ["CKV_AWS_66"] },
+    "tenant-rbac-namespace-scoped": {
+        checkov: ["CKV_K8S_49", "CKV_K8S_157", "CKV_K8S_158", "CKV2_K8S_1", "CKV2_K8S_2", "CKV2_K8S_3", "CKV2_K8S_5"],
+        kyverno: ["restrict-wildcard-resources", "restrict-wildcard-verbs", "restrict-secret-role-verbs", "restrict-escalation-verbs-roles", "restrict-binding-clusteradmin", "restrict-binding-system-groups"],
+    },
+    "namespace-pod-security-enforced": { kyverno: ["add-psa-labels", "deny-privileged-profile"] },
+    "tenant-namespace-guardrails": { checkov: ["CKV2_K8S_6"], kyverno: ["add-ns-quota", "add-network-policy"] },
+    "network-policy-no-allow-all": { kyverno: ["restrict-networkpolicy-empty-podselector"] },
+    "workload-namespace-not-default": { checkov: ["CKV_K8S_21"], kyverno: ["disallow-default-namespace"] },
+    "workload-service-account-not-default": { checkov: ["CKV_K8S_38", "CKV_K8S_41"], kyverno: ["restrict-automount-sa-token"] },
+    // No peer covers: nodepool-* (Karpenter pool bounds and cost), spark-apps-use-team-queue (YuniKorn),
+    // tenant-service-accounts-own-namespace (Pod Identity / IRSA ownership), nonprod-no-prod-references and
+    // prod-stateful-resources-protected (Pulumi environments and `protect`).
 };
