@@ -9,35 +9,41 @@ import type { EnforcementLevel, Policy, StackValidationPolicy } from "@pulumi/po
 import { check as runCheck, Diagnostic, TestResource, toAnalyzer } from "../../helpers/policy";
 
 // ---------------------------------------------------------------------------------------------
-// Golden-diagnostics recorder. RECORD_DIAGNOSTIC_SNAPSHOTS=1 npx mocha tests/policies/security/*.spec.ts
-// appends the inputs of every test that snapshots/diagnostics.json does not know yet (matched by test
-// title) as new cases with empty diagnostics; then fill them with UPDATE_DIAGNOSTIC_SNAPSHOTS=1 (see
-// tests/policies/diagnostics-snapshot.ts) and review the diff. Inputs go through the helpers below.
+// Golden-diagnostics recorder. RECORD_DIAGNOSTIC_SNAPSHOTS=1 npx mocha tests/policies/<pack>/*.spec.ts
+// appends the inputs of every test that the pack's snapshots/diagnostics.json does not know yet (matched by
+// test title; the snapshot is the one beside the spec file, so security, cost and isolation specs record
+// into their own pack's) as new cases with empty diagnostics; then fill them with
+// UPDATE_DIAGNOSTIC_SNAPSHOTS=1 (see tests/policies/diagnostics-snapshot.ts) and review the diff. Inputs go
+// through the helpers below.
 // ---------------------------------------------------------------------------------------------
 
 const RECORD = process.env.RECORD_DIAGNOSTIC_SNAPSHOTS === "1";
-const SNAPSHOT = path.join(__dirname, "snapshots/diagnostics.json");
 let currentTest = "";
-const recorded: { policy: string; from: string; resources: unknown[]; opts: Record<string, unknown> }[] = [];
+let currentSnapshot = "";
+const recorded: { snapshot: string; policy: string; from: string; resources: unknown[]; opts: Record<string, unknown> }[] = [];
 
 if (RECORD) {
     beforeEach(function () {
         const t = this.currentTest;
-        currentTest = t ? `security/${path.basename(t.file ?? "")}: ${t.fullTitle()}` : "";
+        const dir = t?.file ? path.dirname(t.file) : "";
+        currentSnapshot = dir ? path.join(dir, "snapshots/diagnostics.json") : "";
+        currentTest = t && fs.existsSync(currentSnapshot) ? `${path.basename(dir)}/${path.basename(t.file ?? "")}: ${t.fullTitle()}` : "";
     });
     after(() => {
-        const snap = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8"));
-        const known = new Set((snap.cases as { from: string }[]).map((c) => c.from));
-        const fresh = recorded.filter((r) => !known.has(r.from));
-        for (const r of fresh) {
-            const refs = r.resources.map((res) => {
-                snap.resources.push(res);
-                return snap.resources.length - 1;
-            });
-            snap.cases.push({ policy: r.policy, from: r.from, resources: refs, opts: r.opts, diagnostics: [] });
+        for (const file of new Set(recorded.map((r) => r.snapshot))) {
+            const snap = JSON.parse(fs.readFileSync(file, "utf8"));
+            const known = new Set((snap.cases as { from: string }[]).map((c) => c.from));
+            const fresh = recorded.filter((r) => r.snapshot === file && !known.has(r.from));
+            for (const r of fresh) {
+                const refs = r.resources.map((res) => {
+                    snap.resources.push(res);
+                    return snap.resources.length - 1;
+                });
+                snap.cases.push({ policy: r.policy, from: r.from, resources: refs, opts: r.opts, diagnostics: [] });
+            }
+            const lines = ["{", `"_": ${JSON.stringify(snap._)},`, '"resources": [', snap.resources.map((x: unknown) => JSON.stringify(x)).join(",\n"), "],", '"cases": [', snap.cases.map((x: unknown) => JSON.stringify(x)).join(",\n"), "]", "}"];
+            fs.writeFileSync(file, lines.join("\n") + "\n");
         }
-        const lines = ["{", `"_": ${JSON.stringify(snap._)},`, '"resources": [', snap.resources.map((x: unknown) => JSON.stringify(x)).join(",\n"), "],", '"cases": [', snap.cases.map((x: unknown) => JSON.stringify(x)).join(",\n"), "]", "}"];
-        fs.writeFileSync(SNAPSHOT, lines.join("\n") + "\n");
     });
 }
 
@@ -45,7 +51,7 @@ if (RECORD) {
 export async function check(policy: Policy, resources: TestResource | TestResource[], config?: Record<string, unknown>): Promise<Diagnostic[]> {
     const list = Array.isArray(resources) ? resources : [resources];
     if (RECORD && currentTest !== "") {
-        recorded.push({ policy: policy.name, from: currentTest, resources: list.map((r) => toAnalyzer(r)), opts: config ? { config: { [policy.name]: config } } : {} });
+        recorded.push({ snapshot: currentSnapshot, policy: policy.name, from: currentTest, resources: list.map((r) => toAnalyzer(r)), opts: config ? { config: { [policy.name]: config } } : {} });
     }
     return runCheck(policy, list, config);
 }
