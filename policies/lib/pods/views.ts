@@ -103,7 +103,6 @@ function sparkRoleView(root: unknown, base: Path, role: "driver" | "executor"): 
     };
 }
 
-
 /**
  * Every pod-spec-shaped source of a workload. Plain workloads have one; a SparkApplication role has
  * its own settings and, when given, a template (two views); a SparkConnect role has its template.
