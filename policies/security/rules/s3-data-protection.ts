@@ -214,7 +214,6 @@ export const s3BucketDataProtection: StackValidationPolicy = {
         for (const b of index.buckets.values()) {
             const unknownNamed = index.unknownNamed.has(b.urn);
             const isLogTarget = j.logTargets.has(b.urn);
-            const maybeLogTarget = j.logTargetsAmbiguous || (unknownNamed && j.logTargetsLiteral);
             const missing: Control[] = [];
             for (const control of required) {
                 if (isLogTarget && control !== "tls-only") {
@@ -223,14 +222,19 @@ export const s3BucketDataProtection: StackValidationPolicy = {
                 if ((j.evidence.get(b.urn)?.get(control) ?? "missing") !== "missing") {
                     continue;
                 }
-                if (j.ambiguous.has(control) || (unknownNamed && j.literal.has(control)) || (maybeLogTarget && control !== "tls-only")) {
-                    continue; // an attachment whose bucket is unknown may be this bucket's (or make it a log bucket)
+                if (j.ambiguous.has(control) || (j.logTargetsAmbiguous && control !== "tls-only")) {
+                    continue; // an attachment whose bucket is unknown may be this bucket's (or make it a log bucket): noted above
+                }
+                if (unknownNamed && (j.literal.has(control) || (j.logTargetsLiteral && control !== "tls-only"))) {
+                    // Its name is unknown and an attachment names a bucket literally: that one may be this bucket's.
+                    tracker.note(b.props, ["bucket", "id", "arn"].find((k) => isUnknownValue(peek(b.props, k))) ?? "bucket");
+                    continue;
                 }
                 missing.push(control);
             }
             if (missing.length > 0) {
                 reportViolation(
-                    `S3 bucket "${b.label}" has no ${listText(missing.map((c) => REMEDY[c]))}: ${missing.map((c) => RISK[c]).join("; ")}. ` +
+                    `S3 bucket "${b.label}" lacks ${listText(missing.map((c) => REMEDY[c]))}: ${missing.map((c) => RISK[c]).join("; ")}. ` +
                         `Add ${missing.length > 1 ? "them" : "it"}.`,
                     b.urn,
                 );
