@@ -95,7 +95,15 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
         const nsIndex: NamespaceIndex = buildNamespaceIndex(args.resources);
 
         const clusterRolesByName = new Map<string, RoleInfo>();
-        const rolesByName = new Map<string, RoleInfo[]>();
+        // Roles by "<namespace key>\u0000<role name>" (namespace key: "name:<ns>" or "urn:<Namespace urn>"),
+        // so a binding finds the Roles of its own namespace without scanning every same-named Role (each
+        // team's Role is called "spark"). Roles whose namespace cannot be told by a binding's name alone
+        // (unknown, or an auto-named Namespace known by URN only) are also listed by role name: they stay
+        // "ambiguous" for such bindings, as sameNamespace says.
+        const rolesByNsAndName = new Map<string, RoleInfo[]>();
+        const uncertainRolesByName = new Map<string, RoleInfo[]>();
+        const allRolesByName = new Map<string, RoleInfo[]>(); // for a binding whose own namespace has no known name
+        const push = (map: Map<string, RoleInfo[]>, key: string, info: RoleInfo) => (map.get(key) ?? map.set(key, []).get(key)!).push(info);
         const rolesByUrn = new Map<string, RoleInfo>();
         for (const r of args.resources) {
             const clusterRole = isKind(r.type, "ClusterRole");
@@ -110,7 +118,17 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
             if (name !== undefined && clusterRole) {
                 clusterRolesByName.set(name, info);
             } else if (name !== undefined) {
-                (rolesByName.get(name) ?? rolesByName.set(name, []).get(name)!).push(info);
+                const ns = info.namespace!;
+                push(allRolesByName, name, info);
+                if (ns.name !== undefined) {
+                    push(rolesByNsAndName, `name:${ns.name}\u0000${name}`, info);
+                }
+                if (ns.urn !== undefined) {
+                    push(rolesByNsAndName, `urn:${ns.urn}\u0000${name}`, info);
+                }
+                if (ns.unknown || ns.name === undefined) {
+                    push(uncertainRolesByName, name, info);
+                }
             }
         }
 
@@ -168,7 +186,13 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
             if (!resolved && roleName !== undefined && roleKind === "ClusterRole") {
                 resolved = clusterRolesByName.get(roleName);
             } else if (!resolved && roleName !== undefined && roleKind === "Role" && bindingNs && !bindingNs.unknown) {
-                for (const candidate of rolesByName.get(roleName) ?? []) {
+                const candidates = new Set([
+                    ...(bindingNs.name !== undefined ? rolesByNsAndName.get(`name:${bindingNs.name}\u0000${roleName}`) ?? [] : []),
+                    ...(bindingNs.urn !== undefined ? rolesByNsAndName.get(`urn:${bindingNs.urn}\u0000${roleName}`) ?? [] : []),
+                    ...(uncertainRolesByName.get(roleName) ?? []),
+                    ...(bindingNs.name === undefined ? allRolesByName.get(roleName) ?? [] : []),
+                ]);
+                for (const candidate of candidates) {
                     const same = candidate.namespace && !candidate.namespace.unknown ? sameNamespace(candidate.namespace, bindingNs) : undefined;
                     if (same === true) {
                         resolved = candidate;

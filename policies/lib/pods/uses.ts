@@ -54,6 +54,7 @@ export function imageUses(type: string, props: unknown): ImageUse[] {
         }
         return out;
     }
+    const views = podViews(type, props);
     const base = sparkBase(kind);
     const conf = (key: string): Field => fieldAt(props, [...base, "sparkConf", key]);
     for (const role of sparkRoles(kind)) {
@@ -77,7 +78,7 @@ export function imageUses(type: string, props: unknown): ImageUse[] {
         if (main) {
             out.push({ image: main, container: `${pathText([...base, role])}:${SPARK_CONTAINER[role]}` });
         }
-        for (const view of podViews(type, props).filter((v) => v.role === role)) {
+        for (const view of views.filter((v) => v.role === role)) {
             containerImages(view, view.where === pathText([...base, role]) ? pathText([...base, role]) : mainPath ? pathText(mainPath) : undefined);
         }
     }
