@@ -171,6 +171,22 @@ const KEY_ARN = "arn:aws:kms:us-west-2:111111111111:key/0b6e3c1e-1111-2222-3333-
 const ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
 const dep = WORKLOADS.find((w) => w.kind === "Deployment")!;
 const spark = WORKLOADS.find((w) => w.kind === "SparkApplication")!;
+const connect = WORKLOADS.find((w) => w.kind === "SparkConnect")!;
+/** A copy of a fixture with its props changed. */
+const withProps = (r: TestResource, change: (props: any) => void): TestResource => {
+    const props = JSON.parse(JSON.stringify(r.props));
+    change(props);
+    return { ...r, props };
+};
+const netpol = (spec: Record<string, unknown>): TestResource => ({ type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "np", props: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "p", namespace: "analytics" }, spec } });
+const roleGrant = (resources: string[], verbs: string[]): TestResource[] => [
+    { type: "kubernetes:rbac.authorization.k8s.io/v1:Role", name: "role", props: { metadata: { name: "app", namespace: "analytics" }, rules: [{ apiGroups: [""], resources, verbs }] } },
+    { type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", name: "binding", props: { metadata: { name: "app", namespace: "analytics" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "app" }, subjects: [{ kind: "ServiceAccount", name: "app", namespace: "analytics" }] } },
+];
+const emrAssociation = (namespace: string): TestResource => ({
+    type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "emr",
+    props: { clusterName: "data-on-eks", namespace, serviceAccount: "driver", roleArn: "arn:aws:iam::111111111111:role/data-on-eks-emr-data-team-a" },
+});
 const nodeClass = (spec: Record<string, unknown>): TestResource => ({
     type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
     props: { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "default" }, spec: { role: "node", amiSelectorTerms: [{ alias: "al2023@latest" }], ...spec } },
@@ -269,6 +285,19 @@ const CASES: Case[] = [
     { policy: "resource-policy-no-public-access", label: "world-readable bucket (s3:GetObject to *)", bad: [{ type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } }], good: [{ type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }) } }] },
     { policy: "resource-policy-no-public-access", label: "ArnLike aws:PrincipalArn arn:aws:iam::* pins nothing", bad: [{ type: "aws:sqs/queuePolicy:QueuePolicy", props: { queueUrl: "q", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*" } } }) } }], good: [{ type: "aws:sqs/queuePolicy:QueuePolicy", props: { queueUrl: "q", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/producer-*" } } }) } }] },
     { policy: "pod-no-host-access", label: "hostPID", bad: [{ ...dep.make("analytics"), props: JSON.parse(JSON.stringify(dep.make("analytics").props).replace('"serviceAccountName"', '"hostPID":true,"serviceAccountName"')) }], good: [dep.make("analytics")] },
+    // Issue 12, workloads and isolation half: pods read through policies/lib/pod-spec.ts, tenancy in the isolation pack.
+    { policy: "pod-no-host-access", label: "hostPath through Spark sparkConf", bad: [withProps(spark.make("analytics"), (p) => (p.spec.sparkConf = { "spark.kubernetes.executor.volumes.hostPath.data.options.path": "/mnt/k8s-disks", "spark.kubernetes.executor.volumes.hostPath.data.mount.path": "/data" }))], good: [withProps(spark.make("analytics"), (p) => (p.spec.sparkConf = { "spark.kubernetes.executor.volumes.emptyDir.data.mount.path": "/data" }))] },
+    { policy: "pod-no-root-user", label: "runAsUser 0", bad: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.securityContext.runAsUser = 0))], good: [dep.make("analytics")] },
+    { policy: "pod-no-added-capabilities", label: "SYS_ADMIN in a Spark executor template", bad: [withProps(spark.make("analytics"), (p) => (p.spec.executor.template = { spec: { containers: [{ name: "spark-kubernetes-executor", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }] } }))], good: [withProps(spark.make("analytics"), (p) => (p.spec.executor.template = { spec: { containers: [{ name: "spark-kubernetes-executor", securityContext: { capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] } } }] } }))] },
+    { policy: "pod-seccomp-not-unconfined", label: "seccomp Unconfined", bad: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.securityContext.seccompProfile = { type: "Unconfined" }))], good: [dep.make("analytics")] },
+    { policy: "pod-no-host-ports", label: "hostPort", bad: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.containers[0].ports = [{ containerPort: 53, hostPort: 53 }]))], good: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.containers[0].ports = [{ containerPort: 53 }]))] },
+    { policy: "image-registry-allowed", label: "SparkConnect from Docker Hub", bad: [connect.make("analytics", "docker.io/apache/spark:4.0.1")], good: [connect.make("analytics")] },
+    { policy: "workload-namespace-not-default", label: "Deployment in default", bad: [dep.make("default")], good: [dep.make("analytics")] },
+    { policy: "workload-service-account-not-default", label: "pods as the default ServiceAccount with its token", bad: [withProps(dep.make("analytics"), (p) => delete p.spec.template.spec.serviceAccountName)], good: [withProps(dep.make("analytics"), (p) => { delete p.spec.template.spec.serviceAccountName; p.spec.template.spec.automountServiceAccountToken = false; })] },
+    { policy: "network-policy-no-allow-all", label: "allow-all ingress", bad: [netpol({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })], good: [netpol({ podSelector: {}, policyTypes: ["Ingress"] })] },
+    { policy: "tenant-rbac-namespace-scoped", label: "Role reading Secrets bound to a tenant ServiceAccount", bad: roleGrant(["secrets"], ["get", "list"]), good: roleGrant(["pods"], ["get", "list"]) },
+    { policy: "spark-apps-use-team-queue", label: "another team's queue (a hierarchical own queue passes)", bad: [withProps(spark.make("analytics"), (p) => (p.spec.batchSchedulerOptions = { queue: "root.spark.growth" }))], good: [withProps(spark.make("analytics"), (p) => (p.spec.batchSchedulerOptions = { queue: "root.spark.analytics" }))] },
+    { policy: "tenant-service-accounts-own-namespace", label: "another team's role (the association's own namespace wins over the name pattern)", bad: [emrAssociation("emr-data-team-b")], good: [emrAssociation("emr-data-team-a")] },
 ];
 
 /** Drops keys whose value is undefined (the wire has no undefined). */
@@ -366,23 +395,23 @@ describe("policy packs over the CLI protocol (run-policy-pack + gRPC)", function
                 assert.deepEqual(await analyzeAll(rp().client, [other]), []);
             });
 
-            if (dir === "security") {
-                describe("bad cases draw a mandatory diagnostic; corrected twins none", () => {
-                    for (const c of CASES) {
-                        it(`${c.policy}: ${c.label}`, async () => {
-                            await rpc(rp().client, "configure", configureRequest(pack!));
-                            const bad = c.bad.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `bad${i}` })));
-                            const good = c.good.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `good${i}` })));
-                            const badDiags = [...(await analyzeAll(rp().client, bad)), ...(await analyzeStack(rp().client, bad))];
-                            const hits = badDiags.filter((d) => d.policy === c.policy);
-                            assert.ok(hits.length > 0, `no ${c.policy} diagnostic: ${JSON.stringify(badDiags)}`);
-                            assert.ok(hits.every((d) => d.level === "mandatory" && d.pack === "moka-security"));
-                            const goodDiags = [...(await analyzeAll(rp().client, good)), ...(await analyzeStack(rp().client, good))];
-                            assert.deepEqual(goodDiags, []);
-                        });
-                    }
-                });
+            describe("bad cases draw a mandatory diagnostic; corrected twins none (this pack's policies)", () => {
+                for (const c of CASES.filter((x) => (pack?.policies as Policy[] | undefined)?.some((p) => p.name === x.policy))) {
+                    it(`${c.policy}: ${c.label}`, async () => {
+                        await rpc(rp().client, "configure", configureRequest(pack!));
+                        const bad = c.bad.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `bad${i}` })));
+                        const good = c.good.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `good${i}` })));
+                        const badDiags = [...(await analyzeAll(rp().client, bad)), ...(await analyzeStack(rp().client, bad))];
+                        const hits = badDiags.filter((d) => d.policy === c.policy);
+                        assert.ok(hits.length > 0, `no ${c.policy} diagnostic: ${JSON.stringify(badDiags)}`);
+                        assert.ok(hits.every((d) => d.level === "mandatory" && d.pack === pack!.name));
+                        const goodDiags = [...(await analyzeAll(rp().client, good)), ...(await analyzeStack(rp().client, good))];
+                        assert.deepEqual(goodDiags, []);
+                    });
+                }
+            });
 
+            if (dir === "security") {
                 it("Configure applies policy config and enforcement-level overrides", async () => {
                     const client = rp().client;
                     const open443 = [toAnalyzer({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: { securityGroupId: "sg", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" } })];
