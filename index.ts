@@ -42,7 +42,7 @@ export = async () => {
     const k8sProvider = cluster.provider;
     const afterCluster = { ...opts, dependsOn: [cluster] };
 
-    // Karpenter: controller, interruption queue, EC2NodeClasses and the Graviton/x86/driver NodePools.
+    // Karpenter: controller, interruption queue, and an EC2NodeClass + NodePool per moka:nodePools entry.
     const karpenter = new Karpenter("karpenter", {
         clusterName: cfg.baseName, clusterEndpoint: cluster.endpoint, k8sProvider, nodePools: cfg.nodePools,
         baseName: cfg.baseName, region: cfg.region, accountId: cfg.accountId, tags,
@@ -61,7 +61,7 @@ export = async () => {
         team, environment: cfg.environment, baseName: cfg.baseName, clusterName: cluster.eksClusterName, k8sProvider,
         dataBucket: storage.dataBucket, dataBucketArn: storage.dataBucketArn, eventLogBucket: storage.eventLogBucket,
         eventLogBucketArn: storage.eventLogBucketArn, kmsKeyArn: storage.kmsKeyArn, eventLogPrefix: storage.eventLogPrefix,
-        region: cfg.region, tags, webhookNamespaces: operatorNamespaces,
+        region: cfg.region, tags, webhookNamespaces: operatorNamespaces, executorArchitectures: karpenter.executorArchitectures,
     }, afterCluster));
     const teamNames = cfg.teams.map((t) => t.name);
 

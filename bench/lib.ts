@@ -1,24 +1,15 @@
 /**
  * Shared helpers for the benchmarks (bench/run.ts): wall-clock timing, medians, the machine line,
- * targets and number formatting. No side effects.
+ * targets, the report table and number formatting. No side effects.
  */
 import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 
-export const BENCH_DIR = __dirname;
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export { PROJECT_ROOT } from "../preview/mocks";
 
 /** Milliseconds since an arbitrary origin, sub-millisecond resolution. */
 export function nowMs(): number {
     return Number(process.hrtime.bigint()) / 1e6;
-}
-
-/** Runs `fn` and returns its result and duration in ms. */
-export async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
-    const t0 = nowMs();
-    const value = await fn();
-    return { value, ms: nowMs() - t0 };
 }
 
 /** The median of a non-empty sample (mean of the middle two for even sizes). */
@@ -47,30 +38,14 @@ export function round(x: number, digits = 1): number {
 }
 
 /** One target: PASS when `value <= limit`. A missed target is reported, never an error. */
-export interface Target {
-    readonly benchmark: string;
-    readonly name: string;
-    readonly value: number;
-    readonly limit: number;
-    readonly unit: string;
-    readonly pass: boolean;
-}
+export type Target = ReturnType<typeof target>;
 
-export function target(benchmark: string, name: string, value: number, limit: number, unit: string): Target {
+export function target(benchmark: string, name: string, value: number, limit: number, unit: string) {
     return { benchmark, name, value: round(value, unit === "x" ? 2 : 1), limit, unit, pass: value <= limit };
 }
 
-export interface MachineInfo {
-    readonly cpuModel: string;
-    readonly cores: number;
-    readonly memoryGiB: number;
-    readonly node: string;
-    readonly platform: string;
-    readonly loadAverage: readonly number[];
-}
-
 /** CPU model, logical cores, memory, node version; the CPU model from /proc/cpuinfo when os.cpus() is vague. */
-export function machineInfo(): MachineInfo {
+export function machineInfo() {
     const cpus = os.cpus();
     let model = cpus[0]?.model?.trim() || "unknown";
     try {
@@ -92,7 +67,7 @@ export function machineInfo(): MachineInfo {
     };
 }
 
-export function machineLine(m: MachineInfo): string {
+export function machineLine(m: ReturnType<typeof machineInfo>): string {
     return `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, load ${m.loadAverage.join(" ")}`;
 }
 
@@ -102,6 +77,17 @@ export function fmtMs(ms: number): string {
 
 export function fmtRatio(x: number): string {
     return `${x.toFixed(2)}x`;
+}
+
+/** Sample values in ms, space-separated, for the report. */
+export function fmtSamples(s: Sample): string {
+    return s.samplesMs.map((x) => x.toFixed(0)).join(" ");
+}
+
+/** A report table: the first column left-aligned, the others right-aligned, indented by four spaces. */
+export function table(rows: readonly (readonly string[])[]): string {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+    return rows.map((r) => `    ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ")}`).join("\n");
 }
 
 let logging = true;
@@ -116,16 +102,4 @@ export function log(message: string): void {
     if (logging) {
         process.stderr.write(`  · ${message}\n`);
     }
-}
-
-/** Peak resident set size of this process in MiB (VmHWM when readable, else resourceUsage().maxRSS). */
-export function peakRssMiB(): { vmHwmMiB?: number; maxRssMiB: number } {
-    let vmHwmMiB: number | undefined;
-    try {
-        const m = /^VmHWM:\s*(\d+)\s*kB/m.exec(fs.readFileSync("/proc/self/status", "utf8"));
-        vmHwmMiB = m ? round(Number(m[1]) / 1024) : undefined;
-    } catch {
-        vmHwmMiB = undefined;
-    }
-    return { vmHwmMiB, maxRssMiB: round(process.resourceUsage().maxRSS / 1024) };
 }

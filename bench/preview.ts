@@ -12,21 +12,19 @@
  *
  * Diagnostics (they explain a miss): the program/analysis split of both; how many promises the
  * Pulumi runtime wraps with `debuggablePromise` (each captures `new Error().stack`) and how many
- * stack traces / frames get formatted — under ts-node every frame is source-mapped by
- * @cspotcode/source-map-support; a SHAPE-MATCHED floor (same custom resources, each registered as
- * a plain CustomResource with exactly the property keys its real class registers — the SDK does
- * per-key work — and trivial values), which splits the ratio into "what the real resource classes
- * cost the SDK" and "what our components and their data add"; (a) and (b) re-timed with
- * `Error.stackTraceLimit = 0` (no stack captured at all —
- * the proposed fix; Resource.callsites raises the limit itself, so source positions survive);
- * the cost of building the analyzer requests once (analyzePacks builds them once per pack); and
- * CPU-profiled runs of (a), as is and with the limit at 0, with self time by category (bench/profile.ts).
+ * stack traces / frames get formatted; a SHAPE-MATCHED floor (one plain CustomResource per real
+ * custom resource, with exactly the property keys its real class registers — the SDK does per-key
+ * work — and trivial values), which splits the ratio into "what the real resource classes cost the
+ * SDK" and "what our components and their data add"; (a) and (b) re-timed with
+ * `Error.stackTraceLimit = 0` (Resource.callsites raises the limit itself, so source positions
+ * survive); the cost of building the analyzer requests once; and CPU-profiled runs of (a), as is
+ * and with the limit at 0, with self time by category (bench/profile.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { analyzePacks, analyzeRequest, analyzeStackRequest, toAnalyzerResources } from "../preview/analyze";
 import { readStackConfig, RecordedResource, runUnderMocks } from "../preview/mocks";
 import { defaultPolicyConfigFiles, loadPacks, readPolicyConfig, runPreview } from "../preview/run";
-import { log, median, nowMs, round, sample, Sample, target, Target } from "./lib";
+import { fmtMs, fmtRatio, fmtSamples, log, median, nowMs, round, sample, table, target } from "./lib";
 import { CategoryTime, profileCategories } from "./profile";
 
 export interface PreviewBenchOptions {
@@ -42,58 +40,9 @@ export interface PreviewBenchOptions {
     readonly warmup?: boolean;
 }
 
-export interface PipelineTiming {
-    readonly total: Sample;
-    readonly program: Sample;
-    readonly analysis: Sample;
-}
-
-export interface RuntimeCounts {
-    /** Promises wrapped by @pulumi/pulumi's debuggablePromise (each one captures a stack trace). */
-    readonly debuggablePromises: number;
-    /** Stack traces formatted through Error.prepareStackTrace. */
-    readonly stackTraces: number;
-    /** Call-site frames in those traces (each one source-mapped under ts-node). */
-    readonly stackFrames: number;
-}
-
-export interface PreviewBenchResult {
-    readonly stack: string;
-    readonly resources: { readonly total: number; readonly custom: number; readonly components: number };
-    readonly floorResources: { readonly total: number; readonly custom: number; readonly components: number };
-    readonly findings: number;
-    readonly prod: PipelineTiming;
-    readonly floor: PipelineTiming;
-    readonly ratio: number;
-    readonly programRatio: number;
-    readonly analysisRatio: number;
-    readonly diagnostics?: {
-        readonly prodCounts: RuntimeCounts;
-        readonly floorCounts: RuntimeCounts;
-        readonly shapeFloorCounts: RuntimeCounts;
-        /** Property keys the SDK transfers per custom resource: prod (real classes) vs the plain floor. */
-        readonly keysPerResource: { readonly prod: number; readonly floor: number };
-        /** The shape-matched floor: its time, (a)/shape (our code + data) and shape/(b) (the real classes' SDK cost). */
-        readonly shapeFloor: { readonly total: Sample; readonly prodOverShape: number; readonly shapeOverFloor: number };
-        /** Share of (a)'s median that capturing stacks costs: 1 - noStacks(a)/median(a). */
-        readonly stackShareOfProd: number;
-        /** (a) and (b) with Error.stackTraceLimit = 0 for the run: no stack is captured. */
-        readonly noStacks: {
-            readonly prod: Sample;
-            readonly prodProgram: Sample;
-            readonly prodAnalysis: Sample;
-            readonly floor: Sample;
-            readonly ratio: number;
-        };
-        /** Building every AnalyzeRequest plus the AnalyzeStackRequest for (a)'s resources once; analyzePacks does it once per pack. */
-        readonly requestBuildMs: number;
-        /** One profiled run of (a): self time by category (bench/profile.ts). */
-        readonly profile: { readonly totalMs: number; readonly categories: readonly CategoryTime[] };
-        /** One profiled run of (a) with Error.stackTraceLimit = 0. */
-        readonly profileNoStacks: { readonly totalMs: number; readonly categories: readonly CategoryTime[] };
-    };
-    readonly targets: readonly Target[];
-}
+export type PreviewBenchResult = Awaited<ReturnType<typeof benchPreview>>;
+export type RuntimeCounts = Awaited<ReturnType<typeof counted>>["counts"];
+type PipelineTiming = ReturnType<typeof timing>;
 
 /** A plain custom resource (CustomResource is abstract in the typings only). */
 class BenchResource extends pulumi.CustomResource {
@@ -102,104 +51,70 @@ class BenchResource extends pulumi.CustomResource {
     }
 }
 
-/** The floor program: `custom` plain custom resources spread over `components` components. */
+/** A program registering one plain custom resource per property map, spread over `components` components. */
+function plainProgram(prefix: string, props: readonly pulumi.Inputs[], components: number): () => Promise<Record<string, unknown>> {
+    return async () => {
+        const groups: pulumi.ComponentResource[] = [];
+        for (let c = 0; c < components; c++) {
+            groups.push(new pulumi.ComponentResource("bench:index:Group", `group-${c}`, {}, c === 0 ? {} : { parent: groups[0] }));
+        }
+        props.forEach((p, i) => new BenchResource(`${prefix}-${i}`, p, groups.length > 0 ? { parent: groups[i % groups.length] } : {}));
+        return {};
+    };
+}
+
+/** The floor program: `custom` plain custom resources with a few small inputs each. */
 export function floorProgram(custom: number, components: number): () => Promise<Record<string, unknown>> {
-    return async () => {
-        const groups: pulumi.ComponentResource[] = [];
-        for (let c = 0; c < components; c++) {
-            groups.push(new pulumi.ComponentResource("bench:index:Group", `group-${c}`, {}, c === 0 ? {} : { parent: groups[0] }));
-        }
-        for (let i = 0; i < custom; i++) {
-            new BenchResource(`res-${i}`, {
-                name: `bench-res-${i}`,
-                index: i,
-                enabled: true,
-                tags: { "cost-center": "data-platform", environment: "prod", owner: "platform-team@example.com" },
-            }, groups.length > 0 ? { parent: groups[i % groups.length] } : {});
-        }
-        return {};
-    };
+    const tags = { "cost-center": "data-platform", environment: "prod", owner: "platform-team@example.com" };
+    return plainProgram("res", Array.from({ length: custom }, (_, i) => ({ name: `bench-res-${i}`, index: i, enabled: true, tags })), components);
 }
 
-/** One custom resource's registration shape: its property keys and which of them carry a value. */
-export interface ResourceShape {
-    readonly name: string;
-    readonly keys: readonly string[];
-    readonly valued: ReadonlySet<string>;
-}
-
-/**
- * The shape-matched floor: one plain CustomResource per recorded custom resource, with the same
- * property keys (a trivial value where the real one had an input, undefined for output-only keys),
- * spread over `components` components. Same SDK per-key work, none of our components' logic or data.
- */
-export function shapeFloorProgram(shapes: readonly ResourceShape[], components: number): () => Promise<Record<string, unknown>> {
-    return async () => {
-        const groups: pulumi.ComponentResource[] = [];
-        for (let c = 0; c < components; c++) {
-            groups.push(new pulumi.ComponentResource("bench:index:Group", `group-${c}`, {}, c === 0 ? {} : { parent: groups[0] }));
-        }
-        shapes.forEach((shape, i) => {
-            const props: Record<string, unknown> = {};
-            for (const k of shape.keys) {
-                props[k] = shape.valued.has(k) ? "x" : undefined;
-            }
-            new BenchResource(`shape-${i}`, props, groups.length > 0 ? { parent: groups[i % groups.length] } : {});
-        });
-        return {};
-    };
+/** Patches a module function for the duration of `fn` (the SDK internals the diagnostics count). */
+async function patched<M extends object, K extends keyof M, T>(mod: M, key: K, wrap: (original: M[K]) => M[K], fn: () => Promise<T>): Promise<T> {
+    const original = mod[key];
+    mod[key] = wrap(original);
+    try {
+        return await fn();
+    } finally {
+        mod[key] = original;
+    }
 }
 
 /** Records the property keys @pulumi/pulumi transfers for each resource while `fn` runs (by its label). */
 async function withShapes<T>(fn: () => Promise<T>): Promise<{ value: T; keysByLabel: Map<string, string[]> }> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself is patched
     const rpc = require("@pulumi/pulumi/runtime/rpc") as { transferProperties: (onto: unknown, label: string, props: Record<string, unknown>) => unknown };
-    const original = rpc.transferProperties;
     const keysByLabel = new Map<string, string[]>();
-    rpc.transferProperties = (onto, label, props) => {
+    const value = await patched(rpc, "transferProperties", (original) => (onto, label, props) => {
         keysByLabel.set(label, Object.keys(props).filter((k) => k !== "id" && k !== "urn"));
         return original(onto, label, props);
-    };
-    try {
-        return { value: await fn(), keysByLabel };
-    } finally {
-        rpc.transferProperties = original;
-    }
-}
-
-function counts(resources: readonly RecordedResource[]): { total: number; custom: number; components: number } {
-    const custom = resources.filter((r) => r.custom).length;
-    return { total: resources.length, custom, components: resources.length - custom };
+    }, fn);
+    return { value, keysByLabel };
 }
 
 /** Counts debuggablePromise calls and formatted stack traces while `fn` runs. */
-async function counted<T>(fn: () => Promise<T>): Promise<{ value: T; counts: RuntimeCounts }> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+async function counted<T>(fn: () => Promise<T>) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself is patched
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (...a: unknown[]) => unknown };
-    const originalPromise = debuggable.debuggablePromise;
-    const originalPrepare = Error.prepareStackTrace;
-    let promises = 0;
-    let traces = 0;
-    let frames = 0;
-    debuggable.debuggablePromise = (...a: unknown[]) => {
-        promises++;
-        return originalPromise(...a);
-    };
+    // debuggablePromise wraps (each captures a stack trace); stack traces formatted through Error.prepareStackTrace, and their frames.
+    const counts = { debuggablePromises: 0, stackTraces: 0, stackFrames: 0 };
+    const prepare = Error.prepareStackTrace;
     Error.prepareStackTrace = (err, callSites) => {
-        traces++;
-        frames += callSites.length;
-        return originalPrepare ? originalPrepare(err, callSites) : `${err}\n${callSites.map((c) => `    at ${c}`).join("\n")}`;
+        counts.stackTraces++;
+        counts.stackFrames += callSites.length;
+        return prepare ? prepare(err, callSites) : `${err}\n${callSites.map((c) => `    at ${c}`).join("\n")}`;
     };
     try {
-        const value = await fn();
-        return { value, counts: { debuggablePromises: promises, stackTraces: traces, stackFrames: frames } };
+        const value = await patched(debuggable, "debuggablePromise", (original) => (...a: unknown[]) => {
+            counts.debuggablePromises++;
+            return original(...a);
+        }, fn);
+        return { value, counts };
     } finally {
-        debuggable.debuggablePromise = originalPromise;
-        Error.prepareStackTrace = originalPrepare;
+        Error.prepareStackTrace = prepare;
     }
 }
 
-/** Runs `fn` with V8's own stack formatting (no source-map lookups per frame). */
 /** Runs `fn` with Error.stackTraceLimit = 0: `new Error().stack` captures no frames (Resource.callsites raises it itself). */
 async function withoutStacks<T>(fn: () => Promise<T>): Promise<T> {
     const original = Error.stackTraceLimit;
@@ -211,24 +126,37 @@ async function withoutStacks<T>(fn: () => Promise<T>): Promise<T> {
     }
 }
 
-export async function benchPreview(opts: PreviewBenchOptions): Promise<PreviewBenchResult> {
+function counts(resources: readonly RecordedResource[]): { total: number; custom: number; components: number } {
+    const custom = resources.filter((r) => r.custom).length;
+    return { total: resources.length, custom, components: resources.length - custom };
+}
+
+interface Run {
+    readonly ms: number;
+    readonly programMs: number;
+    readonly analysisMs: number;
+    readonly resources: readonly RecordedResource[];
+}
+
+function timing(xs: readonly Run[]) {
+    return { total: sample(xs.map((x) => x.ms)), program: sample(xs.map((x) => x.programMs)), analysis: sample(xs.map((x) => x.analysisMs)) };
+}
+
+export async function benchPreview(opts: PreviewBenchOptions) {
     const stack = opts.stack ?? "prod";
-    const diagnostics = opts.diagnostics ?? true;
     const config = readStackConfig(stack);
     const packs = loadPacks();
     const policyConfig = readPolicyConfig(defaultPolicyConfigFiles(stack));
+    const first = opts.warmup === false ? "first" : "warm-up";
 
-    const runProd = async () => {
+    let findings = 0;
+    const runProd = async (): Promise<Run> => {
         const t0 = nowMs();
         const r = await runPreview({ stack });
-        return { ms: nowMs() - t0, programMs: r.timings.programMs, analysisMs: r.timings.policyMs, resources: r.resources, findings: r.findings.length };
+        findings = r.findings.length;
+        return { ms: nowMs() - t0, programMs: r.timings.programMs, analysisMs: r.timings.policyMs, resources: r.resources };
     };
-
-    log(`preview: ${opts.warmup === false ? "first" : "warm-up"} run of the ${stack} pipeline`);
-    const warm = await runProd();
-    const shape = counts(warm.resources);
-    const program = floorProgram(shape.custom, shape.components);
-    const runFloor = async () => {
+    const underMocks = (program: () => Promise<Record<string, unknown>>) => async (): Promise<Run> => {
         const t0 = nowMs();
         const run = await runUnderMocks({ stack, config, program });
         const t1 = nowMs();
@@ -236,7 +164,12 @@ export async function benchPreview(opts: PreviewBenchOptions): Promise<PreviewBe
         const t2 = nowMs();
         return { ms: t2 - t0, programMs: t1 - t0, analysisMs: t2 - t1, resources: run.resources };
     };
-    log(`preview: ${opts.warmup === false ? "first" : "warm-up"} run of the floor program`);
+
+    log(`preview: ${first} run of the ${stack} pipeline`);
+    const warm = await runProd();
+    const shape = counts(warm.resources);
+    const runFloor = underMocks(floorProgram(shape.custom, shape.components));
+    log(`preview: ${first} run of the floor program`);
     const warmFloor = await runFloor();
     const floorShape = counts(warmFloor.resources);
     if (floorShape.custom !== shape.custom) {
@@ -244,101 +177,144 @@ export async function benchPreview(opts: PreviewBenchOptions): Promise<PreviewBe
     }
 
     // Without a warm-up the first runs count as measured runs.
-    const a: { ms: number; programMs: number; analysisMs: number }[] = opts.warmup === false ? [warm] : [];
-    const b: { ms: number; programMs: number; analysisMs: number }[] = opts.warmup === false ? [warmFloor] : [];
+    const a: Run[] = opts.warmup === false ? [warm] : [];
+    const b: Run[] = opts.warmup === false ? [warmFloor] : [];
     for (let i = a.length + 1; i <= opts.reps; i++) {
         log(`preview: run ${i}/${opts.reps} (${stack}, then floor)`);
         a.push(await runProd());
         b.push(await runFloor());
     }
-    const timing = (xs: typeof a): PipelineTiming => ({
-        total: sample(xs.map((x) => x.ms)),
-        program: sample(xs.map((x) => x.programMs)),
-        analysis: sample(xs.map((x) => x.analysisMs)),
-    });
     const prod = timing(a);
     const floor = timing(b);
     const ratio = prod.total.medianMs / floor.total.medianMs;
-
-    let diag: PreviewBenchResult["diagnostics"];
-    if (diagnostics) {
-        log("preview: diagnostics (runtime counts, shape-matched floor, runs without stack capture, profiles)");
-        const prodRun = await withShapes(() => counted(runProd));
-        const prodCounts = prodRun.value.counts;
-        const floorRun = await withShapes(() => counted(runFloor));
-        const floorCounts = floorRun.value.counts;
-        const customs = prodRun.value.value.resources.filter((r) => r.custom);
-        const shapes: ResourceShape[] = customs.map((r) => {
-            const keys = prodRun.keysByLabel.get(`resource:${r.name}[${r.type}]`) ?? Object.keys(r.wire);
-            return { name: r.name, keys, valued: new Set(Object.keys(r.wire)) };
-        });
-        const keysOf = (recorded: readonly RecordedResource[], byLabel: Map<string, string[]>) => {
-            const cs = recorded.filter((r) => r.custom);
-            return round(cs.reduce((sum, r) => sum + (byLabel.get(`resource:${r.name}[${r.type}]`)?.length ?? 0), 0) / Math.max(1, cs.length), 1);
-        };
-        const shapeProgram = shapeFloorProgram(shapes, shape.components);
-        const runShape = async () => {
-            const t0 = nowMs();
-            const run = await runUnderMocks({ stack, config, program: shapeProgram });
-            await analyzePacks(packs, toAnalyzerResources(run.resources), { config: policyConfig });
-            return { ms: nowMs() - t0 };
-        };
-        const shapeFloorCounts = (await counted(runShape)).counts; // also its warm-up
-        const shapeTimes: number[] = [];
-        for (let i = 0; i < (opts.diagnosticReps ?? 2); i++) {
-            shapeTimes.push((await runShape()).ms);
-        }
-        const noA: { ms: number; programMs: number; analysisMs: number }[] = [];
-        const noB: number[] = [];
-        await withoutStacks(runProd); // the first run at a new limit re-warms a few paths
-        for (let i = 0; i < Math.max(2, opts.diagnosticReps ?? 2); i++) {
-            noA.push(await withoutStacks(runProd));
-            noB.push((await withoutStacks(runFloor)).ms);
-        }
-        const analyzerResources = toAnalyzerResources(prodRun.value.value.resources);
-        const buildTimes: number[] = [];
-        for (let i = 0; i < 3; i++) {
-            const t0 = nowMs();
-            analyzerResources.forEach((r) => analyzeRequest(r));
-            analyzeStackRequest(analyzerResources);
-            buildTimes.push(nowMs() - t0);
-        }
-        const profiled = await profileCategories(runProd);
-        const profiledNoStacks = await profileCategories(() => withoutStacks(runProd));
-        diag = {
-            profile: { totalMs: profiled.totalMs, categories: profiled.categories },
-            profileNoStacks: { totalMs: profiledNoStacks.totalMs, categories: profiledNoStacks.categories },
-            noStacks: {
-                prod: sample(noA.map((x) => x.ms)),
-                prodProgram: sample(noA.map((x) => x.programMs)),
-                prodAnalysis: sample(noA.map((x) => x.analysisMs)),
-                floor: sample(noB),
-                ratio: round(median(noA.map((x) => x.ms)) / median(noB), 3),
-            },
-            requestBuildMs: round(median(buildTimes)),
-            prodCounts,
-            floorCounts,
-            shapeFloorCounts,
-            keysPerResource: { prod: keysOf(customs, prodRun.keysByLabel), floor: keysOf(floorRun.value.value.resources, floorRun.keysByLabel) },
-            shapeFloor: {
-                total: sample(shapeTimes),
-                prodOverShape: round(prod.total.medianMs / median(shapeTimes), 3),
-                shapeOverFloor: round(median(shapeTimes) / floor.total.medianMs, 3),
-            },
-            stackShareOfProd: round(1 - median(noA.map((x) => x.ms)) / prod.total.medianMs, 3),
-        };
-    }
     return {
         stack,
         resources: shape,
         floorResources: floorShape,
-        findings: warm.findings,
+        findings,
         prod,
         floor,
         ratio: round(ratio, 3),
         programRatio: round(prod.program.medianMs / floor.program.medianMs, 3),
         analysisRatio: round(prod.analysis.medianMs / floor.analysis.medianMs, 3),
-        diagnostics: diag,
+        diagnostics: (opts.diagnostics ?? true) ? await diagnose(opts.diagnosticReps ?? 2, runProd, runFloor, underMocks, prod, floor, shape.components) : undefined,
         targets: [target("preview", `${stack} offline preview / floor program`, ratio, 1.5, "x")],
     };
+}
+
+async function diagnose(
+    reps: number,
+    runProd: () => Promise<Run>,
+    runFloor: () => Promise<Run>,
+    underMocks: (program: () => Promise<Record<string, unknown>>) => () => Promise<Run>,
+    prod: PipelineTiming,
+    floor: PipelineTiming,
+    components: number,
+) {
+    log("preview: diagnostics (runtime counts, shape-matched floor, runs without stack capture, profiles)");
+    const prodRun = await withShapes(() => counted(runProd));
+    const floorRun = await withShapes(() => counted(runFloor));
+    const label = (r: RecordedResource) => `resource:${r.name}[${r.type}]`;
+    const customs = prodRun.value.value.resources.filter((r) => r.custom);
+    const keysOf = (recorded: readonly RecordedResource[], byLabel: Map<string, string[]>) => {
+        const cs = recorded.filter((r) => r.custom);
+        return round(cs.reduce((sum, r) => sum + (byLabel.get(label(r))?.length ?? 0), 0) / Math.max(1, cs.length), 1);
+    };
+    // The shape-matched floor: the real property keys ("x" where the real resource had an input, undefined for output-only keys).
+    const shapes = customs.map((r) => {
+        const keys = prodRun.keysByLabel.get(label(r)) ?? Object.keys(r.wire);
+        return Object.fromEntries(keys.map((k) => [k, k in r.wire ? "x" : undefined]));
+    });
+    const runShape = underMocks(plainProgram("shape", shapes, components));
+    const shapeFloorCounts = (await counted(runShape)).counts; // also its warm-up
+    const shapeTimes: number[] = [];
+    for (let i = 0; i < reps; i++) {
+        shapeTimes.push((await runShape()).ms);
+    }
+    const noA: Run[] = [];
+    const noB: number[] = [];
+    await withoutStacks(runProd); // the first run at a new limit re-warms a few paths
+    for (let i = 0; i < Math.max(2, reps); i++) {
+        noA.push(await withoutStacks(runProd));
+        noB.push((await withoutStacks(runFloor)).ms);
+    }
+    const analyzerResources = toAnalyzerResources(prodRun.value.value.resources);
+    const buildTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+        const t0 = nowMs();
+        analyzerResources.forEach((r) => analyzeRequest(r));
+        analyzeStackRequest(analyzerResources);
+        buildTimes.push(nowMs() - t0);
+    }
+    const profile = await profileCategories(runProd);
+    const profileNoStacks = await profileCategories(() => withoutStacks(runProd));
+    return {
+        // One profiled run of (a), as is and with Error.stackTraceLimit = 0: self time by category (bench/profile.ts).
+        profile: { totalMs: profile.totalMs, categories: profile.categories },
+        profileNoStacks: { totalMs: profileNoStacks.totalMs, categories: profileNoStacks.categories },
+        // (a) and (b) with Error.stackTraceLimit = 0 for the run: no stack is captured.
+        noStacks: {
+            prod: sample(noA.map((x) => x.ms)),
+            prodProgram: sample(noA.map((x) => x.programMs)),
+            prodAnalysis: sample(noA.map((x) => x.analysisMs)),
+            floor: sample(noB),
+            ratio: round(median(noA.map((x) => x.ms)) / median(noB), 3),
+        },
+        // Building every AnalyzeRequest plus the AnalyzeStackRequest for (a)'s resources once.
+        requestBuildMs: round(median(buildTimes)),
+        prodCounts: prodRun.value.counts,
+        floorCounts: floorRun.value.counts,
+        shapeFloorCounts,
+        // Property keys the SDK transfers per custom resource: prod (real classes) vs the plain floor.
+        keysPerResource: { prod: keysOf(customs, prodRun.keysByLabel), floor: keysOf(floorRun.value.value.resources, floorRun.keysByLabel) },
+        // The shape-matched floor: its time, (a)/shape (our code + data) and shape/(b) (the real classes' SDK cost).
+        shapeFloor: {
+            total: sample(shapeTimes),
+            prodOverShape: round(prod.total.medianMs / median(shapeTimes), 3),
+            shapeOverFloor: round(median(shapeTimes) / floor.total.medianMs, 3),
+        },
+        // Share of (a)'s median that capturing stacks costs: 1 - noStacks(a)/median(a).
+        stackShareOfProd: round(1 - median(noA.map((x) => x.ms)) / prod.total.medianMs, 3),
+    };
+}
+
+function profileRows(a: readonly CategoryTime[], b: readonly CategoryTime[]): string[][] {
+    const cell = (xs: readonly CategoryTime[], n: string) => {
+        const c = xs.find((x) => x.category === n);
+        return c ? `${fmtMs(c.ms)} ${(c.share * 100).toFixed(0).padStart(3)}%` : "-";
+    };
+    const msOf = (n: string) => a.find((c) => c.category === n)?.ms ?? 0;
+    return [...new Set([...a, ...b].filter((c) => c.share >= 0.01).map((c) => c.category))]
+        .sort((x, y) => msOf(y) - msOf(x))
+        .map((n) => [n, cell(a, n), cell(b, n)]);
+}
+
+export function formatPreview(r: PreviewBenchResult): string {
+    const rows = [
+        ["", "total (median)", "program", "analysis", "samples (ms)"],
+        [`(a) ${r.stack} offline preview`, fmtMs(r.prod.total.medianMs), fmtMs(r.prod.program.medianMs), fmtMs(r.prod.analysis.medianMs), fmtSamples(r.prod.total)],
+        ["(b) floor program", fmtMs(r.floor.total.medianMs), fmtMs(r.floor.program.medianMs), fmtMs(r.floor.analysis.medianMs), fmtSamples(r.floor.total)],
+        ["(a)/(b)", fmtRatio(r.ratio), fmtRatio(r.programRatio), fmtRatio(r.analysisRatio), ""],
+    ];
+    const lines = [
+        `  resources: ${r.resources.custom} custom + ${r.resources.components} components in both (floor: ${r.floorResources.custom} + ${r.floorResources.components}); ${r.findings} findings in (a)`,
+        table(rows),
+    ];
+    const d = r.diagnostics;
+    if (d) {
+        lines.push(
+            `  SDK work per run: debuggablePromises ${d.prodCounts.debuggablePromises} (a) vs ${d.floorCounts.debuggablePromises} (b) vs ${d.shapeFloorCounts.debuggablePromises} (shape floor); ` +
+                `stack traces ${d.prodCounts.stackTraces} vs ${d.floorCounts.stackTraces}; frames ${d.prodCounts.stackFrames} vs ${d.floorCounts.stackFrames}; ` +
+                `property keys per custom resource ${d.keysPerResource.prod} vs ${d.keysPerResource.floor}`,
+            `  shape-matched floor (same resources, same property keys, trivial values): ${fmtMs(d.shapeFloor.total.medianMs)}; ` +
+                `shape/(b) ${fmtRatio(d.shapeFloor.shapeOverFloor)} = the real resource classes' SDK cost; (a)/shape ${fmtRatio(d.shapeFloor.prodOverShape)} = our components and their data`,
+            `  with Error.stackTraceLimit = 0 (no stacks captured): (a) ${fmtMs(d.noStacks.prod.medianMs)} (program ${fmtMs(d.noStacks.prodProgram.medianMs)}, ` +
+                `analysis ${fmtMs(d.noStacks.prodAnalysis.medianMs)}), (b) ${fmtMs(d.noStacks.floor.medianMs)}, (a)/(b) ${fmtRatio(d.noStacks.ratio)}; ` +
+                `capturing stacks is ${(d.stackShareOfProd * 100).toFixed(0)}% of (a)`,
+            `  building (a)'s analyzer requests once: ${fmtMs(d.requestBuildMs)} (analyzePacks builds them once for all three packs)`,
+            `  where (a)'s CPU goes (self time; profiled run as is, ${fmtMs(d.profile.totalMs)} sampled | with the limit at 0, ${fmtMs(d.profileNoStacks.totalMs)}):`,
+            table(profileRows(d.profile.categories, d.profileNoStacks.categories)),
+        );
+    }
+    return lines.join("\n");
 }

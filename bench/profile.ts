@@ -7,66 +7,33 @@
 import * as inspector from "inspector";
 import { round } from "./lib";
 
-interface ProfileNode {
-    readonly id: number;
-    readonly callFrame: { readonly functionName: string; readonly url: string };
-    readonly children?: readonly number[];
-}
-
-interface Profile {
-    readonly nodes: readonly ProfileNode[];
-    readonly samples: readonly number[];
-    readonly timeDeltas: readonly number[];
-}
-
 export interface CategoryTime {
     readonly category: string;
     readonly ms: number;
     readonly share: number;
 }
 
+/** Frame categories, first match wins: (script URL, function name) → category. */
+const CATEGORIES: readonly (readonly [(url: string, fn: string) => boolean, string])[] = [
+    [(_, fn) => fn === "(garbage collector)", "garbage collection"],
+    [(url) => /source-map-support|@jridgewell\/|trace-mapping/.test(url), "source-map lookups for stack traces (ts-node's source-map-support)"],
+    [(url, fn) => fn === "get stack" || url.endsWith("@pulumi/pulumi/runtime/debuggable.js") || (url.startsWith("node:internal/errors") && /prepareStackTrace/i.test(fn)),
+        "stack-trace capture (@pulumi/pulumi debuggablePromise, Resource.callsites)"],
+    [(url) => url.includes("google-protobuf"), "protobuf Struct conversion (google-protobuf)"],
+    [(url) => url.includes("/@pulumi/policy/"), "@pulumi/policy (deserialize, proxies, handlers)"],
+    [(url) => url.includes("/@pulumi/pulumi/"), "@pulumi/pulumi runtime (outputs, serialization, mocks)"],
+    [(url) => /\/@pulumi\/(aws|kubernetes|eks|docker-build)\//.test(url), "provider SDK resource classes"],
+    [(url) => url.includes("/node_modules/"), "other node_modules"],
+    [(url) => /\/(components|lib|config|contract|index)(\/|\.ts)/.test(url) && !url.includes("/policies/"), "our program code (index.ts, config.ts, components/, lib/, contract/)"],
+    [(url) => url.includes("/policies/"), "our policy code (policies/)"],
+    [(url) => url.includes("/preview/") || url.includes("/bench/"), "our harness (preview/, bench/)"],
+    [(url) => url.startsWith("node:"), "node internals"],
+    [(url, fn) => url === "" && (fn === "parse" || fn === "stringify"), "JSON parse/stringify"],
+];
+
 /** The category of one profile frame (by script URL and function name). */
 export function categorize(url: string, fn: string): string {
-    if (fn === "(garbage collector)") {
-        return "garbage collection";
-    }
-    if (url.includes("source-map-support") || url.includes("@jridgewell/") || url.includes("trace-mapping")) {
-        return "source-map lookups for stack traces (ts-node's source-map-support)";
-    }
-    if (fn === "get stack" || url.endsWith("@pulumi/pulumi/runtime/debuggable.js") || (url.startsWith("node:internal/errors") && /prepareStackTrace/i.test(fn))) {
-        return "stack-trace capture (@pulumi/pulumi debuggablePromise, Resource.callsites)";
-    }
-    if (url.includes("google-protobuf")) {
-        return "protobuf Struct conversion (google-protobuf)";
-    }
-    if (url.includes("/@pulumi/policy/")) {
-        return "@pulumi/policy (deserialize, proxies, handlers)";
-    }
-    if (url.includes("/@pulumi/pulumi/")) {
-        return "@pulumi/pulumi runtime (outputs, serialization, mocks)";
-    }
-    if (/\/@pulumi\/(aws|kubernetes|eks|docker-build)\//.test(url)) {
-        return "provider SDK resource classes";
-    }
-    if (url.includes("/node_modules/")) {
-        return "other node_modules";
-    }
-    if (/\/(components|lib|config|contract|index)(\/|\.ts)/.test(url) && !url.includes("/policies/")) {
-        return "our program code (index.ts, config.ts, components/, lib/, contract/)";
-    }
-    if (url.includes("/policies/")) {
-        return "our policy code (policies/)";
-    }
-    if (url.includes("/preview/") || url.includes("/bench/")) {
-        return "our harness (preview/, bench/)";
-    }
-    if (url.startsWith("node:")) {
-        return "node internals";
-    }
-    if (url === "" && (fn === "parse" || fn === "stringify")) {
-        return "JSON parse/stringify";
-    }
-    return fn.startsWith("(") ? `${fn.slice(1, -1)} (V8)` : "other";
+    return CATEGORIES.find(([matches]) => matches(url, fn))?.[1] ?? (fn.startsWith("(") ? `${fn.slice(1, -1)} (V8)` : "other");
 }
 
 function post<T>(session: inspector.Session, method: string, params?: object): Promise<T> {
@@ -87,29 +54,28 @@ export async function profileCategories<T>(fn: () => Promise<T>, intervalUs = 10
         } catch (error) {
             outcome = { ok: false, error };
         }
-        const { profile } = await post<{ profile: Profile }>(session, "Profiler.stop");
+        const { profile } = await post<inspector.Profiler.StopReturnType>(session, "Profiler.stop");
         if (!outcome.ok) {
             throw outcome.error;
         }
-        const value = outcome.value;
         const byId = new Map(profile.nodes.map((n) => [n.id, n]));
         const totals = new Map<string, number>();
         let total = 0;
-        profile.samples.forEach((id, i) => {
-            const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-            const node = byId.get(id);
+        (profile.samples ?? []).forEach((id, i) => {
+            const dt = (profile.timeDeltas?.[i] ?? 0) / 1000;
+            const frame = byId.get(id)?.callFrame;
             // (idle) is no work; "dispatch" (no URL) is the inspector session itself collecting the profile.
-            if (!node || node.callFrame.functionName === "(idle)" || (node.callFrame.functionName === "dispatch" && node.callFrame.url === "")) {
+            if (!frame || frame.functionName === "(idle)" || (frame.functionName === "dispatch" && frame.url === "")) {
                 return;
             }
-            const c = categorize(node.callFrame.url, node.callFrame.functionName);
+            const c = categorize(frame.url, frame.functionName);
             totals.set(c, (totals.get(c) ?? 0) + dt);
             total += dt;
         });
         const categories = [...totals.entries()]
             .map(([category, ms]) => ({ category, ms: round(ms), share: round(ms / Math.max(total, 1e-9), 3) }))
             .sort((a, b) => b.ms - a.ms);
-        return { value, categories, totalMs: round(total) };
+        return { value: outcome.value, categories, totalMs: round(total) };
     } finally {
         session.disconnect();
     }

@@ -6,11 +6,13 @@
  * quotas so config.ts's cross-check (guaranteed CPU, a quarter of each quota by default, must fit the
  * executor pools' combined cpuLimit) passes. Everything else stays as in the stack file.
  *
- * `benchTeams` runs the full offline preview on it in a CHILD process (bench/teams-child.ts, through
- * preview/run.ts `runPreviewWithConfig`), so the peak RSS is that process's own (VmHWM and
+ * `benchTeams` runs the full offline preview on it in a CHILD process (this file run as a script,
+ * through preview/run.ts `runPreviewWithConfig`), so the peak RSS is that process's own (VmHWM and
  * process.resourceUsage().maxRSS). Wall time is measured by the parent from spawn to exit (node and
  * ts-node start-up included); the child also reports the pipeline's own phases and the heap it
- * still retains after a forced GC (run with --expose-gc).
+ * still retains after a forced GC (run with --expose-gc). The child writes nothing to stdout.
+ *
+ * Child usage: node --expose-gc -r ts-node/register/transpile-only bench/teams.ts <config.json> <result.json>
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -18,7 +20,8 @@ import * as os from "os";
 import * as path from "path";
 import { decodeConfigValue } from "../config";
 import { readStackConfig } from "../preview/mocks";
-import { BENCH_DIR, log, nowMs, PROJECT_ROOT, round, target, Target } from "./lib";
+import { runPreviewWithConfig } from "../preview/run";
+import { fmtMs, log, nowMs, PROJECT_ROOT, round, target } from "./lib";
 
 export interface TeamsBenchOptions {
     /** Number of teams. Defaults to 200. */
@@ -29,29 +32,9 @@ export interface TeamsBenchOptions {
     readonly timeoutMs?: number;
 }
 
-/** What bench/teams-child.ts writes to its result file. */
-export interface TeamsChildResult {
-    readonly teams: number;
-    readonly resources: number;
-    readonly customResources: number;
-    readonly findings: number;
-    readonly mandatory: number;
-    readonly timings: Readonly<Record<string, number>>;
-    /** From the start of the child's own code (modules loaded) to the end of the preview. */
-    readonly inProcessMs: number;
-    readonly vmHwmMiB?: number;
-    readonly maxRssMiB: number;
-    /** V8 heap still in use after a forced full GC at the end, with the preview result still referenced. */
-    readonly retainedHeapMiB: number;
-}
-
-export interface TeamsBenchResult extends TeamsChildResult {
-    readonly stack: string;
-    /** Parent-measured: spawn to exit of the child. */
-    readonly wallMs: number;
-    readonly peakRssMiB: number;
-    readonly targets: readonly Target[];
-}
+/** What the child writes to its result file. */
+type TeamsChildResult = Awaited<ReturnType<typeof child>>;
+export type TeamsBenchResult = Awaited<ReturnType<typeof benchTeams>>;
 
 /** A team name: DNS-1123 label, never reserved, unique. */
 export function teamName(i: number): string {
@@ -77,7 +60,7 @@ export function teamsConfig(base: Record<string, string>, n: number): Record<str
 }
 
 /** Runs the child and returns its result plus the parent-measured wall time. */
-export async function benchTeams(opts: TeamsBenchOptions = {}): Promise<TeamsBenchResult> {
+export async function benchTeams(opts: TeamsBenchOptions = {}) {
     const n = opts.teams ?? 200;
     const stack = opts.stack ?? "prod";
     const config = teamsConfig(readStackConfig(stack), n);
@@ -89,29 +72,20 @@ export async function benchTeams(opts: TeamsBenchOptions = {}): Promise<TeamsBen
         log(`teams: full offline preview of ${n} teams in a child process`);
         const t0 = nowMs();
         await new Promise<void>((resolve, reject) => {
-            const child = spawn(
-                process.execPath,
-                ["--expose-gc", "-r", "ts-node/register/transpile-only", path.join(BENCH_DIR, "teams-child.ts"), configFile, outFile],
-                { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"] },
-            );
+            const args = ["--expose-gc", "-r", "ts-node/register/transpile-only", __filename, configFile, outFile];
+            const proc = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"], timeout: opts.timeoutMs ?? 600000, killSignal: "SIGKILL" });
             let err = "";
-            const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 600000);
-            child.stderr.on("data", (d: Buffer) => {
-                err += d.toString();
-            });
-            child.on("error", reject);
-            child.on("exit", (code, signal) => {
-                clearTimeout(timer);
-                code === 0 ? resolve() : reject(new Error(`teams child exited (${code ?? signal}): ${err.slice(-4000)}`));
-            });
+            proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
+            proc.on("error", reject);
+            proc.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`teams child exited (${code ?? signal}): ${err.slice(-4000)}`))));
         });
         const wallMs = nowMs() - t0;
-        const child = JSON.parse(fs.readFileSync(outFile, "utf8")) as TeamsChildResult;
-        const peakRssMiB = child.vmHwmMiB ?? child.maxRssMiB;
+        const result = JSON.parse(fs.readFileSync(outFile, "utf8")) as TeamsChildResult;
+        const peakRssMiB = result.vmHwmMiB ?? result.maxRssMiB;
         return {
-            ...child,
+            ...result,
             stack,
-            wallMs: round(wallMs),
+            wallMs: round(wallMs), // parent-measured: spawn to exit of the child
             peakRssMiB,
             targets: [
                 target("teams", `${n}-team preview wall time`, wallMs / 1000, 60, "s"),
@@ -121,4 +95,51 @@ export async function benchTeams(opts: TeamsBenchOptions = {}): Promise<TeamsBen
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
+}
+
+/** The child: the full offline preview of a config map; timings, counts and its own peak RSS. */
+async function child(input: { stack: string; config: Record<string, string>; teams: number }) {
+    const t0 = nowMs();
+    const result = await runPreviewWithConfig({ stack: input.stack, config: input.config });
+    const inProcessMs = round(nowMs() - t0); // from the child's own code (modules loaded) to the end of the preview
+    // Peak resident set size in MiB: VmHWM when readable, and resourceUsage().maxRSS.
+    const vmHwm = /^VmHWM:\s*(\d+)\s*kB/m.exec(fs.existsSync("/proc/self/status") ? fs.readFileSync("/proc/self/status", "utf8") : "");
+    const maxRssMiB = round(process.resourceUsage().maxRSS / 1024);
+    (globalThis as { gc?: () => void }).gc?.();
+    return {
+        teams: input.teams,
+        resources: result.resources.length,
+        customResources: result.resources.filter((r) => r.custom).length,
+        findings: result.findings.length,
+        mandatory: result.mandatoryCount,
+        timings: result.timings,
+        inProcessMs,
+        vmHwmMiB: vmHwm ? round(Number(vmHwm[1]) / 1024) : undefined,
+        maxRssMiB,
+        // V8 heap still in use after a forced full GC at the end, with the preview result still referenced.
+        retainedHeapMiB: round(process.memoryUsage().heapUsed / 1024 / 1024),
+    };
+}
+
+if (require.main === module) {
+    const [configFile, outFile] = process.argv.slice(2);
+    child(JSON.parse(fs.readFileSync(configFile, "utf8"))).then(
+        (result) => {
+            fs.writeFileSync(outFile, JSON.stringify(result));
+            process.exit(0);
+        },
+        (e) => {
+            process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+            process.exit(1);
+        },
+    );
+}
+
+export function formatTeams(r: TeamsBenchResult): string {
+    return [
+        `  ${r.teams} teams → ${r.resources} resources (${r.customResources} custom), ${r.findings} findings (${r.mandatory} mandatory)`,
+        `  wall time ${fmtMs(r.wallMs)} (child process, spawn to exit); in the child: load ${fmtMs(r.timings.loadMs)}, program ${fmtMs(r.timings.programMs)}, ` +
+            `policies ${fmtMs(r.timings.policyMs)}, total ${fmtMs(r.timings.totalMs)}`,
+        `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB (VmHWM ${r.vmHwmMiB ?? "n/a"} MiB, maxRSS ${r.maxRssMiB} MiB); heap retained after a full GC at the end ${r.retainedHeapMiB} MiB`,
+    ].join("\n");
 }

@@ -8,3 +8,9 @@ export const S3_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
 
 /** An AWS region name such as us-west-2. */
 export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** A 12-digit AWS account id. */
+export const AWS_ACCOUNT_ID = /^\d{12}$/;
+
+/** An IAM role ARN (any partition, optional path). */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;

@@ -81,7 +81,7 @@ export function teamQueue(team: string): string {
 /**
  * Where a team's Spark event logs go inside the event-log bucket: `<eventLogPrefix>/<team>`.
  * The History Server lists one directory non-recursively, so each team gets its own History
- * Server instance on its own prefix (see components/history-server.ts).
+ * Server instance on its own prefix (see components/spark/history-server.ts).
  */
 export function teamEventLogPrefix(eventLogPrefix: string, team: string): string {
     return `${eventLogPrefix}/${team}`;

@@ -96,9 +96,13 @@ export function effectivePolicyConfig(
 function withConfig(pack: PackDefinition, policy: Policy, config: PolicyPackConfig | undefined): Policy {
     const { level, props } = effectivePolicyConfig(pack, policy, config);
     const getConfig = () => props;
-    const wrap = <F extends (args: any, report: any) => unknown>(fn: F): F => {
-        const wrapped = ((args: any, report: any) => fn({ ...args, getConfig }, report)) as unknown as F;
-        (wrapped as any).__pulumiType = (fn as any).__pulumiType;
+    // The policy callbacks take different argument types (resource or stack); the wrapper only adds
+    // getConfig, so it is typed by the callback it wraps.
+    type Callback = (args: never, report: never) => unknown;
+    const wrap = <F extends Callback>(fn: F): F => {
+        const call = fn as unknown as (args: object, report: unknown) => unknown;
+        const wrapped = ((args: object, report: unknown) => call({ ...args, getConfig }, report)) as unknown as F;
+        (wrapped as unknown as { __pulumiType?: unknown }).__pulumiType = (fn as unknown as { __pulumiType?: unknown }).__pulumiType;
         return wrapped;
     };
     if ("validateStack" in policy && typeof policy.validateStack === "function") {

@@ -379,7 +379,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRunResult
 
 /** Loads the platform program (index.ts) fresh; its default export is the program function. */
 export function loadPlatformProgram(): () => unknown {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
     const mod = require(path.join(PROJECT_ROOT, "index"));
     return typeof mod === "function" ? mod : mod.default;
 }

@@ -34,7 +34,7 @@ export function parseOverride(arg: string): ConfigOverride {
     for (const seg of m[2].match(/\.[A-Za-z0-9_-]+|\[\d+\]/g) ?? []) {
         path.push(seg.startsWith("[") ? Number(seg.slice(1, -1)) : seg.slice(1));
     }
-    let value: unknown = raw;
+    let value: unknown;
     try {
         value = JSON.parse(raw);
     } catch {
@@ -59,13 +59,14 @@ export function applyOverrides(config: Record<string, string>, overrides: readon
         const root: unknown = current !== undefined && typeof current === "object" && current !== null
             ? JSON.parse(JSON.stringify(current))
             : typeof o.path[0] === "number" ? [] : {};
-        let node: any = root;
+        // A JSON tree walked by key or index (the path's syntax was checked by parseOverride).
+        let node = root as Record<string | number, unknown>;
         for (let i = 0; i < o.path.length - 1; i++) {
             const seg = o.path[i];
             if (node[seg] === undefined || node[seg] === null || typeof node[seg] !== "object") {
                 node[seg] = typeof o.path[i + 1] === "number" ? [] : {};
             }
-            node = node[seg];
+            node = node[seg] as Record<string | number, unknown>;
         }
         const last = o.path[o.path.length - 1];
         if (o.value === null) {

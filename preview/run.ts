@@ -58,7 +58,7 @@ export const OFFLINE_LIMITS: readonly string[] = [
 /** Loads the three packs' definitions (rules only; never starts a policy server). */
 export function loadPacks(): PackDefinition[] {
     return PACK_NAMES.map((name) => {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
         const mod = require(path.join(PROJECT_ROOT, "policies", name, "pack"));
         const pack = Object.values(mod).find((v): v is PackDefinition => typeof v === "object" && v !== null && Array.isArray((v as PackDefinition).policies));
         if (!pack) {

@@ -18,7 +18,7 @@ const sources = ["policies", "lib"];
 let ts;
 try {
     ts = require("typescript");
-} catch (e) {
+} catch {
     console.error("build-packs: typescript is not installed; run `npm ci` (with dev dependencies) first");
     process.exit(1);
 }

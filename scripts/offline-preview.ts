@@ -11,6 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseCommandLine, parseOrUsage, UsageError } from "../preview/cli-args";
 
 const USAGE = `usage: npm start -- [--stack <name>] [--config key=value]... [--policy-pack-config <file>]...
                      [--format text|json|markdown] [--out <file>]
@@ -36,70 +37,42 @@ export interface CliArgs {
     help: boolean;
 }
 
-export function parseArgs(argv: readonly string[]): CliArgs {
-    const args: CliArgs = { stack: "prod", config: [], policyPackConfig: [], format: "text", help: false };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            return v;
-        };
-        switch (flag) {
-            case "--stack":
-            case "-s":
-                args.stack = value();
-                break;
-            case "--config":
-            case "-c":
-                args.config.push(value());
-                break;
-            case "--policy-pack-config":
-                args.policyPackConfig.push(value());
-                break;
-            case "--format": {
-                const f = value();
-                if (f !== "text" && f !== "json" && f !== "markdown") {
-                    throw new UsageError(`--format must be text, json or markdown, got "${f}"`);
-                }
-                args.format = f;
-                break;
-            }
-            case "--out":
-            case "-o":
-                args.out = value();
-                break;
-            case "-h":
-            case "--help":
-                args.help = true;
-                break;
-            default:
-                throw new UsageError(`unknown argument "${a}"`);
-        }
-    }
-    return args;
-}
+const OPTIONS = {
+    stack: { type: "string", short: "s" },
+    config: { type: "string", short: "c", multiple: true },
+    "policy-pack-config": { type: "string", multiple: true },
+    format: { type: "string" },
+    out: { type: "string", short: "o" },
+    help: { type: "boolean", short: "h" },
+} as const;
 
-export class UsageError extends Error {}
+const FORMATS: readonly CliArgs["format"][] = ["text", "json", "markdown"];
+
+/** The command line of `npm start`; throws a UsageError (exit 2) for a bad one. */
+export function parsePreviewArgs(argv: readonly string[]): CliArgs {
+    const v = parseCommandLine(argv, OPTIONS);
+    const format = v.format ?? "text";
+    if (!(FORMATS as readonly string[]).includes(format)) {
+        throw new UsageError(`--format must be text, json or markdown, got "${format}"`);
+    }
+    return {
+        stack: v.stack ?? "prod",
+        config: v.config ?? [],
+        policyPackConfig: v["policy-pack-config"] ?? [],
+        format: format as CliArgs["format"],
+        out: v.out,
+        help: v.help ?? false,
+    };
+}
 
 async function main(): Promise<number> {
     const started = Date.now();
     const isTty = process.stderr.isTTY;
     const progress = (msg: string) => process.stderr.write(`${isTty ? "\x1b[2m" : ""}▸ ${msg} (${((Date.now() - started) / 1000).toFixed(1)}s)${isTty ? "\x1b[0m" : ""}\n`);
 
-    let args: CliArgs;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e) {
-        process.stderr.write(`error: ${(e as Error).message}\n\n${USAGE}\n`);
-        return 2;
-    }
-    if (args.help) {
-        process.stdout.write(`${USAGE}\n`);
-        return 0;
+    const args = parseOrUsage(process.argv.slice(2), USAGE, parsePreviewArgs);
+    if (typeof args === "number") {
+        return args;
     }
 
     progress("loading modules");

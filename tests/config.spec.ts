@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { NODE_POOL_FIELDS } from "../components/karpenter/node-pools";
 import { parseConfig, parseConfigMap, MokaConfigError, decodeConfigValue } from "../config";
 import { readStackConfig, runUnderMocks, loadPlatformProgram } from "../preview/mocks";
 
@@ -43,6 +46,14 @@ export const BAD_CONFIGS: BadCase[] = [
     { title: "0.0.0.0/0 as a public-endpoint CIDR", config: withKey(prodMap(), "moka:cluster", (c) => ({ ...c, publicAccessCidrs: ["0.0.0.0/0"] })), expect: [["moka:cluster.publicAccessCidrs[0]", "expose the Kubernetes API"]] },
     { title: "spot in the driver pool", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, driver: { ...p.driver, capacityTypes: ["spot", "on-demand"] } })), expect: [["moka:nodePools.driver.capacityTypes[0]", "on-demand only"]] },
     { title: "x86 weighted above Graviton", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, x86: { ...p.x86, weight: 90 } })), expect: [["moka:nodePools.x86.weight", "must be below"]] },
+    { title: "unknown pool arch", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, x86: { ...p.x86, arch: "x86_64" } })), expect: [["moka:nodePools.x86.arch", "must be arm64 or amd64"]] },
+    { title: "pool without an arch", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, memory: { instanceFamilies: ["r8g"] } })), expect: [["moka:nodePools.memory.arch", "is required"]] },
+    { title: "family not matching a new pool's arch", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, memory: { arch: "arm64", instanceFamilies: ["r8g", "r7i"], weight: 40 } })), expect: [["moka:nodePools.memory.instanceFamilies[1]", "r7i is an x86 (amd64) family but the pool's arch is arm64"]] },
+    { title: "spot in a second driver pool", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, "driver-x86": { arch: "amd64", role: "driver", instanceFamilies: ["m7i"], capacityTypes: ["on-demand", "spot"] } })), expect: [["moka:nodePools.driver-x86.capacityTypes[1]", "on-demand only"]] },
+    { title: "no driver pool", config: withKey(prodMap(), "moka:nodePools", (p) => ({ graviton: p.graviton, x86: p.x86 })), expect: [["moka:nodePools", "needs at least one pool with role driver"]] },
+    { title: "amd64 executor weighted like the heaviest arm64 executor", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, batch: { arch: "amd64", instanceFamilies: ["c7a"], weight: 60 } })), expect: [["moka:nodePools.batch.weight", "must be below the weight of arm64 executor pool \"graviton\" (60)"]] },
+    { title: "pool problems and pool-set problems at once", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, graviton: { ...p.graviton, instanceFamilies: ["m7g", "m7i"] }, x86: { ...p.x86, weight: 90 } })), expect: [["moka:nodePools.graviton.instanceFamilies[1]", "m7i is an x86"], ["moka:nodePools.x86.weight", "must be below"]] },
+    { title: "bad pool key", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, Memory_Pool: { arch: "arm64", instanceFamilies: ["r8g"] } })), expect: [["moka:nodePools.Memory_Pool", "pool keys must be DNS-1123 labels"]] },
     { title: "non-integer node pool limit", config: withKey(prodMap(), "moka:nodePools", (p) => ({ ...p, x86: { ...p.x86, cpuLimit: 10.5 } })), expect: [["moka:nodePools.x86.cpuLimit", "whole number"]] },
     { title: "guaranteed CPU beyond pool capacity", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], quota: { ...t[0].quota, cpu: 100000, guaranteedCpu: 90000 } }, ...t.slice(1)]), expect: [["moka:teams", "exceeds the executor pools' combined cpuLimit"]] },
     { title: "unknown moka key (typo)", config: { ...prodMap(), "moka:nodepools": "{}" }, expect: [["moka:nodepools", "unknown config key"]] },
@@ -86,6 +97,10 @@ describe("stack config", () => {
         assert.equal(growth.quota.guaranteedMemoryGi, 800);
         assert.equal(cfg.nodePools.x86.consolidateAfter, "5m");
         assert.equal(cfg.nodePools.graviton.expireAfter, "720h");
+        assert.deepEqual(Object.keys(cfg.nodePools), ["graviton", "x86", "driver"]);
+        assert.deepEqual(Object.values(cfg.nodePools).map((p) => [p.arch, p.role]), [["arm64", "executor"], ["amd64", "executor"], ["arm64", "driver"]]);
+        assert.equal(cfg.nodePools.driver.rootVolumeGi, 100, "driver volume default by role");
+        assert.equal(cfg.nodePools.graviton.rootVolumeGi, 400, "set in the stack file");
     });
 
     it("returns a frozen object", () => {
@@ -119,6 +134,14 @@ describe("stack config", () => {
                 }
                 assert.equal(run.resources.length, 0, `resources were registered: ${run.resources.map((r) => r.type).join(", ")}`);
             });
+        }
+    });
+
+    it("the README's configuration reference documents every pool field", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        assert.deepEqual([...NODE_POOL_FIELDS].sort(), ["arch", "capacityTypes", "consolidateAfter", "cpuLimit", "expireAfter", "instanceFamilies", "memoryLimitGi", "role", "rootVolumeGi", "weight"]);
+        for (const field of NODE_POOL_FIELDS) {
+            assert.ok(readme.includes(`| \`moka:nodePools.<key>.${field}\` |`), `README lacks moka:nodePools.<key>.${field}`);
         }
     });
 

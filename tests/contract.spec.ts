@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Team } from "../components/team";
+import { Team } from "../components/tenancy";
 import {
     assertCompatibleContract, buildContractOutputs, CONTRACT_OUTPUT_KEYS, CONTRACT_VERSION, ContractSources, majorOf, pickTeam,
     PlatformOutputs, PlatformReference, SECRET_OUTPUT_KEYS, TeamContract, TeamSource,

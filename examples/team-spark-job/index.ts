@@ -32,11 +32,11 @@ const PROJECT = "team-spark-job";
 /** Spark release of the image; SparkPi's jar path depends on it. */
 const SPARK_VERSION = "4.1.2";
 /** Default image tag: pinned, never "latest". */
-// The platform pushes `<sparkVersion>-<revision>` (repositories are immutable; see components/images.ts).
+// The platform pushes `<sparkVersion>-<revision>` (repositories are immutable; see components/images/index.ts).
 const DEFAULT_IMAGE_TAG = `${SPARK_VERSION}-r2`;
 const APP_NAME = "spark-pi";
 
-/** Platform scheduling constants (mirror components/constants.ts; part of the platform's public contract). */
+/** Platform scheduling constants (mirror lib/platform.ts; part of the platform's public contract). */
 const DRIVER_POOL = { labelKey: "moka.dev/spark-role", value: "driver" } as const;
 const SPARK_UID = 185;
 

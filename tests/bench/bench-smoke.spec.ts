@@ -10,7 +10,8 @@ import { benchColdStart } from "../../bench/cold-start";
 import { median, setLogging } from "../../bench/lib";
 import { benchPreview } from "../../bench/preview";
 import { parseBenchArgs } from "../../bench/run";
-import { BUNDLE_SIZE, generateStack } from "../../bench/synthetic";
+import { TYPES_BY_NAME } from "../policies/fuzz/fixtures";
+import { BUNDLE_SIZE, generateStack } from "../../bench/stacks";
 import { benchTeams, teamsConfig } from "../../bench/teams";
 import { readStackConfig } from "../../preview/mocks";
 
@@ -32,6 +33,20 @@ describe("benchmarks (smoke, no timing assertions)", function () {
             assert.equal(generateStack(4 + 2 * BUNDLE_SIZE).filter((r) => r.type === "moka:tenancy:Team").length, 2);
         });
 
+        it("generateStack builds every resource from the fuzz fixture table (except the Team components)", () => {
+            const stack = generateStack(4 + BUNDLE_SIZE);
+            const types = new Set(stack.map((r) => r.type));
+            assert.deepEqual([...types].filter((t) => !TYPES_BY_NAME.has(t)), ["moka:tenancy:Team"]);
+            assert.equal(types.size, 25);
+            // The engine sends IAM documents as JSON strings; the fixtures hold objects.
+            const role = stack.find((r) => r.type === "aws:iam/role:Role")!;
+            assert.equal(typeof role.properties.assumeRolePolicy, "string");
+            assert.equal(typeof (role.properties.inlinePolicies as { policy: unknown }[])[0].policy, "string");
+            // Physical names are unique per team (the engine never sends two resources claiming one).
+            const names = generateStack(4 + 3 * BUNDLE_SIZE).filter((r) => r.type === "aws:iam/policy:Policy").map((r) => r.properties.name);
+            assert.equal(new Set(names).size, 3);
+        });
+
         it("teamsConfig gives a config the platform's validation accepts", () => {
             const cfg = parseConfigMap(teamsConfig(readStackConfig("prod"), 200));
             assert.equal(cfg.teams.length, 200);
@@ -42,12 +57,16 @@ describe("benchmarks (smoke, no timing assertions)", function () {
             assert.equal(median([3, 1, 2]), 2);
             assert.equal(median([4, 1, 2, 3]), 2.5);
             assert.deepEqual(parseBenchArgs(["--quick", "--only", "teams,preview"]).only, ["teams", "preview"]);
+            assert.deepEqual(parseBenchArgs(["--only=analyze-stack", "--teams", "3"]), { quick: false, only: ["analyze-stack"], out: parseBenchArgs([]).out, teams: 3, help: false });
             assert.throws(() => parseBenchArgs(["--only", "nope"]), /unknown benchmark nope/);
+            assert.throws(() => parseBenchArgs(["--teams", "0"]), /^Error: --teams must be a positive integer$/);
+            assert.throws(() => parseBenchArgs(["--teams"]), /^Error: --teams needs a value$/);
+            assert.throws(() => parseBenchArgs(["--fast"]), /^Error: unknown argument "--fast"$/);
         });
     });
 
     it("cold start: one round, one pack", async () => {
-        const r = await benchColdStart({ reps: 1, packs: ["security"], diagnostics: false, warmup: false });
+        const r = await benchColdStart({ reps: 1, packs: ["security"], warmup: false });
         positive(r.floor.medianMs, "floor");
         positive(r.floorUnderRunner.medianMs, "floor under the runner");
         assert.equal(r.packs.length, 1);

@@ -5,7 +5,7 @@ import * as yaml from "js-yaml";
 import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS } from "../../lib/platform";
 import {
     executorAffinity, platformSparkDefaults, sparkContainerSecurityContext, sparkPodSecurityContext,
-} from "../../components/spark-defaults";
+} from "../../components/tenancy/spark-defaults";
 import { buildContractOutputs, TeamSource } from "../../contract";
 import { MockRunResult, PROJECT_ROOT, readStackConfig, runUnderMocks } from "../../preview/mocks";
 import { byName, ofType } from "../helpers/resources";
@@ -21,7 +21,7 @@ const EVENT_BUCKET = "moka-dev-spark-events-222222222222";
 const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
 
 function loadExample(): () => Promise<Record<string, unknown>> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+
     return require(EXAMPLE_DIR);
 }
 

@@ -26,9 +26,8 @@ import { analyzePacks, analyzeRequest, analyzeStackRequest, AnalyzerResource, Pa
 import { TestResource, toAnalyzer } from "../helpers/policy";
 import { APP_IMAGE, WORKLOADS } from "./security/support";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const emptyproto = require("google-protobuf/google/protobuf/empty_pb");
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// A CommonJS script (it runs without ts-node): loaded with require.
 const { pulumiArgs, PACKS } = require("../../scripts/pulumi-with-packs.js");
 const ROOT = path.resolve(__dirname, "../..");
 

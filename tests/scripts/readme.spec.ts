@@ -34,5 +34,6 @@ describe("README stays truthful", () => {
         const ci = fs.readFileSync(path.join(ROOT, ".ci/run"), "utf8");
         assert.match(ci, /\nnpm test\n/);
         assert.match(ci, /npm ci/);
+        assert.ok(ci.indexOf("\nnpm run lint\n") > 0 && ci.indexOf("\nnpm run lint\n") < ci.indexOf("\nnpm test\n"), "CI lints before testing");
     });
 });

@@ -21,11 +21,12 @@ describe("PR workflow (.github/workflows/preview.yml)", () => {
         assert.ok(validateWorkflow(broken).errors.length > 0);
     });
 
-    it("runs on every pull request: install, test, offline preview, summary and PR comment", () => {
+    it("runs on every pull request: install, lint, test, offline preview, summary and PR comment", () => {
         assert.ok("pull_request" in wf.on);
         const steps = wf.jobs.offline.steps.map((s: any) => s.run ?? s.uses);
         const idx = (needle: string) => steps.findIndex((s: string) => s && s.includes(needle));
         assert.ok(idx("npm ci") >= 0 && idx("npm test") > idx("npm ci"), "installs then tests");
+        assert.ok(idx("npm run lint") > idx("npm ci") && idx("npm run lint") < idx("npm test"), "lints after installing, before testing");
         assert.ok(idx("npm start") > idx("npm test"), "then runs the offline preview");
         assert.ok(steps.some((s: string) => s.includes("--format markdown")));
         assert.ok(steps.some((s: string) => s.includes("GITHUB_STEP_SUMMARY")));

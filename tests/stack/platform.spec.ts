@@ -35,8 +35,14 @@ describe("platform program, prod stack", function () {
             assert.equal(eks.inputs.authenticationMode, "API");
             assert.match(String(eks.inputs.encryptionConfigKeyArn), /^arn:aws:kms:us-west-2:111111111111:key\//);
             assert.deepEqual([...eks.inputs.enabledClusterLogTypes].sort(), ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
-            const key = run.resources.find((r) => r.type === "aws:kms/key:Key" && String(eks.inputs.encryptionConfigKeyArn).endsWith(`${r.inputs.description ? "" : ""}`))!;
-            assert.ok(key);
+            // Secrets are encrypted with the Cluster component's own rotating key, not the storage key.
+            const key = one(run.resources, (r) => r.type === "aws:kms/key:Key" && r.name === "cluster-key", "cluster KMS key");
+            assert.equal(key.parent, eks.parent, "the key belongs to the same Cluster component");
+            assert.match(String(key.state.arn), /^arn:aws:kms:us-west-2:111111111111:key\//);
+            assert.equal(eks.inputs.encryptionConfigKeyArn, key.state.arn);
+            assert.deepEqual(eks.propertyDependencies.encryptionConfigKeyArn, [key.urn]);
+            const storageKey = one(run.resources, (r) => r.type === "aws:kms/key:Key" && r.name === "storage-key", "storage KMS key");
+            assert.notEqual(storageKey.state.arn, key.state.arn, "the two keys have distinct ARNs, so the check can tell them apart");
             for (const k of ofType(run.resources, "aws:kms/key:Key")) {
                 assert.equal(k.inputs.enableKeyRotation, true);
             }

@@ -42,7 +42,7 @@ function taggableTypes() {
         const start = text.indexOf(`export interface ${cls}Args {`);
         if (start < 0) continue;
         const end = text.indexOf("\n}", start);
-        if (/\n    tags\?: /.test(text.slice(start, end))) types.add(m[1]);
+        if (/\n {4}tags\?: /.test(text.slice(start, end))) types.add(m[1]);
     }
     return [...types].sort();
 }

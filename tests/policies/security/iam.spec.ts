@@ -169,7 +169,7 @@ describe("security: IAM rules", () => {
         it("reads condition keys and operators trimmed and case-insensitively, and needs every value of a pinning condition exact", async () => {
             await expectClean(iamWebIdentitySubPinned, role(irsa({ " stringequals ": { [` ${issuer}:SUB `]: "system:serviceaccount:a:b" } })));
             await expectClean(iamWebIdentitySubPinned, role(irsa({ "ForAnyValue:StringEquals": { [`${issuer}:sub`]: ["system:serviceaccount:a:b"] } })));
-            await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:sub`]: ["system:serviceaccount:a:b", "  "] } })), /wildcard pattern\(s\) "  "/);
+            await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:sub`]: ["system:serviceaccount:a:b", "  "] } })), /wildcard pattern\(s\) " {2}"/);
             await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:sub`]: [] } })), /constrains :sub only with StringEquals, which does not pin it to exact values/);
             await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:subject`]: "system:serviceaccount:a:b" } })), /has no condition on the token's :sub claim/);
             await expectViolation(iamWebIdentitySubPinned, role(irsa({ StringEquals: { [`${issuer}:sub:x`]: "system:serviceaccount:a:b" } })), /has no condition on the token's :sub claim/);

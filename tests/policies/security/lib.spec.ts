@@ -23,7 +23,7 @@ import { isK8sKind, isWorkloadType, k8sType, parseK8sType, podSpecs } from "../.
 import { UNKNOWN } from "../../helpers/policy";
 
 // The proxy @pulumi/policy wraps props in (internal API, not in its .d.ts): the real thing the packs meet.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy/proxy") as {
     unknownCheckingProxy: (v: unknown) => unknown;
     UnknownValueError: new (...args: unknown[]) => Error;

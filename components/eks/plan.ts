@@ -1,0 +1,189 @@
+/**
+ * Pure logic for the Cluster component: argument validation, the system node AMI type, the VPC CNI
+ * add-on configuration, KMS and IAM documents and the ENIConfig objects. No Pulumi imports.
+ */
+import { isAnyAddress, parseCidr } from "../../lib/cidr";
+import { archOfFamily, familyOf } from "../../lib/instance-families";
+import { IAM_ROLE_ARN } from "../../lib/patterns";
+import type { PolicyDocument } from "../shared/iam";
+
+/** All five EKS control-plane log types. */
+export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** EKS managed add-ons the platform installs itself (eks.Cluster is told not to install any). */
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"] as const;
+export type ManagedAddon = (typeof MANAGED_ADDONS)[number];
+
+/** AWS managed policies on the system node role. No AmazonEKS_CNI_Policy: the VPC CNI gets its own Pod Identity role. */
+export const SYSTEM_NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"] as const;
+
+/** The CloudWatch log group EKS writes control-plane logs to; it must be exactly this name. */
+export function clusterLogGroupName(clusterName: string): string {
+    return `/aws/eks/${clusterName}/cluster`;
+}
+
+export interface ClusterArgsToCheck {
+    readonly clusterName: string;
+    readonly kubernetesVersion: string;
+    readonly publicAccessCidrs: readonly string[];
+    readonly adminRoleArns: readonly string[];
+    readonly instanceTypes: readonly string[];
+    readonly minSize: number;
+    readonly desiredSize: number;
+    readonly maxSize: number;
+    readonly diskSizeGi: number;
+}
+
+/**
+ * Every problem with the Cluster arguments, each naming the arg. Config validation catches these too;
+ * the component re-checks so a caller that bypasses config.ts cannot open the API to the internet or
+ * lock everybody out.
+ */
+export function clusterArgProblems(a: ClusterArgsToCheck): string[] {
+    const problems: string[] = [];
+    if (!a.clusterName) {
+        problems.push("args.clusterName is required");
+    }
+    if (!/^1\.\d{2}$/.test(a.kubernetesVersion)) {
+        problems.push(`args.cluster.kubernetesVersion must be a Kubernetes minor version such as "1.33", got "${a.kubernetesVersion}"`);
+    }
+    a.publicAccessCidrs.forEach((c, i) => {
+        if (isAnyAddress(c)) {
+            problems.push(`args.cluster.publicAccessCidrs[${i}] is ${c}, which would expose the Kubernetes API to the internet; list specific CIDRs, or none for a private-only endpoint`);
+        } else if (!parseCidr(c)) {
+            problems.push(`args.cluster.publicAccessCidrs[${i}] "${c}" is not a valid IPv4 CIDR`);
+        }
+    });
+    if (a.adminRoleArns.length === 0) {
+        problems.push("args.cluster.adminRoleArns must list at least one IAM role, or nobody can administer the cluster");
+    }
+    a.adminRoleArns.forEach((arn, i) => {
+        if (!IAM_ROLE_ARN.test(arn)) {
+            problems.push(`args.cluster.adminRoleArns[${i}] "${arn}" is not an IAM role ARN`);
+        } else if (a.adminRoleArns.indexOf(arn) !== i) {
+            problems.push(`args.cluster.adminRoleArns[${i}] duplicates ${arn}`);
+        }
+    });
+    if (a.instanceTypes.length === 0) {
+        problems.push("args.cluster.systemNodes.instanceTypes must list at least one instance type");
+    } else {
+        const archs = new Set(a.instanceTypes.map((t) => archOfFamily(familyOf(t))));
+        if (archs.has(undefined)) {
+            problems.push(`args.cluster.systemNodes.instanceTypes has an unknown instance type (${a.instanceTypes.join(", ")})`);
+        } else if (archs.size > 1) {
+            problems.push("args.cluster.systemNodes.instanceTypes must all share one architecture (a managed node group has one AMI type)");
+        }
+    }
+    if (!(a.minSize >= 1 && a.minSize <= a.desiredSize && a.desiredSize <= a.maxSize)) {
+        problems.push(`args.cluster.systemNodes sizes must satisfy 1 <= minSize <= desiredSize <= maxSize (got ${a.minSize}/${a.desiredSize}/${a.maxSize})`);
+    }
+    if (!(Number.isInteger(a.diskSizeGi) && a.diskSizeGi >= 20)) {
+        problems.push(`args.cluster.systemNodes.diskSizeGi must be a whole number of at least 20, got ${a.diskSizeGi}`);
+    }
+    return problems;
+}
+
+/** AL2023 AMI type for a managed node group's instance types: arm64 (Graviton) or x86_64. */
+export function systemNodeAmiType(instanceTypes: readonly string[]): "AL2023_ARM_64_STANDARD" | "AL2023_x86_64_STANDARD" {
+    const archs = new Set(instanceTypes.map((t) => archOfFamily(familyOf(t))));
+    if (archs.size !== 1 || archs.has(undefined)) {
+        throw new Error(`instance types ${instanceTypes.join(", ")} do not share one known architecture`);
+    }
+    return archs.has("arm64") ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+/** Stable resource-name suffix for an admin role: its name without the path, e.g. "moka-prod-platform-admin". */
+export function adminRoleSlug(roleArn: string): string {
+    return roleArn.replace(/^.*:role\//, "").replace(/[^A-Za-z0-9-]+/g, "-");
+}
+
+/** Kubernetes taint effect → EKS managed node group taint effect. */
+export function nodeGroupTaintEffect(effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute"): "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE" {
+    return ({ NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const)[effect];
+}
+
+/** The label the VPC CNI reads to pick a node's ENIConfig; ENIConfigs are therefore named after the AZ. */
+export const ENI_CONFIG_LABEL = "topology.kubernetes.io/zone";
+
+/**
+ * The vpc-cni add-on `configurationValues`: custom networking on (pod ENIs in the pod subnets, picked by
+ * the node's zone label) and the network-policy agent on so NetworkPolicies are enforced.
+ */
+export function vpcCniConfiguration(): { env: Record<string, string>; enableNetworkPolicy: string } {
+    return {
+        env: {
+            AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true",
+            ENI_CONFIG_LABEL_DEF: ENI_CONFIG_LABEL,
+        },
+        enableNetworkPolicy: "true",
+    };
+}
+
+/** The ENIConfig for one AZ (crd.k8s.amazonaws.com/v1alpha1, installed by the vpc-cni add-on). */
+export function eniConfigObject(availabilityZone: string, subnetId: string, securityGroupIds: readonly string[]) {
+    return {
+        apiVersion: "crd.k8s.amazonaws.com/v1alpha1",
+        kind: "ENIConfig",
+        metadata: { name: availabilityZone },
+        spec: { subnet: subnetId, securityGroups: [...securityGroupIds] },
+    };
+}
+
+/**
+ * Key policy for the cluster key: the account administers the key through IAM (standard root statement;
+ * in a key policy `Resource: "*"` means this key), and CloudWatch Logs may use it only for the cluster's
+ * control-plane log group (encryption-context condition).
+ */
+export function clusterKeyPolicy(partition: string, region: string, accountId: string, clusterName: string): PolicyDocument {
+    const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${clusterLogGroupName(clusterName)}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministersKeyThroughIam",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "CloudWatchLogsForControlPlaneLogGroup",
+                Effect: "Allow",
+                Principal: { Service: `logs.${region}.amazonaws.com` },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+            },
+        ],
+    };
+}
+
+/** Trust policy of the EKS cluster service role. */
+export function clusterRoleTrustPolicy(): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+    };
+}
+
+/** What the cluster role needs on the key for envelope encryption of Secrets, scoped to that key. */
+export function clusterRoleKmsPolicy(keyArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "EnvelopeEncryptSecrets",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+            Resource: keyArn,
+        }],
+    };
+}
+
+/** Trust policy of the node role (EC2 instances). */
+export function nodeRoleTrustPolicy(): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    };
+}
+

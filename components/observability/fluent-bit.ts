@@ -1,0 +1,162 @@
+/**
+ * Container logs: a Fluent Bit DaemonSet on every node that tails /var/log/containers, enriches
+ * records with Kubernetes metadata, and ships them to
+ *  1. S3, under `<containerLogPrefix>/<namespace>/<spark-app-id | no-app>/...` in the event-log bucket
+ *     (bucket-default SSE-KMS), so a Spark application's driver and executor logs sit next to each other;
+ *  2. CloudWatch Logs, group `/moka/<baseName>/containers` (created here, with retention), one stream per
+ *     container.
+ * YuniKorn's console-encoded logs are parsed into fields. Fluent Bit has its own least-privilege role
+ * through EKS Pod Identity. The pipeline, values and IAM documents are pure functions in
+ * components/observability/fluent-bit-pipeline.ts.
+ *
+ * The namespace must already exist (see ObservabilityNamespace in components/observability/namespace.ts): it must be
+ * PSA `privileged`, because Fluent Bit mounts /var/log from the host.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
+import { throwArgProblems } from "../shared/arg-errors";
+import { NAMESPACES } from "../../lib/platform";
+import {
+    containerLogGroupName, containerLogPrefixProblem, fluentBitPolicy, fluentBitValues,
+} from "./fluent-bit-pipeline";
+import { platformRelease } from "../shared/helm";
+import { podIdentityTrustPolicy } from "../shared/iam";
+
+/**
+ * Chart coordinates. Values keys checked against fluent/helm-charts charts/fluent-bit/values.yaml at tag
+ * fluent-bit-0.58.1 (appVersion 5.1.1); pipeline behaviour against fluent/fluent-bit v5.1.1.
+ */
+export const FLUENT_BIT_DEFAULTS = {
+    chart: "fluent-bit",
+    version: "0.58.1",
+    repo: "https://fluent.github.io/helm-charts",
+    releaseName: "fluent-bit",
+    serviceAccountName: "fluent-bit",
+    image: { repository: "cr.fluentbit.io/fluent/fluent-bit", tag: "5.1.1" },
+} as const;
+
+/** Arguments for {@link FluentBit}. */
+export interface FluentBitArgs {
+    /** Provider of the target cluster. Required. */
+    readonly k8sProvider: k8s.Provider;
+    /** EKS cluster name, for the Pod Identity association. Required. */
+    readonly clusterName: pulumi.Input<string>;
+    /** Stem of physical names, e.g. "moka-prod". Required. */
+    readonly baseName: string;
+    /** AWS region of the bucket and the log group. Required. */
+    readonly region: string;
+    /** Tags for every taggable AWS resource. Required. */
+    readonly tags: Record<string, string>;
+    /** Name of the event-log bucket container logs are written to. Required. */
+    readonly logBucket: pulumi.Input<string>;
+    /** ARN of that bucket. Required. */
+    readonly logBucketArn: pulumi.Input<string>;
+    /** Key prefix for container logs inside the bucket, without leading or trailing "/". Required. */
+    readonly containerLogPrefix: string;
+    /** ARN of the KMS key the bucket encrypts with by default. Required. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Retention of the CloudWatch container log group (a CloudWatch Logs retention value). Required. */
+    readonly logRetentionDays: number;
+    /** Namespace to install into; it must exist and allow privileged pods. Defaults to "observability". */
+    readonly namespace?: string;
+    /** Resources the Kubernetes children wait for (typically the namespace). Defaults to none. */
+    readonly dependsOn?: pulumi.Resource[];
+}
+
+const TYPE = "moka:observability:FluentBit";
+
+/** Fluent Bit DaemonSet shipping container logs to S3 and CloudWatch Logs. */
+export class FluentBit extends pulumi.ComponentResource {
+    /** CloudWatch Logs group holding container logs. */
+    public readonly logGroupName: pulumi.Output<string>;
+    public readonly logGroupArn: pulumi.Output<string>;
+    /** Fluent Bit's Pod Identity role. */
+    public readonly roleArn: pulumi.Output<string>;
+    /** `s3://<bucket>/<prefix>/`: where container logs land. */
+    public readonly s3Location: pulumi.Output<string>;
+    public readonly chartVersion: string;
+
+    constructor(name: string, args: FluentBitArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE, name, {}, opts);
+
+        const problems: string[] = [];
+        if (!args.k8sProvider) {
+            problems.push("args.k8sProvider is required");
+        }
+        if (!args.baseName) {
+            problems.push("args.baseName is required");
+        }
+        if (!args.region) {
+            problems.push("args.region is required");
+        }
+        const prefixProblem = containerLogPrefixProblem(args.containerLogPrefix ?? "");
+        if (prefixProblem) {
+            problems.push(`args.containerLogPrefix ${prefixProblem}, got "${args.containerLogPrefix ?? ""}"`);
+        }
+        if (!isLogRetentionDays(args.logRetentionDays)) {
+            problems.push(`args.logRetentionDays ${LOG_RETENTION_MESSAGE}, got ${args.logRetentionDays}`);
+        }
+        throwArgProblems(TYPE, name, problems);
+
+        const namespace = args.namespace ?? NAMESPACES.observability;
+        const dependsOn = args.dependsOn ?? [];
+        const d = FLUENT_BIT_DEFAULTS;
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-log-group`, {
+            name: containerLogGroupName(args.baseName),
+            retentionInDays: args.logRetentionDays,
+            tags: args.tags,
+        }, { parent: this });
+
+        const role = new aws.iam.Role(`${name}-role`, {
+            name: `${args.baseName}-fluent-bit`,
+            description: "Fluent Bit: write container logs to S3 and CloudWatch Logs",
+            assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+            tags: args.tags,
+        }, { parent: this });
+
+        const policy = new aws.iam.RolePolicy(`${name}-policy`, {
+            role: role.name,
+            name: "container-logs",
+            policy: pulumi.all([args.logBucketArn, args.kmsKeyArn, logGroup.arn]).apply(([bucketArn, kmsKeyArn, logGroupArn]) =>
+                JSON.stringify(fluentBitPolicy({
+                    bucketArn, kmsKeyArn, logGroupArn, region: args.region, containerLogPrefix: args.containerLogPrefix,
+                }))),
+        }, { parent: this });
+
+        // Pod Identity injects credentials at pod creation, so the association must exist before the pods.
+        const podIdentity = new aws.eks.PodIdentityAssociation(`${name}-pod-identity`, {
+            clusterName: args.clusterName,
+            namespace,
+            serviceAccount: d.serviceAccountName,
+            roleArn: role.arn,
+            tags: args.tags,
+        }, { parent: this });
+
+        platformRelease(`${name}-release`, d, namespace, pulumi.all([args.logBucket, logGroup.name]).apply(([bucket, logGroupName]) => fluentBitValues({
+                region: args.region,
+                bucket,
+                containerLogPrefix: args.containerLogPrefix,
+                logGroupName,
+                yunikornNamespace: NAMESPACES.yunikorn,
+                imageRepository: d.image.repository,
+                imageTag: d.image.tag,
+                serviceAccountName: d.serviceAccountName,
+            })), { parent: this, provider: args.k8sProvider, dependsOn: [...dependsOn, podIdentity, policy] });
+
+        this.logGroupName = logGroup.name;
+        this.logGroupArn = logGroup.arn;
+        this.roleArn = role.arn;
+        this.s3Location = pulumi.interpolate`s3://${args.logBucket}/${args.containerLogPrefix}/`;
+        this.chartVersion = d.version;
+
+        this.registerOutputs({
+            logGroupName: this.logGroupName,
+            logGroupArn: this.logGroupArn,
+            roleArn: this.roleArn,
+            s3Location: this.s3Location,
+        });
+    }
+}

@@ -1,0 +1,226 @@
+/**
+ * Pure builders for the per-team Spark History Servers: the read-only IAM document, the Spark
+ * properties, and the Kubernetes objects. components/spark/history-server.ts turns them into resources.
+ */
+import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamEventLogPrefix } from "../../lib/platform";
+import type { PolicyDocument } from "../shared/iam";
+import { POD_IDENTITY_CREDENTIALS_PROVIDER, S3A_FILESYSTEM } from "../shared/spark-conf";
+import { platformNamespaceLabels } from "../shared/namespaces";
+
+export const HISTORY_SERVER_PORT = 18080;
+/** The one ServiceAccount every History Server runs as; the Pod Identity association is keyed on it. */
+export const HISTORY_SERVICE_ACCOUNT = "spark-history";
+export const HISTORY_CONF_DIR = "/etc/spark/conf";
+
+export interface HistoryServerPolicyInputs {
+    /** `arn:aws:s3:::<bucket>` of the event-log bucket. */
+    readonly bucketArn: string;
+    /** Event-log prefix, no slashes at either end. */
+    readonly eventLogPrefix: string;
+    /** ARN of the KMS key the bucket is encrypted with. */
+    readonly kmsKeyArn: string;
+    readonly region: string;
+}
+
+/**
+ * Read-only access to the event logs: list the bucket only under `<prefix>/`, get objects only under
+ * `<prefix>/`, and decrypt with the bucket key only through S3 in this region. No write, no delete
+ * (the History Server cleaner stays off; S3 lifecycle expires old logs).
+ */
+export function historyServerPolicy(p: HistoryServerPolicyInputs): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ListEventLogPrefix",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: p.bucketArn,
+                Condition: { StringLike: { "s3:prefix": [`${p.eventLogPrefix}/*`] } },
+            },
+            {
+                Sid: "ReadEventLogs",
+                Effect: "Allow",
+                Action: ["s3:GetObject"],
+                Resource: `${p.bucketArn}/${p.eventLogPrefix}/*`,
+            },
+            {
+                Sid: "DecryptEventLogsViaS3",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: p.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `s3.${p.region}.amazonaws.com` } },
+            },
+        ],
+    };
+}
+
+export interface HistoryServerConfInputs {
+    readonly bucket: string;
+    readonly eventLogPrefix: string;
+    readonly team: string;
+    readonly region: string;
+}
+
+/** `s3a://<bucket>/<eventLogPrefix>/<team>/`: the one directory a team's History Server lists. */
+export function teamEventLogDirectory(bucket: string, eventLogPrefix: string, team: string): string {
+    return `s3a://${bucket}/${teamEventLogPrefix(eventLogPrefix, team)}/`;
+}
+
+/** Spark properties of one team's History Server (spark-defaults.conf). */
+export function historyServerSparkConf(c: HistoryServerConfInputs): Record<string, string> {
+    return {
+        "spark.history.fs.logDirectory": teamEventLogDirectory(c.bucket, c.eventLogPrefix, c.team),
+        "spark.history.ui.port": String(HISTORY_SERVER_PORT),
+        "spark.history.fs.update.interval": "30s",
+        // Read-only role: never try to delete. Retention is the bucket's lifecycle rule.
+        "spark.history.fs.cleaner.enabled": "false",
+        "spark.history.retainedApplications": "50",
+        "spark.hadoop.fs.s3a.impl": S3A_FILESYSTEM,
+        "spark.hadoop.fs.s3a.aws.credentials.provider": POD_IDENTITY_CREDENTIALS_PROVIDER,
+        "spark.hadoop.fs.s3a.endpoint.region": c.region,
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": "true",
+    };
+}
+
+export function sha256(text: string): string {
+    return createHash("sha256").update(text).digest("hex");
+}
+
+/** Kubernetes name of a team's Deployment, Service: `history-<team>`. */
+export function historyServerName(team: string): string {
+    return `history-${team}`;
+}
+
+/** In-cluster URL of a team's History Server. */
+export function historyServerUrl(team: string): string {
+    return `http://${historyServerName(team)}.${NAMESPACES.historyServer}.svc.cluster.local:${HISTORY_SERVER_PORT}`;
+}
+
+function selectorLabels(team: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": "spark-history-server",
+        "app.kubernetes.io/instance": historyServerName(team),
+    };
+}
+
+function objectLabels(team: string): Record<string, string> {
+    return { ...selectorLabels(team), [LABELS.team]: team, [LABELS.managedBy]: "pulumi" };
+}
+
+export function historyServerNamespace(): k8s.types.input.core.v1.Namespace {
+    return {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+            name: NAMESPACES.historyServer,
+            labels: platformNamespaceLabels("restricted"),
+        },
+    };
+}
+
+export function historyServiceAccount(): k8s.types.input.core.v1.ServiceAccount {
+    return {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: HISTORY_SERVICE_ACCOUNT, namespace: NAMESPACES.historyServer, labels: { [LABELS.managedBy]: "pulumi" } },
+    };
+}
+
+export function historyServerConfigMap(team: string, sparkDefaults: pulumi.Input<string>): k8s.types.input.core.v1.ConfigMap {
+    return {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `${historyServerName(team)}-conf`, namespace: NAMESPACES.historyServer, labels: objectLabels(team) },
+        data: { "spark-defaults.conf": sparkDefaults },
+    };
+}
+
+export interface HistoryServerDeploymentInputs {
+    readonly team: string;
+    /** The platform Spark image (with hadoop-aws), pinned by tag or digest. */
+    readonly image: pulumi.Input<string>;
+    /** sha256 of spark-defaults.conf, so a config change rolls the pod. */
+    readonly configHash: pulumi.Input<string>;
+}
+
+export function historyServerDeployment(d: HistoryServerDeploymentInputs): k8s.types.input.apps.v1.Deployment {
+    const name = historyServerName(d.team);
+    return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name, namespace: NAMESPACES.historyServer, labels: objectLabels(d.team) },
+        spec: {
+            replicas: 1,
+            revisionHistoryLimit: 3,
+            selector: { matchLabels: selectorLabels(d.team) },
+            template: {
+                metadata: {
+                    labels: objectLabels(d.team),
+                    annotations: { [`${LABEL_DOMAIN}/config-sha256`]: d.configHash },
+                },
+                spec: {
+                    serviceAccountName: HISTORY_SERVICE_ACCOUNT,
+                    securityContext: {
+                        runAsNonRoot: true,
+                        runAsUser: SPARK_UID,
+                        runAsGroup: SPARK_UID,
+                        seccompProfile: { type: "RuntimeDefault" },
+                    },
+                    nodeSelector: { ...SYSTEM_NODE_LABEL },
+                    tolerations: SYSTEM_TOLERATIONS.map((t) => ({ ...t })),
+                    containers: [{
+                        name: "history-server",
+                        image: d.image,
+                        command: ["/opt/spark/bin/spark-class"],
+                        args: ["org.apache.spark.deploy.history.HistoryServer", "--properties-file", `${HISTORY_CONF_DIR}/spark-defaults.conf`],
+                        env: [
+                            { name: "SPARK_CONF_DIR", value: HISTORY_CONF_DIR },
+                            // Heap of the History Server JVM (spark-class reads SPARK_DAEMON_MEMORY for HistoryServer).
+                            { name: "SPARK_DAEMON_MEMORY", value: "1g" },
+                        ],
+                        ports: [{ name: "http", containerPort: HISTORY_SERVER_PORT, protocol: "TCP" }],
+                        readinessProbe: { httpGet: { path: "/", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
+                        livenessProbe: { httpGet: { path: "/", port: "http" }, initialDelaySeconds: 90, periodSeconds: 20, failureThreshold: 6 },
+                        resources: {
+                            requests: { cpu: "250m", memory: "1536Mi" },
+                            limits: { cpu: "1", memory: "1536Mi" },
+                        },
+                        securityContext: {
+                            allowPrivilegeEscalation: false,
+                            privileged: false,
+                            readOnlyRootFilesystem: true,
+                            runAsNonRoot: true,
+                            capabilities: { drop: ["ALL"] },
+                        },
+                        volumeMounts: [
+                            { name: "conf", mountPath: HISTORY_CONF_DIR, readOnly: true },
+                            // JVM perf data, Jetty work dirs and the S3A buffer dir live under /tmp.
+                            { name: "tmp", mountPath: "/tmp" },
+                        ],
+                    }],
+                    volumes: [
+                        { name: "conf", configMap: { name: `${name}-conf` } },
+                        { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+                    ],
+                },
+            },
+        },
+    };
+}
+
+export function historyServerService(team: string): k8s.types.input.core.v1.Service {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: historyServerName(team), namespace: NAMESPACES.historyServer, labels: objectLabels(team) },
+        spec: {
+            type: "ClusterIP",
+            selector: selectorLabels(team),
+            ports: [{ name: "http", port: HISTORY_SERVER_PORT, targetPort: "http", protocol: "TCP" }],
+        },
+    };
+}

@@ -1,0 +1,34 @@
+/**
+ * URN stability. tests/stack/baseline/<stack>-urns.json hold the URNs prod and dev registered before the
+ * architecture change (recorded on main). A reshaping of the code must not move a single resource: a URN
+ * that changes is a delete + create in `pulumi up` (for a protected bucket or key, a failed update).
+ *
+ * If a rename is ever intended, the renamed resource needs `aliases` pointing at its old URN and this
+ * baseline must be updated in the same change; type tokens are never renamed (CONVENTIONS §3).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { runStack } from "../../preview/mocks";
+
+const BASELINE_DIR = path.join(__dirname, "baseline");
+
+describe("URN stability against the pre-refactor baseline", function () {
+    this.timeout(120_000);
+    for (const [stack, count] of [["prod", 233], ["dev", 201]] as const) {
+        it(`${stack}: registers exactly the ${count} baseline URNs`, async () => {
+            const baseline: string[] = JSON.parse(fs.readFileSync(path.join(BASELINE_DIR, `${stack}-urns.json`), "utf8"));
+            assert.equal(baseline.length, count);
+            const run = await runStack(stack);
+            const current = run.resources.map((r) => r.urn);
+            assert.equal(new Set(current).size, current.length, "no URN is registered twice");
+            const now = new Set(current);
+            const before = new Set(baseline);
+            const moved = baseline.filter((u) => !now.has(u));
+            const added = current.filter((u) => !before.has(u));
+            assert.deepEqual({ moved, added }, { moved: [], added: [] },
+                "URNs changed; a renamed resource needs an alias to its old URN (and the baseline updated in the same change)");
+            assert.deepEqual([...current].sort(), [...baseline].sort());
+        });
+    }
+});
