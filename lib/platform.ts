@@ -37,11 +37,19 @@ export const KUBERNETES_NAMESPACES = ["kube-system", "kube-public", "kube-node-l
 /** Every namespace a platform component creates for itself. */
 export const PLATFORM_NAMESPACES: readonly string[] = Object.values(NAMESPACES);
 
+/** The namespace Kubernetes puts an object in when none is given. Nothing of the platform or a team belongs there. */
+export const DEFAULT_NAMESPACE = "default";
+
 /**
- * Namespaces that are not tenants: Kubernetes' own, `default`, and the platform's. The isolation pack's
- * `systemNamespaces` default.
+ * System namespaces: Kubernetes' own and the platform's. Workloads there are the platform's, not a
+ * team's. The isolation pack's `systemNamespaces` default and the scope of the security pack's
+ * tenant pod-security rules. `default` is NOT one: what lands there (usually by omission) is judged
+ * like a tenant's workload, and the isolation pack flags workloads in it.
  */
-export const NON_TENANT_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, "default", ...PLATFORM_NAMESPACES];
+export const SYSTEM_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, ...PLATFORM_NAMESPACES];
+
+/** Namespaces that are not tenants: the system namespaces and `default`. */
+export const NON_TENANT_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, DEFAULT_NAMESPACE, ...PLATFORM_NAMESPACES];
 
 /**
  * Namespaces whose pods may need host access (node agents, the CNI, log shippers, the node
