@@ -236,7 +236,8 @@ export interface FluentBitPolicyInput {
 /**
  * Fluent Bit's permissions: write objects under the container-log prefix of the team buckets only (one ARN
  * pattern for all teams keeps the inline policy far below IAM's 10,240-character limit at any team count,
- * pinned to the stack's account with aws:ResourceAccount), use the storage key only through S3
+ * pinned to the stack's account with s3:ResourceAccount, the S3 condition key for the bucket owner's account
+ * (AWS What's New 2020-12-21, "New IAM condition keys for Amazon S3")), use the storage key only through S3
  * (bucket-default SSE-KMS needs GenerateDataKey on PutObject), and write streams of the one log group.
  * `<group ARN>:*` covers the group's `:log-stream:<name>` ARNs and the `:*` form CloudWatch Logs evaluates
  * for group-level actions; group names cannot contain ":", so it reaches no other group.
@@ -250,7 +251,7 @@ export function fluentBitPolicy(p: FluentBitPolicyInput): PolicyDocument {
                 Effect: "Allow",
                 Action: ["s3:PutObject"],
                 Resource: `${p.teamBucketArnPattern}/${p.containerLogPrefix}/*`,
-                Condition: { StringEquals: { "aws:ResourceAccount": p.accountId } },
+                Condition: { StringEquals: { "s3:ResourceAccount": p.accountId } },
             },
             {
                 Sid: "EncryptWithStorageKeyViaS3",

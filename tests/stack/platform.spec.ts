@@ -218,8 +218,8 @@ describe("platform program, prod stack", function () {
                         assert.doesNotMatch(res, /^arn:aws:s3:::\*/, `${d.name}: every bucket`);
                         if (res.includes("/")) {
                             objectGrants++;
-                            // One bucket, or (Fluent Bit) the team-bucket pattern pinned to the account with aws:ResourceAccount.
-                            const teamPattern = res.startsWith("arn:aws:s3:::moka-prod-team-*-111111111111/") && st.Condition?.StringEquals?.["aws:ResourceAccount"] === "111111111111";
+                            // One bucket, or (Fluent Bit) the team-bucket pattern pinned to the account with s3:ResourceAccount.
+                            const teamPattern = res.startsWith("arn:aws:s3:::moka-prod-team-*-111111111111/") && st.Condition?.StringEquals?.["s3:ResourceAccount"] === "111111111111";
                             assert.ok(teamPattern || /^arn:aws:s3:::[a-z0-9.-]+\/[^*]+(\/\*)?$/.test(res), `${d.name}: object grant ${res} is not prefix-scoped`);
                         }
                     }

@@ -186,16 +186,16 @@ describe("fluent-bit-config (pure)", () => {
             ["EncryptWithStorageKeyViaS3", ["kms:GenerateDataKey", "kms:Encrypt"], KMS_ARN],
             ["WriteContainerLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [LOG_GROUP_ARN, `${LOG_GROUP_ARN}:*`]],
         ]);
-        assert.deepStrictEqual(doc.Statement[0].Condition, { StringEquals: { "aws:ResourceAccount": ACCOUNT } });
+        assert.deepStrictEqual(doc.Statement[0].Condition, { StringEquals: { "s3:ResourceAccount": ACCOUNT } });
         assert.deepStrictEqual(doc.Statement[1].Condition, { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } });
-        const ctx = { "aws:ResourceAccount": ACCOUNT };
+        const ctx = { "s3:ResourceAccount": ACCOUNT };
         for (const bucket of Object.values(TEAM_BUCKETS)) {
             assert.ok(isAllowed(doc.Statement, "s3:PutObject", `arn:aws:s3:::${bucket}/container-logs/app/x.json.gz`, ctx), bucket);
             assert.ok(!isAllowed(doc.Statement, "s3:PutObject", `arn:aws:s3:::${bucket}/teams/${bucket}/data.parquet`, ctx), "no data writes");
             assert.ok(!isAllowed(doc.Statement, "s3:GetObject", `arn:aws:s3:::${bucket}/container-logs/app/x.json.gz`, ctx), "no reads");
         }
         assert.ok(!isAllowed(doc.Statement, "s3:PutObject", "arn:aws:s3:::moka-test-s3-access-logs-111111111111/container-logs/x", ctx), "not the log bucket");
-        assert.ok(!isAllowed(doc.Statement, "s3:PutObject", `arn:aws:s3:::${bucketOf("x")}/container-logs/x`, { "aws:ResourceAccount": "999999999999" }), "not another account's lookalike");
+        assert.ok(!isAllowed(doc.Statement, "s3:PutObject", `arn:aws:s3:::${bucketOf("x")}/container-logs/x`, { "s3:ResourceAccount": "999999999999" }), "not another account's lookalike");
     });
 });
 
