@@ -86,11 +86,15 @@ export function teamQueue(team: string): string {
     return `root.${team}`;
 }
 
+/** What a team principal may do in its namespace: `view` (read) or `edit` (deploy). */
+export const TEAM_ACCESS_LEVELS = ["view", "edit"] as const;
+export type TeamAccessLevel = (typeof TEAM_ACCESS_LEVELS)[number];
+
 /**
- * Where a team's Spark event logs go inside the event-log bucket: `<eventLogPrefix>/<team>`.
- * The History Server lists one directory non-recursively, so each team gets its own History
- * Server instance on its own prefix (see components/spark/history-server.ts).
+ * The Kubernetes group a team principal's EKS access entry puts it in (`kubernetesGroups`), e.g.
+ * `moka:team:ads-ranking:edit`. RoleBindings in the team namespace (components/tenancy) and in the History
+ * Server namespace (components/spark/history-server.ts) bind these groups, never individual principals.
  */
-export function teamEventLogPrefix(eventLogPrefix: string, team: string): string {
-    return `${eventLogPrefix}/${team}`;
+export function teamKubernetesGroup(team: string, level: TeamAccessLevel): string {
+    return `moka:team:${team}:${level}`;
 }

@@ -36,8 +36,8 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
     });
 
     it("registers exactly two more resources: EC2NodeClass and NodePool spark-memory; every other URN is unchanged", () => {
-        assert.equal(base.resources.length, 233);
-        assert.equal(withMemory.resources.length, 235);
+        assert.equal(base.resources.length, 308);
+        assert.equal(withMemory.resources.length, 310);
         const before = new Set(base.resources.map((r) => r.urn));
         const added = withMemory.resources.filter((r) => !before.has(r.urn)).map((r) => r.urn).sort();
         assert.deepEqual(added, [
@@ -78,7 +78,7 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
         assert.equal(s.weight, 40);
         assert.deepEqual(s.template.spec.nodeClassRef, { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "spark-memory" });
         assert.equal(s.template.spec.taints, undefined);
-        assert.equal(s.disruption.consolidationPolicy, "WhenEmptyOrUnderutilized");
+        assert.equal(s.disruption.consolidationPolicy, "WhenEmpty");
         const dependsOn = np.dependencies;
         assert.ok(dependsOn.includes(one(withMemory, NODE_CLASS, "spark-memory").urn));
     });
