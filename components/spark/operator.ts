@@ -25,6 +25,9 @@ export const SPARK_OPERATOR_DEFAULTS = {
     webhookServiceAccount: "spark-operator-webhook",
 } as const;
 
+/** The labels the controller puts on its spark_application_* / spark_executor_* series (`--metrics-labels`). */
+export const SPARK_OPERATOR_METRIC_LABELS = ["namespace"] as const;
+
 /** Inputs of the pure values builder. */
 export interface SparkOperatorValuesOptions {
     /** Namespaces the operator watches (the team namespaces). */
@@ -85,7 +88,7 @@ export function sparkOperatorValues(o: SparkOperatorValuesOptions): Record<strin
             // `labels: "namespace"` → the controller's `--metrics-labels=namespace`: spark_application_* series carry
             // the SparkApplication's namespace (= team; internal/metrics getMetricLabels special-cases "namespace",
             // kubeflow/spark-operator v2.5.2), so the Grafana jobs dashboard can count per team.
-            metrics: { enable: true, port: 8080, portName: "metrics", endpoint: "/metrics", labels: "namespace" },
+            metrics: { enable: true, port: 8080, portName: "metrics", endpoint: "/metrics", labels: SPARK_OPERATOR_METRIC_LABELS.join(",") },
             podMonitor: { create: false },
         },
     };
