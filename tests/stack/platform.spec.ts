@@ -322,7 +322,7 @@ describe("every platform Helm release", function () {
     it("is pinned, in an existing namespace, and rolls back on failure", async () => {
         const run = await runStack("dev");
         const releases = ofType(run.resources, "kubernetes:helm.sh/v3:Release");
-        assert.equal(releases.length, 8);
+        assert.equal(releases.length, 9);
         for (const r of releases) {
             assert.match(String(r.inputs.version), /^\d+\.\d+\.\d+$/, String(r.inputs.chart));
             assert.equal(r.inputs.createNamespace, false);
