@@ -26,18 +26,18 @@ export = async () => {
     });
     const opts: pulumi.ComponentResourceOptions = { providers: { aws: awsProvider } };
 
-    // Network: VPC, node/pod/public subnets, NAT, endpoints, node security group.
+    // Network: VPC (or an existing one, tagged), node/pod/public subnets, NAT, endpoints, node security group, routes to the API's networks.
     const network = new Network("network", {
         baseName: cfg.baseName, clusterName: cfg.baseName, network: cfg.network, tags,
         flowLogRetentionDays: cfg.observability.logRetentionDays, region: cfg.region, accountId: cfg.accountId,
-        availabilityZones: cfg.network.availabilityZones,
+        availabilityZones: cfg.network.availabilityZones, privateAccess: cfg.cluster.privateAccess,
     }, opts);
 
-    // Cluster: EKS (API auth, private endpoint, KMS secrets, all logs), add-ons, system nodes, k8s provider.
+    // Cluster: EKS (API auth, private endpoint + declared networks, KMS secrets, all logs), add-ons, system nodes, k8s provider.
     const cluster = new Cluster("cluster", {
         clusterName: cfg.baseName, cluster: cfg.cluster, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds,
         podSubnets: network.podSubnets, azCount: network.azCount, nodeSecurityGroupId: network.nodeSecurityGroupId,
-        tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId,
+        tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId, apiAccess: network.apiAccess,
     }, opts);
     const k8sProvider = cluster.provider;
     const afterCluster = { ...opts, dependsOn: [cluster] };
@@ -48,11 +48,11 @@ export = async () => {
         baseName: cfg.baseName, region: cfg.region, accountId: cfg.accountId, tags,
     }, afterCluster);
 
-    // Data: event-log and data buckets with their KMS key; ECR repositories (and the optional image build).
+    // Data: event-log and data buckets with their KMS key; ECR repositories and the Spark image build.
     const storage = new SparkStorage("storage", { baseName: cfg.baseName, accountId: cfg.accountId, tags, protect: cfg.protectData, storage: cfg.storage }, opts);
     const images = new ImageRegistry("images", {
         baseName: cfg.baseName, tags, protect: cfg.protectData, engines: cfg.engines, untaggedExpireDays: cfg.images.untaggedExpireDays,
-        keepTaggedImages: cfg.images.keepTaggedImages, buildSparkImage: cfg.images.buildSparkImage, sparkVersion: cfg.images.sparkVersion,
+        keepTaggedImages: cfg.images.keepTaggedImages, sparkImage: cfg.images.sparkImage, sparkVersion: cfg.images.sparkVersion,
     }, opts);
 
     // Tenants: one isolated unit per team (namespace, quota, network policy, RBAC, IAM role, Spark defaults).
