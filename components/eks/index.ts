@@ -41,11 +41,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../config";
 import {
-    adminRoleSlug, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterLogGroupName, clusterRoleKmsPolicy,
-    clusterRoleTrustPolicy, deployerCallerNote, deployerCallerProblem, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,
+    CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterLogGroupName, clusterRoleKmsPolicy,
+    clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,
     SYSTEM_NODE_MANAGED_POLICIES, systemNodeAmiType, vpcCniConfiguration,
 } from "./plan";
-import { PLATFORM_ADMIN_GROUP, SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../../lib/platform";
+import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../../lib/platform";
+import { adminAccessEntries, apiIngressFromNetworks, creatorCheckedTags } from "./access";
 import type { PodSubnet } from "../network";
 
 /** Arguments for {@link Cluster}. */
@@ -169,18 +170,8 @@ export class Cluster extends pulumi.ComponentResource {
         // --- the cluster -------------------------------------------------------------------------
         // The identity running pulumi up becomes the cluster creator with its own admin entry (pulumi-eks
         // hard-codes it): refuse to create anything as an admin role, whose second entry would collide.
-        const caller = aws.getCallerIdentityOutput({}, parent).arn;
-        const clusterTags = caller.apply((arn) => {
-            const problem = deployerCallerProblem(arn, cfg.deployerRoleArn, cfg.adminRoleArns);
-            if (problem) {
-                throw argError(TYPE, name, [problem]);
-            }
-            const note = deployerCallerNote(arn, cfg.deployerRoleArn);
-            if (note) {
-                void pulumi.log.warn(note, this);
-            }
-            return tags;
-        });
+        const access = { type: TYPE, name, parent: this as pulumi.Resource, cluster: cfg, tags };
+        const clusterTags = creatorCheckedTags(access);
         const cluster = new eks.Cluster(`${name}-eks`, {
             name: clusterName,
             version: cfg.kubernetesVersion,
@@ -237,16 +228,7 @@ export class Cluster extends pulumi.ComponentResource {
         }, parent);
 
         // --- the API path for the declared networks (moka:cluster.privateAccess) -------------------
-        // 443 on the EKS-managed cluster security group, which the private endpoint's ENIs carry.
-        const apiFromNetworks = cfg.privateAccess.map((n) => new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-${n.name}`, {
-            securityGroupId: clusterSecurityGroupId,
-            ...(n.securityGroupId !== undefined ? { referencedSecurityGroupId: n.securityGroupId } : { cidrIpv4: n.cidr }),
-            description: `Kubernetes API from ${n.name} (${n.via})`,
-            ipProtocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            tags,
-        }, parent));
+        const apiFromNetworks = apiIngressFromNetworks(access, clusterSecurityGroupId);
 
         // Every in-cluster resource uses this provider, so none is attempted before the path to the API exists.
         const provider = new k8s.Provider(`${name}-k8s`, {
@@ -256,23 +238,7 @@ export class Cluster extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [...apiFromNetworks, ...(args.apiAccess ?? [])] });
 
         // --- admin access --------------------------------------------------------------------------
-        // STANDARD entries with cluster admin, in the platform admin group (YuniKorn's root-queue admin ACL).
-        for (const roleArn of cfg.adminRoleArns) {
-            const slug = adminRoleSlug(roleArn);
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${slug}`, {
-                clusterName: eksClusterName,
-                principalArn: roleArn,
-                type: "STANDARD",
-                kubernetesGroups: [PLATFORM_ADMIN_GROUP],
-                tags,
-            }, parent);
-            new aws.eks.AccessPolicyAssociation(`${name}-admin-${slug}-policy`, {
-                clusterName: eksClusterName,
-                principalArn: entry.principalArn,
-                policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-                accessScope: { type: "cluster" },
-            }, parent);
-        }
+        adminAccessEntries(access, eksClusterName, partition);
 
         // --- managed add-ons ---------------------------------------------------------------------
         const addon = (addonName: ManagedAddon, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) =>
