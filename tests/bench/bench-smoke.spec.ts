@@ -104,7 +104,7 @@ describe("benchmarks (smoke, no timing assertions)", function () {
                 assert.ok(pol.ownBySize[100].medianMs >= 0, `${pol.policy} own time`);
             }
         }
-        assert.equal(r.targets.length, 6);
+        assert.equal(r.targets.length, 8, "two targets per pack");
     });
 
     it("teams: 3 teams in a child process", async () => {
