@@ -62,7 +62,7 @@ const networkSchema = z.strictObject({
 });
 
 const systemNodesSchema = z.strictObject({
-    instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an instance type such as m7g.large")).min(1).default(["m7g.large"]),
+    instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an instance type such as m7g.xlarge")).min(1).default(["m7g.xlarge"]),
     minSize: z.number().int().min(1, "must be at least 1").default(2),
     desiredSize: z.number().int().min(1, "must be at least 1").default(2),
     maxSize: z.number().int().min(1, "must be at least 1").default(4),
