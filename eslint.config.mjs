@@ -107,7 +107,7 @@ export default tseslint.config(
     { files: ["tests/**", ...SIZE_EXEMPT.map((prefix) => `${prefix}**`), ...KNOWN_OVERSIZE], rules: { "max-lines": "off" } },
     // Tests walk recorded wire data and load modules fresh on purpose; the mock harness types what it records as `any` for them.
     {
-        files: ["tests/**"],
+        files: ["tests/**", "examples/*/tests/**"],
         rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-require-imports": "off" },
     },
     { files: ["preview/mocks.ts", "preview/mock-cloud.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },

@@ -5,13 +5,18 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./config";
+import { loadConfig, vpcBlocks } from "./config";
 import { buildContractOutputs } from "./contract";
 import {
     Cluster, Engines, FluentBit, HistoryServer, ImageRegistry, Karpenter, Metrics, Network,
     ObservabilityNamespace, SparkOperator, SparkStorage, Team, YuniKorn,
 } from "./components";
 import { NAMESPACES } from "./lib/platform";
+import { eksDefaultServiceCidr, kubeDnsClusterIp } from "./lib/cidr";
+import { prefixOwner } from "./components/tenancy/iam";
+import { historyServerSelector, HISTORY_SERVER_PORT } from "./components/spark/history-server-objects";
+import { collectorServiceSelector, OTLP_PORTS } from "./components/observability/collector";
+import { METRICS_DEFAULTS } from "./components/observability/metrics";
 
 export = async () => {
     // Validate every moka:* key before any resource exists.
@@ -48,29 +53,38 @@ export = async () => {
         baseName: cfg.baseName, region: cfg.region, accountId: cfg.accountId, tags,
     }, afterCluster);
 
-    // Data: event-log and data buckets with their KMS key; ECR repositories and the Spark image build.
-    const storage = new SparkStorage("storage", { baseName: cfg.baseName, accountId: cfg.accountId, tags, protect: cfg.protectData, storage: cfg.storage }, opts);
+    // Data: one bucket per team (+ the access-log bucket, + retained pre-2.0 buckets); ECR repositories and the Spark image build.
+    const teamNames = cfg.teams.map((t) => t.name);
+    const storage = new SparkStorage("storage", { baseName: cfg.baseName, accountId: cfg.accountId, tags, protect: cfg.protectData, storage: cfg.storage, teams: teamNames }, opts);
     const images = new ImageRegistry("images", {
         baseName: cfg.baseName, tags, protect: cfg.protectData, engines: cfg.engines, untaggedExpireDays: cfg.images.untaggedExpireDays,
         keepTaggedImages: cfg.images.keepTaggedImages, sparkImage: cfg.images.sparkImage, sparkVersion: cfg.images.sparkVersion,
     }, opts);
 
-    // Tenants: one isolated unit per team (namespace, quota, network policy, RBAC, IAM role, Spark defaults).
+    // Tenants: one isolated unit per team (namespace, quota, network policy, access, RBAC, IAM role, Spark defaults).
     const operatorNamespaces = [NAMESPACES.sparkOperator, NAMESPACES.yunikorn, ...(cfg.engines.flink ? [NAMESPACES.flinkOperator] : []), ...(cfg.engines.ray ? [NAMESPACES.kuberay] : [])];
+    // EKS's own default service CIDR for this VPC (the cluster does not set one); kube-dns is its .10.
+    const kubeDnsIp = kubeDnsClusterIp(eksDefaultServiceCidr([vpcBlocks(cfg.network)[0]]));
+    const otlp = { namespace: NAMESPACES.observability, selector: collectorServiceSelector(METRICS_DEFAULTS.collector.releaseName), ports: [OTLP_PORTS.grpc, OTLP_PORTS.http] };
     const teams = cfg.teams.map((team) => new Team(`team-${team.name}`, {
         team, environment: cfg.environment, baseName: cfg.baseName, clusterName: cluster.eksClusterName, k8sProvider,
-        dataBucket: storage.dataBucket, dataBucketArn: storage.dataBucketArn, eventLogBucket: storage.eventLogBucket,
-        eventLogBucketArn: storage.eventLogBucketArn, kmsKeyArn: storage.kmsKeyArn, eventLogPrefix: storage.eventLogPrefix,
-        region: cfg.region, tags, webhookNamespaces: operatorNamespaces, executorArchitectures: karpenter.executorArchitectures,
+        bucket: storage.teamBuckets[team.name].bucket, bucketArn: storage.teamBuckets[team.name].arn, kmsKeyArn: storage.kmsKeyArn,
+        sharedReads: team.sharedPrefixes.map((prefix) => {
+            const owner = prefixOwner(prefix, cfg.teams)!;
+            return { team: owner, bucketArn: storage.teamBuckets[owner].arn, prefix };
+        }),
+        eventLogPrefix: storage.eventLogPrefix, containerLogPrefix: storage.containerLogPrefix, region: cfg.region, tags,
+        adminRoleArns: cfg.cluster.adminRoleArns, engines: cfg.engines, kubeDnsIp, otlp,
+        historyServer: { namespace: NAMESPACES.historyServer, selector: historyServerSelector(team.name), ports: [HISTORY_SERVER_PORT] },
+        webhookNamespaces: operatorNamespaces, executorArchitectures: karpenter.executorArchitectures,
     }, afterCluster));
-    const teamNames = cfg.teams.map((t) => t.name);
 
     // Scheduling and Spark: YuniKorn queues per team, the Spark Operator, one History Server per team.
     const yunikorn = new YuniKorn("yunikorn", { k8sProvider, teams: cfg.teams }, afterCluster);
     new SparkOperator("spark-operator", { k8sProvider, jobNamespaces: teamNames, dependsOn: [...teams, yunikorn] }, afterCluster);
     const history = new HistoryServer("history", {
-        k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, tags, teams: teamNames,
-        eventLogBucket: storage.eventLogBucket, eventLogBucketArn: storage.eventLogBucketArn, eventLogPrefix: storage.eventLogPrefix,
+        k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, tags,
+        teams: teamNames.map((t) => ({ name: t, bucket: storage.teamBuckets[t].bucket, bucketArn: storage.teamBuckets[t].arn })), eventLogPrefix: storage.eventLogPrefix,
         kmsKeyArn: storage.kmsKeyArn, image: images.sparkImage, region: cfg.region,
     }, { ...afterCluster, dependsOn: [cluster, ...teams] });
 
@@ -78,10 +92,11 @@ export = async () => {
     const observability = new ObservabilityNamespace("observability", { k8sProvider }, afterCluster);
     new FluentBit("fluent-bit", {
         k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, region: cfg.region, tags,
-        logBucket: storage.eventLogBucket, logBucketArn: storage.eventLogBucketArn, containerLogPrefix: storage.containerLogPrefix,
+        teamBuckets: Object.fromEntries(teamNames.map((t) => [t, storage.teamBuckets[t].bucket])), teamBucketArnPattern: storage.teamBucketArnPattern,
+        accountId: cfg.accountId, containerLogPrefix: storage.containerLogPrefix,
         kmsKeyArn: storage.kmsKeyArn, logRetentionDays: cfg.observability.logRetentionDays, dependsOn: [observability],
     }, afterCluster);
-    new Metrics("metrics", {
+    const metrics = new Metrics("metrics", {
         k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, region: cfg.region, tags,
         metricsRetentionDays: cfg.observability.metricsRetentionDays, protect: cfg.protectData, dependsOn: [observability],
     }, afterCluster);
@@ -93,7 +108,7 @@ export = async () => {
     const contract = buildContractOutputs({
         region: cfg.region,
         cluster: { name: cluster.eksClusterName, endpoint: cluster.endpoint, kubeconfig: cluster.kubeconfig, oidcProviderArn: cluster.oidcProviderArn, oidcProviderUrl: cluster.oidcProviderUrl },
-        storage: { eventLogBucket: storage.eventLogBucket, dataBucket: storage.dataBucket },
+        otlpEndpoints: { grpc: metrics.otlpGrpcEndpoint, http: metrics.otlpHttpEndpoint },
         historyServerUrls: Object.fromEntries(teamNames.map((t) => [t, history.urls.apply((u) => u[t])])),
         imageRepositories: images.repositoryUrls,
         teams,

@@ -58,7 +58,9 @@ export function teamsConfig(base: Record<string, string>, n: number): Record<str
     if ((quota.cpu / 4) * n > capacity) {
         throw new Error(`teamsConfig: ${n} teams need ${(quota.cpu / 4) * n} guaranteed vCPU, above the executor pools' ${capacity}`);
     }
-    const teams = Array.from({ length: n }, (_, i) => ({ name: teamName(i), quota: { ...quota } }));
+    const account = String(decodeConfigValue(base["moka:accountId"] ?? "123456789012"));
+    // Each team needs its CI role (moka:teams[].access.ci), one principal per team.
+    const teams = Array.from({ length: n }, (_, i) => ({ name: teamName(i), quota: { ...quota }, access: { ci: `arn:aws:iam::${account}:role/${teamName(i)}-ci` } }));
     // One History Server per team lives on the system nodes: size the group so config's capacity check passes.
     const cluster = decodeConfigValue(base["moka:cluster"] ?? "{}") as { systemNodes?: Record<string, unknown> };
     const engines = decodeConfigValue(base["moka:engines"] ?? "{}") as { flink?: boolean; ray?: boolean };

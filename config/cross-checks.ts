@@ -5,6 +5,8 @@
 import { cidrContains, cidrsOverlap, mustParseCidr, parseCidr, VPC_ALLOWED_RANGES } from "../lib/cidr";
 import { archOfFamily, familyOf } from "../lib/instance-families";
 import { executorCpuCapacity } from "../components/karpenter/node-pools";
+import { bucketNameProblem, teamBucketName } from "../components/storage/plan";
+import { prefixOwner } from "../components/tenancy/iam";
 import { deployIssues, vpcBlocks } from "./deploy-checks";
 import type { Sections } from "./schema";
 
@@ -101,11 +103,22 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
             }
             const prefix = t.dataPrefix;
             t.sharedPrefixes.forEach((s, j) => {
+                const owner = prefixOwner(s, p.teams!);
                 if (s === prefix || s.startsWith(`${prefix}/`)) {
                     add(`moka:teams[${i}].sharedPrefixes[${j}]`, "is inside the team's own data prefix; list only other teams' prefixes");
+                } else if (owner === undefined) {
+                    add(`moka:teams[${i}].sharedPrefixes[${j}]`, `"${s}" is under no team's dataPrefix; each team's data lives in its own bucket, so a shared read names a prefix under another team's dataPrefix (e.g. ${p.teams!.find((o) => o.name !== t.name)?.dataPrefix ?? "teams/<team>"}/exports)`);
                 }
             });
+            if (p.accountId !== undefined && p.environment !== undefined) {
+                const bucket = teamBucketName(`${p.namePrefix ?? "moka"}-${p.environment}`, t.name, p.accountId);
+                const problem = bucketNameProblem(bucket);
+                if (problem) {
+                    add(`moka:teams[${i}].name`, `the team's bucket name "${bucket}" ${problem}; shorten the team name or moka:namePrefix`);
+                }
+            }
         });
+        issues.push(...accessIssues(p));
         const prefixes = new Map<string, number>();
         p.teams.forEach((t, i) => {
             const prefix = t.dataPrefix;
@@ -117,11 +130,12 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
             prefixes.set(prefix, i);
         });
         if (p.storage) {
-            const ev = p.storage.eventLogPrefix;
+            const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
             p.teams.forEach((t, i) => {
-                const prefix = t.dataPrefix;
-                if (prefix === ev || prefix.startsWith(`${ev}/`)) {
-                    add(`moka:teams[${i}].dataPrefix`, `must not sit under the event-log prefix "${ev}"`);
+                for (const key of ["eventLogPrefix", "containerLogPrefix"] as const) {
+                    if (overlaps(t.dataPrefix, p.storage![key])) {
+                        add(`moka:teams[${i}].dataPrefix`, `must not overlap moka:storage.${key} "${p.storage![key]}" (the team bucket holds both)`);
+                    }
                 }
             });
         }
@@ -135,5 +149,39 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
     }
     // The API path, the cluster creator, the system-node capacity, an existing VPC, the Spark image source.
     issues.push(...deployIssues(p));
+    return issues;
+}
+
+/**
+ * Team principals: an IAM principal has exactly one EKS access entry, so it can belong to one team only
+ * (and appear once in it); a cluster admin role may double as a team principal only with
+ * `access.allowAdminOverlap: true` and a reason (it then keeps its admin entry, a superset of the team's).
+ */
+function accessIssues(p: Partial<Sections>): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const seen = new Map<string, string>();
+    const admins = (p.cluster?.adminRoleArns ?? []).map((a) => a.toLowerCase());
+    p.teams!.forEach((t, i) => {
+        const principals: [string, string][] = [
+            [`moka:teams[${i}].access.ci`, t.access.ci],
+            ...t.access.developers.map((d, j): [string, string] => [`moka:teams[${i}].access.developers[${j}].roleArn`, d.roleArn]),
+        ];
+        for (const [path, arn] of principals) {
+            const key = arn.toLowerCase();
+            const first = seen.get(key);
+            if (first !== undefined) {
+                issues.push({ path, message: `${arn} is already a principal at ${first}; an IAM principal has one EKS access entry, so it belongs to one team, once` });
+            } else {
+                seen.set(key, path);
+            }
+            const admin = admins.indexOf(key);
+            if (admin >= 0 && !t.access.allowAdminOverlap) {
+                issues.push({ path, message: `${arn} is also a cluster admin (moka:cluster.adminRoleArns[${admin}]); use a separate role, or set moka:teams[${i}].access.allowAdminOverlap: true with adminOverlapReason (it then keeps its cluster-wide admin entry)` });
+            }
+        }
+        if (t.access.allowAdminOverlap && !t.access.adminOverlapReason) {
+            issues.push({ path: `moka:teams[${i}].access.adminOverlapReason`, message: "is required when allowAdminOverlap is true: say why an admin role is also this team's principal" });
+        }
+    });
     return issues;
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { cidrProblem, isAnyAddress } from "../lib/cidr";
 import { AWS_ACCOUNT_ID, AWS_REGION, DNS1123_LABEL, IAM_ROLE_ARN, S3_PREFIX } from "../lib/patterns";
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../lib/aws-limits";
-import { isReservedNamespace } from "../lib/platform";
+import { isReservedNamespace, TEAM_ACCESS_LEVELS } from "../lib/platform";
 import { nodePoolsSchema } from "../components/karpenter/node-pools";
 
 /** The config namespace of every platform key (`moka:<key>`). */
@@ -136,6 +136,24 @@ const quotaSchema = z.strictObject({
     guaranteedMemoryGi: q.guaranteedMemoryGi ?? Math.max(1, Math.floor(q.memoryGi / 4)),
 }));
 
+const roleArn = z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+
+/**
+ * Who may use the team's namespace: each principal gets an EKS access entry with an access policy scoped to
+ * the namespace (CI: edit; developers: view or edit) and the team's Kubernetes group (components/tenancy/access.ts).
+ */
+const teamAccessSchema = z.strictObject({
+    /** The team's CI deployer role (edit in the namespace). */
+    ci: roleArn,
+    developers: z.array(z.strictObject({
+        roleArn,
+        level: z.enum(TEAM_ACCESS_LEVELS, { error: () => "must be view or edit" }).default("view"),
+    })).default([]),
+    /** A principal that is also in moka:cluster.adminRoleArns is refused unless this is true (with a reason). */
+    allowAdminOverlap: z.boolean().default(false),
+    adminOverlapReason: z.string().min(10, "must say why an admin role is also a team principal").optional(),
+});
+
 const teamSchema = z.strictObject({
     name: z.string()
         .max(40, "must be at most 40 characters")
@@ -146,11 +164,12 @@ const teamSchema = z.strictObject({
     sharedPrefixes: z.array(z.string().regex(S3_PREFIX, "must be an S3 key prefix without leading or trailing '/' or wildcards")).default([]),
     podSecurity: z.enum(["restricted", "baseline"]).default("restricted"),
     podSecurityReason: z.string().min(10, "must explain why the team cannot run under restricted").optional(),
+    access: teamAccessSchema,
 }).transform((t) => ({
     ...t,
     /** The team's namespace; equal to the team name. */
     namespace: t.name,
-    /** Prefix in the data bucket the team owns (read/write). Defaults to `teams/<name>`. */
+    /** Prefix of the team's data in its own bucket (read/write). Defaults to `teams/<name>`, the pre-2.0 key layout, so a migration copies keys unchanged. */
     dataPrefix: t.dataPrefix ?? `teams/${t.name}`,
 }));
 
@@ -159,6 +178,12 @@ const storageSchema = z.strictObject({
     eventLogRetentionDays: z.number().int().min(1, "must be between 1 and 3650").max(3650, "must be between 1 and 3650").default(30),
     noncurrentVersionExpirationDays: z.number().int().min(1, "must be between 1 and 3650").max(3650, "must be between 1 and 3650").default(30),
     containerLogPrefix: z.string().regex(S3_PREFIX, "must be an S3 key prefix").default("container-logs"),
+    accessLogRetentionDays: z.number().int().min(1, "must be between 1 and 3650").max(3650, "must be between 1 and 3650").default(365),
+    /**
+     * Keep the pre-2.0 shared event-log and data buckets in the stack (protected in prod, no team access)
+     * while their data is copied into the team buckets. See the README's storage migration.
+     */
+    retainLegacySharedBuckets: z.boolean().default(false),
 });
 
 const observabilitySchema = z.strictObject({
@@ -236,6 +261,7 @@ export type NodePoolsConfig = Sections["nodePools"];
 export type NodePoolConfig = NodePoolsConfig[string];
 export type TeamConfig = z.output<typeof teamSchema>;
 export type TeamQuota = TeamConfig["quota"];
+export type TeamAccessConfig = TeamConfig["access"];
 export type StorageConfig = Sections["storage"];
 export type ObservabilityConfig = Sections["observability"];
 export type EnginesConfig = Sections["engines"];

@@ -13,7 +13,58 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** Version of this contract. */
-export const CONTRACT_VERSION = "1.0.0";
+export const CONTRACT_VERSION = "2.0.0";
+
+/** A Kubernetes RBAC rule, as the contract describes a team's permissions. */
+export interface RbacRule {
+    readonly apiGroups: readonly string[];
+    readonly resources: readonly string[];
+    readonly verbs: readonly string[];
+}
+
+/** Who may use a team's namespace, and what they may do there. */
+export interface TeamAccess {
+    readonly namespace: string;
+    /** The team's Kubernetes groups per level (EKS access-entry `kubernetesGroups`). */
+    readonly kubernetesGroups: { readonly edit: string; readonly view: string };
+    /** Each IAM principal: its EKS access policy and scope (namespace-scoped; `cluster` only for a cluster admin), and its groups. */
+    readonly principals: readonly {
+        readonly roleArn: string;
+        readonly kind: "ci" | "developer";
+        readonly level: "edit" | "view";
+        readonly accessPolicy: string;
+        readonly accessScope: { readonly type: "namespace" | "cluster"; readonly namespaces?: readonly string[] };
+        readonly kubernetesGroups: readonly string[];
+    }[];
+    /** What each level may do beyond its EKS access policy (custom resources such as SparkApplications). */
+    readonly kubernetesPermissions: { readonly edit: readonly RbacRule[]; readonly view: readonly RbacRule[] };
+}
+
+/** Driver or executor part of {@link SparkApplicationDefaults} (SparkApplication v1beta2 `SparkPodSpec` fields). */
+export interface SparkPodDefaults {
+    readonly serviceAccount: string;
+    readonly annotations?: Record<string, string>;
+    readonly nodeSelector?: Record<string, string>;
+    readonly tolerations?: readonly Record<string, unknown>[];
+    readonly affinity?: Record<string, unknown>;
+    readonly terminationGracePeriodSeconds?: number;
+    readonly podSecurityContext: Record<string, unknown>;
+    readonly securityContext: Record<string, unknown>;
+}
+
+/**
+ * The `SparkApplication.spec` fragment every team application starts from: YuniKorn and the team queue,
+ * the platform Spark properties, and the spot-safe pod settings (drivers `karpenter.sh/do-not-disrupt` on
+ * on-demand capacity; executors with a grace period longer than the decommission force-kill timeout).
+ * Merge it with {@link withPlatformDefaults}.
+ */
+export interface SparkApplicationDefaults {
+    readonly batchScheduler: string;
+    readonly batchSchedulerOptions: { readonly queue: string };
+    readonly sparkConf: Record<string, string>;
+    readonly driver: SparkPodDefaults;
+    readonly executor: SparkPodDefaults;
+}
 
 /** What the platform publishes about one team. */
 export interface TeamContract {
@@ -25,15 +76,37 @@ export interface TeamContract {
     readonly roleArn: string;
     /** YuniKorn queue, e.g. `root.ads-ranking`. */
     readonly queue: string;
-    /** The team's read/write prefix in the data bucket. */
+    /** The team's own bucket (data, event logs, container logs). */
+    readonly bucket: string;
+    /** The team's read/write prefix in its bucket. */
     readonly dataPrefix: string;
-    /** In-cluster URL of the team's Spark History Server. */
+    /** `s3a://<bucket>/<dataPrefix>/`. */
+    readonly dataUri: string;
+    /** `s3a://<bucket>/<eventLogPrefix>/`: where the team's Spark event logs go (its History Server reads them). */
+    readonly eventLogUri: string;
+    /** `s3a://<bucket>/<containerLogPrefix>/`: the team's container logs (read-only). */
+    readonly containerLogUri: string;
+    /** Other teams' prefixes this team may read (`s3a://<their bucket>/<prefix>/`). */
+    readonly sharedReadUris: readonly string[];
+    /** In-cluster URL of the team's Spark History Server (`kubectl -n spark-history port-forward svc/history-<team> 18080` from outside). */
     readonly historyServerUrl: string;
     /**
-     * Platform Spark properties for the team (event logs, metrics, S3A, decommissioning). Merge them into
-     * `SparkApplication.spec.sparkConf`; the `spark-defaults` ConfigMap alone is not read by spark-submit.
+     * Platform Spark properties for the team (event logs, metrics, S3A, decommissioning). Already part of
+     * `sparkApplicationDefaults.sparkConf`; the `spark-defaults` ConfigMap alone is not read by spark-submit.
      */
     readonly sparkConf: Record<string, string>;
+    /** The spot-safe SparkApplication spec fragment. */
+    readonly sparkApplicationDefaults: SparkApplicationDefaults;
+    /** Who may use the namespace (the team's CI and developer roles) and what they may do. */
+    readonly access: TeamAccess;
+}
+
+/** The in-cluster OTLP endpoints of the platform's OpenTelemetry Collector. */
+export interface OtlpEndpoints {
+    /** `host:port` for OTLP/gRPC. */
+    readonly grpc: string;
+    /** `http://host:port` for OTLP/HTTP. */
+    readonly http: string;
 }
 
 /** Every stack output of the platform that belongs to the contract. */
@@ -46,8 +119,8 @@ export interface PlatformOutputs {
     readonly kubeconfig: string;
     readonly oidcProviderArn: string;
     readonly oidcProviderUrl: string;
-    readonly eventLogBucket: string;
-    readonly dataBucket: string;
+    /** The OTLP endpoints team pods may send telemetry to (their NetworkPolicies allow it). */
+    readonly otlpEndpoints: OtlpEndpoints;
     /** Team name → in-cluster History Server URL (one History Server per team). */
     readonly historyServerUrl: Record<string, string>;
     /** Image name (e.g. "spark") → repository URL, without tag. */
@@ -58,7 +131,7 @@ export interface PlatformOutputs {
 /** The output names, in a fixed order. */
 export const CONTRACT_OUTPUT_KEYS = [
     "contractVersion", "region", "clusterName", "clusterEndpoint", "kubeconfig", "oidcProviderArn", "oidcProviderUrl",
-    "eventLogBucket", "dataBucket", "historyServerUrl", "imageRepositories", "teams",
+    "otlpEndpoints", "historyServerUrl", "imageRepositories", "teams",
 ] as const satisfies readonly (keyof PlatformOutputs)[];
 
 /** Outputs that are published as secrets. */
@@ -78,8 +151,15 @@ export interface TeamSource {
     readonly serviceAccount: pulumi.Input<string>;
     readonly roleArn: pulumi.Input<string>;
     readonly queue: pulumi.Input<string>;
+    readonly bucket: pulumi.Input<string>;
     readonly dataPrefix: pulumi.Input<string>;
+    readonly dataUri: pulumi.Input<string>;
+    readonly eventLogUri: pulumi.Input<string>;
+    readonly containerLogUri: pulumi.Input<string>;
+    readonly sharedReadUris: pulumi.Input<string[]>;
     readonly sparkDefaults: pulumi.Input<Record<string, string>>;
+    readonly sparkApplicationDefaults: pulumi.Input<SparkApplicationDefaults>;
+    readonly access: TeamAccess;
 }
 
 export interface ContractSources {
@@ -92,10 +172,7 @@ export interface ContractSources {
         readonly oidcProviderArn: pulumi.Input<string>;
         readonly oidcProviderUrl: pulumi.Input<string>;
     };
-    readonly storage: {
-        readonly eventLogBucket: pulumi.Input<string>;
-        readonly dataBucket: pulumi.Input<string>;
-    };
+    readonly otlpEndpoints: OtlpEndpoints;
     /** Team name → History Server URL; must have exactly one entry per team. */
     readonly historyServerUrls: Readonly<Record<string, pulumi.Input<string>>>;
     readonly imageRepositories: Readonly<Record<string, pulumi.Input<string>>>;
@@ -129,9 +206,12 @@ export function buildContractOutputs(src: ContractSources): Outputs<PlatformOutp
 
     const teams: Record<string, pulumi.Output<TeamContract>> = {};
     for (const t of src.teams) {
-        teams[t.teamName] = pulumi.all([t.namespace, t.serviceAccount, t.roleArn, t.queue, t.dataPrefix, src.historyServerUrls[t.teamName], t.sparkDefaults])
-            .apply(([namespace, serviceAccount, roleArn, queue, dataPrefix, historyServerUrl, sparkConf]) =>
-                ({ namespace, serviceAccount, roleArn, queue, dataPrefix, historyServerUrl, sparkConf: { ...sparkConf } }));
+        teams[t.teamName] = pulumi.all({
+            namespace: t.namespace, serviceAccount: t.serviceAccount, roleArn: t.roleArn, queue: t.queue, bucket: t.bucket,
+            dataPrefix: t.dataPrefix, dataUri: t.dataUri, eventLogUri: t.eventLogUri, containerLogUri: t.containerLogUri,
+            sharedReadUris: t.sharedReadUris, historyServerUrl: src.historyServerUrls[t.teamName], sparkConf: t.sparkDefaults,
+            sparkApplicationDefaults: t.sparkApplicationDefaults,
+        }).apply((v) => ({ ...(v as unknown as Omit<TeamContract, "access">), sparkConf: { ...(v.sparkConf as Record<string, string>) }, access: t.access }));
     }
     const kubeconfig = pulumi.output(src.cluster.kubeconfig).apply((k: string | Record<string, unknown>) => (typeof k === "string" ? k : JSON.stringify(k)));
     return {
@@ -142,8 +222,7 @@ export function buildContractOutputs(src: ContractSources): Outputs<PlatformOutp
         kubeconfig: pulumi.secret(kubeconfig),
         oidcProviderArn: pulumi.output(src.cluster.oidcProviderArn),
         oidcProviderUrl: pulumi.output(src.cluster.oidcProviderUrl),
-        eventLogBucket: pulumi.output(src.storage.eventLogBucket),
-        dataBucket: pulumi.output(src.storage.dataBucket),
+        otlpEndpoints: pulumi.output(src.otlpEndpoints),
         historyServerUrl: pulumi.output(src.historyServerUrls as Record<string, pulumi.Input<string>>) as pulumi.Output<Record<string, string>>,
         imageRepositories: pulumi.output(src.imageRepositories as Record<string, pulumi.Input<string>>) as pulumi.Output<Record<string, string>>,
         teams: pulumi.output(teams) as pulumi.Output<Record<string, TeamContract>>,
@@ -222,8 +301,7 @@ export class PlatformReference implements Outputs<PlatformOutputs> {
     public get kubeconfig(): pulumi.Output<string> { return this.checked("kubeconfig"); }
     public get oidcProviderArn(): pulumi.Output<string> { return this.checked("oidcProviderArn"); }
     public get oidcProviderUrl(): pulumi.Output<string> { return this.checked("oidcProviderUrl"); }
-    public get eventLogBucket(): pulumi.Output<string> { return this.checked("eventLogBucket"); }
-    public get dataBucket(): pulumi.Output<string> { return this.checked("dataBucket"); }
+    public get otlpEndpoints(): pulumi.Output<OtlpEndpoints> { return this.checked("otlpEndpoints"); }
     public get historyServerUrl(): pulumi.Output<Record<string, string>> { return this.checked("historyServerUrl"); }
     public get imageRepositories(): pulumi.Output<Record<string, string>> { return this.checked("imageRepositories"); }
     public get teams(): pulumi.Output<Record<string, TeamContract>> { return this.checked("teams"); }
@@ -252,9 +330,16 @@ export class PlatformReference implements Outputs<PlatformOutputs> {
             serviceAccount: t.apply((x) => x.serviceAccount),
             roleArn: t.apply((x) => x.roleArn),
             queue: t.apply((x) => x.queue),
+            bucket: t.apply((x) => x.bucket),
             dataPrefix: t.apply((x) => x.dataPrefix),
+            dataUri: t.apply((x) => x.dataUri),
+            eventLogUri: t.apply((x) => x.eventLogUri),
+            containerLogUri: t.apply((x) => x.containerLogUri),
+            sharedReadUris: t.apply((x) => x.sharedReadUris ?? []),
             historyServerUrl: t.apply((x) => x.historyServerUrl),
             sparkConf: t.apply((x) => x.sparkConf ?? {}),
+            sparkApplicationDefaults: t.apply((x) => x.sparkApplicationDefaults),
+            access: t.apply((x) => x.access),
         };
     }
 
@@ -268,4 +353,31 @@ export class PlatformReference implements Outputs<PlatformOutputs> {
             return url;
         });
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SparkApplication defaults
+// ---------------------------------------------------------------------------------------------
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `spec` on top of the platform's `defaults`: objects merge key by key (so `sparkConf`, `driver`,
+ * `executor`, annotations and node selectors keep the platform's entries and add the app's), any other
+ * value of the app replaces the default. Pure.
+ */
+export function withPlatformDefaults<T extends Record<string, unknown>>(defaults: SparkApplicationDefaults, spec: T): Record<string, unknown> & T {
+    const merge = (base: unknown, over: unknown): unknown => {
+        if (!isPlainObject(base) || !isPlainObject(over)) {
+            return over === undefined ? base : over;
+        }
+        const out: Record<string, unknown> = { ...base };
+        for (const [k, v] of Object.entries(over)) {
+            out[k] = merge(base[k], v);
+        }
+        return out;
+    };
+    return merge(defaults, spec) as Record<string, unknown> & T;
 }

@@ -124,3 +124,33 @@ export function isAnyAddress(text: unknown): boolean {
 
 /** RFC 1918 + RFC 6598 (carrier-grade NAT, used for the pod CIDR) ranges that a VPC may use. */
 export const VPC_ALLOWED_RANGES: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+/**
+ * The service CIDR EKS picks when a cluster is created without `kubernetesNetworkConfig.serviceIpv4Cidr`:
+ * `172.20.0.0/16` when a VPC block lies in 10.0.0.0/8, else `10.100.0.0/16`. Sources: the EKS create-cluster
+ * guide and @pulumi/aws `ClusterKubernetesNetworkConfig.serviceIpv4Cidr` ("If you don't specify a block,
+ * Kubernetes assigns addresses from either the 10.100.0.0/16 or 172.20.0.0/16 CIDR blocks"), and the rule
+ * the EKS AMI itself uses to derive the cluster DNS address (awslabs/amazon-eks-ami tag v20241225,
+ * templates/al2/runtime/bootstrap.sh: 172.20.0.10 when the node's VPC CIDR blocks include a 10.x range,
+ * else 10.100.0.10). Passing the value to the cluster explicitly makes it a fact instead of a derivation.
+ */
+export function eksDefaultServiceCidr(vpcCidrs: readonly string[]): string {
+    const ten = mustParseCidr("10.0.0.0/8");
+    return vpcCidrs.some((c) => {
+        const block = parseCidr(c);
+        return block !== undefined && cidrsOverlap(ten, block);
+    }) ? "172.20.0.0/16" : "10.100.0.0/16";
+}
+
+/**
+ * The kube-dns Service ClusterIP EKS's CoreDNS add-on uses: the service CIDR's first three octets and `.10`
+ * (awslabs/amazon-eks-ami nodeadm/internal/api/net.go @81fec2e8: `fmt.Sprintf("%s.10", cidr[:LastIndex(".")])`).
+ */
+export function kubeDnsClusterIp(serviceCidr: string): string {
+    const block = mustParseCidr(serviceCidr);
+    if (block.prefix > 24) {
+        throw new Error(`kubeDnsClusterIp: service CIDR ${serviceCidr} must be /24 or larger (EKS allows /12 to /24)`);
+    }
+    const n = block.network;
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.10`;
+}

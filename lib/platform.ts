@@ -37,11 +37,19 @@ export const KUBERNETES_NAMESPACES = ["kube-system", "kube-public", "kube-node-l
 /** Every namespace a platform component creates for itself. */
 export const PLATFORM_NAMESPACES: readonly string[] = Object.values(NAMESPACES);
 
+/** The namespace Kubernetes puts an object in when none is given. Nothing of the platform or a team belongs there. */
+export const DEFAULT_NAMESPACE = "default";
+
 /**
- * Namespaces that are not tenants: Kubernetes' own, `default`, and the platform's. The isolation pack's
- * `systemNamespaces` default.
+ * System namespaces: Kubernetes' own and the platform's. Workloads there are the platform's, not a
+ * team's. The isolation pack's `systemNamespaces` default and the scope of the security pack's
+ * tenant pod-security rules. `default` is NOT one: what lands there (usually by omission) is judged
+ * like a tenant's workload, and the isolation pack flags workloads in it.
  */
-export const NON_TENANT_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, "default", ...PLATFORM_NAMESPACES];
+export const SYSTEM_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, ...PLATFORM_NAMESPACES];
+
+/** Namespaces that are not tenants: the system namespaces and `default`. */
+export const NON_TENANT_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, DEFAULT_NAMESPACE, ...PLATFORM_NAMESPACES];
 
 /**
  * Namespaces whose pods may need host access (node agents, the CNI, log shippers, the node
@@ -86,11 +94,15 @@ export function teamQueue(team: string): string {
     return `root.${team}`;
 }
 
+/** What a team principal may do in its namespace: `view` (read) or `edit` (deploy). */
+export const TEAM_ACCESS_LEVELS = ["view", "edit"] as const;
+export type TeamAccessLevel = (typeof TEAM_ACCESS_LEVELS)[number];
+
 /**
- * Where a team's Spark event logs go inside the event-log bucket: `<eventLogPrefix>/<team>`.
- * The History Server lists one directory non-recursively, so each team gets its own History
- * Server instance on its own prefix (see components/spark/history-server.ts).
+ * The Kubernetes group a team principal's EKS access entry puts it in (`kubernetesGroups`), e.g.
+ * `moka:team:ads-ranking:edit`. RoleBindings in the team namespace (components/tenancy) and in the History
+ * Server namespace (components/spark/history-server.ts) bind these groups, never individual principals.
  */
-export function teamEventLogPrefix(eventLogPrefix: string, team: string): string {
-    return `${eventLogPrefix}/${team}`;
+export function teamKubernetesGroup(team: string, level: TeamAccessLevel): string {
+    return `moka:team:${team}:${level}`;
 }

@@ -6,13 +6,28 @@ import * as pulumi from "@pulumi/pulumi";
 import { Team } from "../components/tenancy";
 import {
     assertCompatibleContract, buildContractOutputs, CONTRACT_OUTPUT_KEYS, CONTRACT_VERSION, ContractSources, majorOf, pickTeam,
-    PlatformOutputs, PlatformReference, SECRET_OUTPUT_KEYS, TeamContract, TeamSource,
+    PlatformOutputs, PlatformReference, SECRET_OUTPUT_KEYS, SparkApplicationDefaults, TeamAccess, TeamContract, TeamSource, withPlatformDefaults,
 } from "../contract";
+import { sparkApplicationDefaults } from "../components/tenancy/spark-defaults";
 import { MockRunResult, PROJECT_ROOT, runUnderMocks } from "../preview/mocks";
 import { mockStackReferences } from "./examples/support";
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const STACK = "acme/moka/dev";
+
+const bucketOf = (name: string) => `moka-dev-team-${name}-111111111111`;
+const defaultsOf = (name: string): SparkApplicationDefaults => sparkApplicationDefaults({ bucket: bucketOf(name), eventLogPrefix: "spark-events", team: name, region: "us-west-2" });
+function accessOf(name: string): TeamAccess {
+    return {
+        namespace: name,
+        kubernetesGroups: { edit: `moka:team:${name}:edit`, view: `moka:team:${name}:view` },
+        principals: [{
+            roleArn: `arn:aws:iam::111111111111:role/${name}-ci`, kind: "ci", level: "edit", accessPolicy: "AmazonEKSEditPolicy",
+            accessScope: { type: "namespace", namespaces: [name] }, kubernetesGroups: [`moka:team:${name}:edit`],
+        }],
+        kubernetesPermissions: { edit: [], view: [] },
+    };
+}
 
 function teamSource(name: string): TeamSource {
     return {
@@ -21,8 +36,35 @@ function teamSource(name: string): TeamSource {
         serviceAccount: "spark",
         roleArn: pulumi.output(`arn:aws:iam::111111111111:role/moka-dev-team-${name}`),
         queue: `root.${name}`,
+        bucket: pulumi.output(bucketOf(name)),
         dataPrefix: `teams/${name}`,
-        sparkDefaults: pulumi.output({ "spark.eventLog.dir": `s3a://ev/spark-events/${name}/` }),
+        dataUri: `s3a://${bucketOf(name)}/teams/${name}/`,
+        eventLogUri: `s3a://${bucketOf(name)}/spark-events/`,
+        containerLogUri: `s3a://${bucketOf(name)}/container-logs/`,
+        sharedReadUris: [],
+        sparkDefaults: pulumi.output(defaultsOf(name).sparkConf),
+        sparkApplicationDefaults: pulumi.output(defaultsOf(name)),
+        access: accessOf(name),
+    };
+}
+
+/** What the contract publishes for team `name` of {@link sources}. */
+function teamContract(name: string): TeamContract {
+    return {
+        namespace: name,
+        serviceAccount: "spark",
+        roleArn: `arn:aws:iam::111111111111:role/moka-dev-team-${name}`,
+        queue: `root.${name}`,
+        bucket: bucketOf(name),
+        dataPrefix: `teams/${name}`,
+        dataUri: `s3a://${bucketOf(name)}/teams/${name}/`,
+        eventLogUri: `s3a://${bucketOf(name)}/spark-events/`,
+        containerLogUri: `s3a://${bucketOf(name)}/container-logs/`,
+        sharedReadUris: [],
+        historyServerUrl: `http://spark-history-${name}.spark-history.svc.cluster.local:18080`,
+        sparkConf: defaultsOf(name).sparkConf,
+        sparkApplicationDefaults: defaultsOf(name),
+        access: accessOf(name),
     };
 }
 
@@ -36,7 +78,7 @@ function sources(patch: Partial<ContractSources> = {}): ContractSources {
             oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/X",
             oidcProviderUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/X",
         },
-        storage: { eventLogBucket: "moka-dev-spark-events-111111111111", dataBucket: "moka-dev-data-111111111111" },
+        otlpEndpoints: { grpc: "otel-collector.observability.svc:4317", http: "http://otel-collector.observability.svc:4318" },
         historyServerUrls: {
             "ads-ranking": "http://spark-history-ads-ranking.spark-history.svc.cluster.local:18080",
             growth: pulumi.output("http://spark-history-growth.spark-history.svc.cluster.local:18080"),
@@ -144,22 +186,13 @@ describe("contract: buildContractOutputs", () => {
             kubeconfig: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [] }),
             oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/X",
             oidcProviderUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/X",
-            eventLogBucket: "moka-dev-spark-events-111111111111",
-            dataBucket: "moka-dev-data-111111111111",
+            otlpEndpoints: { grpc: "otel-collector.observability.svc:4317", http: "http://otel-collector.observability.svc:4318" },
             historyServerUrl: {
                 "ads-ranking": "http://spark-history-ads-ranking.spark-history.svc.cluster.local:18080",
                 growth: "http://spark-history-growth.spark-history.svc.cluster.local:18080",
             },
             imageRepositories: { spark: "111111111111.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark" },
-            teams: Object.fromEntries(["ads-ranking", "growth"].map((n) => [n, {
-                namespace: n,
-                serviceAccount: "spark",
-                roleArn: `arn:aws:iam::111111111111:role/moka-dev-team-${n}`,
-                queue: `root.${n}`,
-                dataPrefix: `teams/${n}`,
-                historyServerUrl: `http://spark-history-${n}.spark-history.svc.cluster.local:18080`,
-                sparkConf: { "spark.eventLog.dir": `s3a://ev/spark-events/${n}/` },
-            }])),
+            teams: Object.fromEntries(["ads-ranking", "growth"].map((n) => [n, teamContract(n)])),
         };
         assert.deepEqual(res.outputs, expected);
     });
@@ -188,11 +221,13 @@ describe("contract: buildContractOutputs", () => {
             program: () => {
                 const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
                 const team = new Team("team-ads", {
-                    team: { name: "ads", namespace: "ads", quota: { cpu: 8, memoryGi: 32, pods: 50, pvcs: 5, maxApplications: 5, guaranteedCpu: 2, guaranteedMemoryGi: 8 }, dataPrefix: "teams/ads", sharedPrefixes: [], podSecurity: "restricted" },
+                    team: {
+                        name: "ads", namespace: "ads", quota: { cpu: 8, memoryGi: 32, pods: 50, pvcs: 5, maxApplications: 5, guaranteedCpu: 2, guaranteedMemoryGi: 8 }, dataPrefix: "teams/ads",
+                        sharedPrefixes: [], podSecurity: "restricted", access: { ci: "arn:aws:iam::111111111111:role/ads-ci", developers: [], allowAdminOverlap: false },
+                    },
                     environment: "dev", baseName: "moka-dev", clusterName: "moka-dev", k8sProvider: provider,
-                    dataBucket: "moka-dev-data-111111111111", dataBucketArn: "arn:aws:s3:::moka-dev-data-111111111111",
-                    eventLogBucket: "moka-dev-spark-events-111111111111", eventLogBucketArn: "arn:aws:s3:::moka-dev-spark-events-111111111111",
-                    kmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/k", eventLogPrefix: "spark-events", region: "us-west-2", tags: {},
+                    bucket: bucketOf("ads"), bucketArn: `arn:aws:s3:::${bucketOf("ads")}`,
+                    kmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/k", eventLogPrefix: "spark-events", containerLogPrefix: "container-logs", region: "us-west-2", tags: {},
                 });
                 return buildContractOutputs(sources({ teams: [team], historyServerUrls: { ads: "http://h" } }));
             },
@@ -202,7 +237,11 @@ describe("contract: buildContractOutputs", () => {
         assert.equal(ads.serviceAccount, "spark");
         assert.equal(ads.roleArn, "arn:aws:iam::111111111111:role/moka-dev-team-ads");
         assert.equal(ads.queue, "root.ads");
-        assert.equal(ads.sparkConf["spark.eventLog.dir"], "s3a://moka-dev-spark-events-111111111111/spark-events/ads/");
+        assert.equal(ads.sparkConf["spark.eventLog.dir"], `s3a://${bucketOf("ads")}/spark-events/`);
+        assert.equal(ads.bucket, bucketOf("ads"));
+        assert.deepEqual(ads.sparkApplicationDefaults, defaultsOf("ads"));
+        assert.equal(ads.access.principals[0].accessPolicy, "AmazonEKSEditPolicy");
+        assert.deepEqual(ads.access.principals[0].accessScope, { type: "namespace", namespaces: ["ads"] });
     });
 });
 
@@ -235,12 +274,7 @@ describe("contract: PlatformReference", () => {
                 return { ...ref.team("growth"), spark: ref.imageRepository("spark") };
             },
         });
-        assert.deepEqual(r.outputs, {
-            namespace: "growth", serviceAccount: "spark", roleArn: "arn:aws:iam::111111111111:role/moka-dev-team-growth", queue: "root.growth",
-            dataPrefix: "teams/growth", historyServerUrl: "http://spark-history-growth.spark-history.svc.cluster.local:18080",
-            sparkConf: { "spark.eventLog.dir": "s3a://ev/spark-events/growth/" },
-            spark: "111111111111.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark",
-        });
+        assert.deepEqual(r.outputs, { ...teamContract("growth"), spark: "111111111111.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark" });
     });
 
     /** Runs an app program against `outputs`; resolves with what the program collected, or rejects like `pulumi up` would. */
@@ -262,13 +296,14 @@ describe("contract: PlatformReference", () => {
             messages.push(...(await Promise.all(Object.values(t).map((o) => settle(o as pulumi.Output<unknown>)))).map((x) => x.error?.message));
             return {};
         }), { message: ghost }));
-        assert.deepEqual(messages, Array(7).fill(ghost));
+        assert.deepEqual(messages, Array(Object.keys(teamContract("x")).length).fill(ghost));
+        assert.equal(messages.length, 14);
     });
 
     it("fails every output, and the program, clearly when the platform's contract major differs", async () => {
-        const msg = `Platform stack "${STACK}" publishes contract 2.0.0, but this program was built against contract ${CONTRACT_VERSION} (major 1); copy the newer contract/index.ts from the platform repository and adapt this program.`;
+        const msg = `Platform stack "${STACK}" publishes contract 1.0.0, but this program was built against contract ${CONTRACT_VERSION} (major 2); this program expects a newer platform; upgrade the platform stack or pin an older contract/index.ts.`;
         const messages: (string | undefined)[] = [];
-        await expectingRejections([msg], () => assert.rejects(runApp({ ...published, contractVersion: "2.0.0" }, async (ref) => {
+        await expectingRejections([msg], () => assert.rejects(runApp({ ...published, contractVersion: "1.0.0" }, async (ref) => {
             messages.push(...(await Promise.all(CONTRACT_OUTPUT_KEYS.map((k) => settle(ref[k] as pulumi.Output<unknown>)))).map((x) => x.error?.message));
             return {};
         }), { message: msg }));
@@ -309,6 +344,28 @@ describe("contract: PlatformReference", () => {
     it("rejects a stack name that is not fully qualified", async () => {
         await assert.rejects(runUnderMocks({ stack: "app", config: CONFIG, program: () => { new PlatformReference("prod"); return {}; } }),
             { message: "PlatformReference: stackName \"prod\" must be fully qualified as <org>/<project>/<stack>, e.g. \"acme/moka/prod\"" });
+    });
+});
+
+describe("contract: withPlatformDefaults", () => {
+    const defaults = defaultsOf("ads");
+    it("merges objects key by key: the app adds conf, annotations and sizes and keeps every platform default", () => {
+        const spec = withPlatformDefaults(defaults, {
+            type: "Scala", sparkConf: { "spark.sql.shuffle.partitions": "400" },
+            driver: { cores: 1, annotations: { "example.com/owner": "ads" } }, executor: { instances: 4 },
+        });
+        assert.deepEqual(spec.sparkConf, { ...defaults.sparkConf, "spark.sql.shuffle.partitions": "400" });
+        assert.deepEqual(spec.driver, { ...defaults.driver, cores: 1, annotations: { "karpenter.sh/do-not-disrupt": "true", "example.com/owner": "ads" } });
+        assert.deepEqual(spec.executor, { ...defaults.executor, instances: 4 });
+        assert.equal(spec.batchScheduler, "yunikorn");
+        assert.equal(spec.type, "Scala");
+    });
+    it("lets the app override a scalar or replace an array on purpose, and never mutates the defaults", () => {
+        const before = JSON.stringify(defaults);
+        const spec = withPlatformDefaults(defaults, { executor: { terminationGracePeriodSeconds: 300, tolerations: [] } });
+        assert.equal((spec.executor as any).terminationGracePeriodSeconds, 300);
+        assert.deepEqual((spec.executor as any).tolerations, []);
+        assert.equal(JSON.stringify(defaults), before);
     });
 });
 

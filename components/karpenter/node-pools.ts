@@ -342,15 +342,28 @@ export function nodePoolRequirements(pool: Pick<NodePool, "arch" | "instanceFami
 
 export const NODE_CLASS_REF = { group: "karpenter.k8s.aws", kind: "EC2NodeClass" } as const;
 
-/** Interactive work runs in office hours (UTC): no consolidation of busy nodes then. */
+/** Office hours (UTC; Karpenter budget schedules have no time zone): no drift replacement of driver nodes then. */
 export const BUSINESS_HOURS = { schedule: "0 9 * * mon-fri", duration: "9h" } as const;
 
-/** Disruption budgets: at most 10% of a pool's nodes at once, and none of `reason` in business hours. */
+/**
+ * Consolidation policy per role: `WhenEmpty` for every pool. Drivers: consolidating a driver's node kills the
+ * whole application. Executors: consolidating an under-used node evicts running executors to save money,
+ * at any hour (a budget schedule is UTC-only, so "not in the working day" is wrong for most regions, and
+ * batch runs at night); `WhenEmpty` reclaims a node only once its executors are gone (Karpenter v1.14
+ * concepts/disruption.md: "WhenEmpty — Only empty nodes"), and Spark's dynamic allocation releases idle
+ * executors. Spot interruption and expiry still disrupt (forceful methods), which executor decommissioning
+ * covers (components/tenancy/spark-defaults.ts).
+ */
+export const CONSOLIDATION_POLICY: Readonly<Record<PoolRole, "WhenEmpty">> = { executor: "WhenEmpty", driver: "WhenEmpty" };
+
+/**
+ * Disruption budgets: at most 10% of a pool's nodes at once. Driver pools also take no drift replacement in
+ * business hours (a replaced driver node kills its applications; drivers also carry karpenter.sh/do-not-disrupt).
+ */
 export function disruptionBudgets(role: PoolRole): Budget[] {
-    // Executors: consolidating under-used nodes evicts running executors, so it waits for the
-    // evening. Drivers: a drift replacement kills the whole application, so it waits likewise.
-    const reason = role === "driver" ? "Drifted" : "Underutilized";
-    return [{ nodes: "10%" }, { nodes: "0", reasons: [reason], ...BUSINESS_HOURS }];
+    return role === "driver"
+        ? [{ nodes: "10%" }, { nodes: "0", reasons: ["Drifted"], ...BUSINESS_HOURS }]
+        : [{ nodes: "10%" }];
 }
 
 /** `spec.limits` from the pool's cpuLimit/memoryLimitGi; keys that are not configured are left out. */
@@ -376,8 +389,8 @@ export function buildNodePoolSpec(key: string, pool: NodePool): NodePoolSpec {
             },
         },
         disruption: {
-            // Drivers are never consolidated while running (WhenEmpty); executor pools bin-pack.
-            consolidationPolicy: driver ? "WhenEmpty" : "WhenEmptyOrUnderutilized",
+            // No pool consolidates running Spark pods for savings (see CONSOLIDATION_POLICY).
+            consolidationPolicy: CONSOLIDATION_POLICY[pool.role],
             consolidateAfter: pool.consolidateAfter,
             budgets: disruptionBudgets(pool.role),
         },

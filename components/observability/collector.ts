@@ -25,6 +25,19 @@
 import type { PolicyDocument } from "../shared/iam";
 import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 
+/** OTLP receiver ports: the chart's `otlp` (gRPC) and `otlp-http` Service ports (values.yaml `ports`, chart 0.170.0). */
+export const OTLP_PORTS = { grpc: 4317, http: 4318 } as const;
+
+/**
+ * The collector Service's `spec.selector` in deployment mode (chart 0.170.0 templates/service.yaml:
+ * `opentelemetry-collector.selectorLabels` + `.component`; _helpers.tpl: name = chart name unless
+ * nameOverride, instance = release name, `component: standalone-collector`). Team NetworkPolicies select
+ * exactly these labels so the VPC CNI controller tracks the Service's ClusterIP.
+ */
+export function collectorServiceSelector(releaseName: string): Record<string, string> {
+    return { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": releaseName, component: "standalone-collector" };
+}
+
 /** Spark's UI port, where the driver's PrometheusServlet lives. */
 export const SPARK_UI_PORT = 4040;
 export const YUNIKORN_METRICS_PORT = 9080;

@@ -8,8 +8,13 @@
  *   └─ parser (yunikorn namespace only)     zap console line → time/level/logger/caller/message/fields
  *   └─ kubernetes                           adds kubernetes.{namespace_name,pod_name,labels,...}
  *   └─ rewrite_tag                          re-emits as applog.<namespace>.<spark-app-id | no-app>
- *        ├─ s3               (applog.*)     s3://<bucket>/<prefix>/<namespace>/<app>/YYYY/MM/DD/...
+ *        ├─ s3, one per team (applog.<team>.*)  s3://<team bucket>/<prefix>/<app>/YYYY/MM/DD/...
  *        └─ cloudwatch_logs  (applog.*, kube.*)  /moka/<baseName>/containers, one stream per container
+ *
+ * A team namespace's container logs go to that team's own bucket (team namespace = team name), where the
+ * team role can read them and no other team can list them; platform namespaces' logs go to CloudWatch
+ * only. out_s3 takes one static `bucket` per output instance, hence one output per team, each with its own
+ * `store_dir` so no two instances share a buffer directory.
  *
  * Facts checked against fluent/fluent-bit at v5.1.1 (the chart's appVersion):
  * - out_s3 rejects an `s3_key_format` that does not start with "/" and builds the request URI as
@@ -67,8 +72,9 @@ export function renderSection(name: string, entries: ReadonlyArray<readonly [str
 
 export interface FluentBitPipelineInput {
     readonly region: string;
-    readonly bucket: string;
-    /** Prefix inside the bucket, without leading or trailing "/". */
+    /** Team (= team namespace) → its bucket name. */
+    readonly teamBuckets: Readonly<Record<string, string>>;
+    /** Prefix inside each team bucket, without leading or trailing "/". */
     readonly containerLogPrefix: string;
     readonly logGroupName: string;
     readonly yunikornNamespace: string;
@@ -81,9 +87,9 @@ export interface FluentBitPipeline {
     readonly customParsers: string;
 }
 
-/** The S3 object key format: `/<prefix>/<namespace>/<app>/<date>/<time>-<uuid>.json.gz`. */
+/** The S3 object key format in a team bucket: `/<prefix>/<app>/<date>/<time>-<uuid>.json.gz` ($TAG[2] is the app). */
 export function s3KeyFormat(containerLogPrefix: string): string {
-    return `/${containerLogPrefix}/$TAG[1]/$TAG[2]/%Y/%m/%d/%H%M%S-$UUID.json.gz`;
+    return `/${containerLogPrefix}/$TAG[2]/%Y/%m/%d/%H%M%S-$UUID.json.gz`;
 }
 
 /** The whole Fluent Bit pipeline as classic config sections (the chart's config.inputs/filters/outputs). */
@@ -132,21 +138,21 @@ export function fluentBitPipeline(p: FluentBitPipelineInput): FluentBitPipeline 
     ].join("\n");
 
     const outputs = [
-        renderSection("OUTPUT", [
+        ...Object.entries(p.teamBuckets).map(([team, bucket]) => renderSection("OUTPUT", [
             ["Name", "s3"],
-            ["Match", `${APP_LOG_TAG}.*`],
+            ["Match", `${APP_LOG_TAG}.${team}.*`],
             ["region", p.region],
-            ["bucket", p.bucket],
+            ["bucket", bucket],
             ["s3_key_format", s3KeyFormat(p.containerLogPrefix)],
             ["s3_key_format_tag_delimiters", "."],
             ["use_put_object", "On"],
             ["compression", "gzip"],
             ["total_file_size", "50M"],
             ["upload_timeout", "10m"],
-            ["store_dir", "/tmp/fluent-bit/s3"],
+            ["store_dir", `/tmp/fluent-bit/s3/${team}`],
             ["json_date_key", "date"],
             ["json_date_format", "iso8601"],
-        ]),
+        ])),
         // Records the kubernetes filter could not enrich keep their kube.* tag; they still reach CloudWatch.
         renderSection("OUTPUT", [
             ["Name", "cloudwatch_logs"],
@@ -215,7 +221,10 @@ export function fluentBitValues(v: FluentBitValuesInput): Record<string, unknown
 }
 
 export interface FluentBitPolicyInput {
-    readonly bucketArn: string;
+    /** ARN pattern of every team bucket (storage/plan.ts teamBucketArnPattern). */
+    readonly teamBucketArnPattern: string;
+    /** The stack's account: the pattern may only match its own buckets. */
+    readonly accountId: string;
     readonly containerLogPrefix: string;
     readonly kmsKeyArn: string;
     readonly logGroupArn: string;
@@ -223,11 +232,13 @@ export interface FluentBitPolicyInput {
 }
 
 /**
- * Fluent Bit's permissions: write objects under the container-log prefix only, use the storage key
- * only through S3 (bucket-default SSE-KMS needs GenerateDataKey on PutObject), and write streams of
- * the one log group. `<group ARN>:*` covers the group's `:log-stream:<name>` ARNs and the `:*` form
- * CloudWatch Logs evaluates for group-level actions; group names cannot contain ":", so it reaches no
- * other group.
+ * Fluent Bit's permissions: write objects under the container-log prefix of the team buckets only (one ARN
+ * pattern for all teams keeps the inline policy far below IAM's 10,240-character limit at any team count,
+ * pinned to the stack's account with s3:ResourceAccount, the S3 condition key for the bucket owner's account
+ * (AWS What's New 2020-12-21, "New IAM condition keys for Amazon S3")), use the storage key only through S3
+ * (bucket-default SSE-KMS needs GenerateDataKey on PutObject), and write streams of the one log group.
+ * `<group ARN>:*` covers the group's `:log-stream:<name>` ARNs and the `:*` form CloudWatch Logs evaluates
+ * for group-level actions; group names cannot contain ":", so it reaches no other group.
  */
 export function fluentBitPolicy(p: FluentBitPolicyInput): PolicyDocument {
     return {
@@ -237,7 +248,8 @@ export function fluentBitPolicy(p: FluentBitPolicyInput): PolicyDocument {
                 Sid: "PutContainerLogObjects",
                 Effect: "Allow",
                 Action: ["s3:PutObject"],
-                Resource: `${p.bucketArn}/${p.containerLogPrefix}/*`,
+                Resource: `${p.teamBucketArnPattern}/${p.containerLogPrefix}/*`,
+                Condition: { StringEquals: { "s3:ResourceAccount": p.accountId } },
             },
             {
                 Sid: "EncryptWithStorageKeyViaS3",

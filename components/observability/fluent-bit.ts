@@ -1,8 +1,9 @@
 /**
  * Container logs: a Fluent Bit DaemonSet on every node that tails /var/log/containers, enriches
  * records with Kubernetes metadata, and ships them to
- *  1. S3, under `<containerLogPrefix>/<namespace>/<spark-app-id | no-app>/...` in the event-log bucket
- *     (bucket-default SSE-KMS), so a Spark application's driver and executor logs sit next to each other;
+ *  1. S3, for team namespaces: under `<containerLogPrefix>/<spark-app-id | no-app>/...` in the team's own
+ *     bucket (bucket-default SSE-KMS), so a Spark application's driver and executor logs sit next to each
+ *     other where the team (and only the team) can read them;
  *  2. CloudWatch Logs, group `/moka/<baseName>/containers` (created here, with retention), one stream per
  *     container.
  * YuniKorn's console-encoded logs are parsed into fields. Fluent Bit has its own least-privilege role
@@ -18,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
 import { throwArgProblems } from "../shared/arg-errors";
 import { NAMESPACES } from "../../lib/platform";
+import { AWS_ACCOUNT_ID, DNS1123_LABEL } from "../../lib/patterns";
 import {
     containerLogGroupName, containerLogPrefixProblem, fluentBitPolicy, fluentBitValues,
 } from "./fluent-bit-pipeline";
@@ -49,11 +51,13 @@ export interface FluentBitArgs {
     readonly region: string;
     /** Tags for every taggable AWS resource. Required. */
     readonly tags: Record<string, string>;
-    /** Name of the event-log bucket container logs are written to. Required. */
-    readonly logBucket: pulumi.Input<string>;
-    /** ARN of that bucket. Required. */
-    readonly logBucketArn: pulumi.Input<string>;
-    /** Key prefix for container logs inside the bucket, without leading or trailing "/". Required. */
+    /** Team (= team namespace) → its bucket name; the team's container logs go there. Required. */
+    readonly teamBuckets: Readonly<Record<string, pulumi.Input<string>>>;
+    /** ARN pattern matching every team bucket and nothing else (SparkStorage.teamBucketArnPattern). Required. */
+    readonly teamBucketArnPattern: pulumi.Input<string>;
+    /** The stack's AWS account; the write grant is pinned to it. Required. */
+    readonly accountId: string;
+    /** Key prefix for container logs inside each team bucket, without leading or trailing "/". Required. */
     readonly containerLogPrefix: string;
     /** ARN of the KMS key the bucket encrypts with by default. Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
@@ -74,8 +78,8 @@ export class FluentBit extends pulumi.ComponentResource {
     public readonly logGroupArn: pulumi.Output<string>;
     /** Fluent Bit's Pod Identity role. */
     public readonly roleArn: pulumi.Output<string>;
-    /** `s3://<bucket>/<prefix>/`: where container logs land. */
-    public readonly s3Location: pulumi.Output<string>;
+    /** Team → `s3://<team bucket>/<prefix>/`: where the team's container logs land. */
+    public readonly s3Locations: pulumi.Output<Record<string, string>>;
     public readonly chartVersion: string;
 
     constructor(name: string, args: FluentBitArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -97,6 +101,14 @@ export class FluentBit extends pulumi.ComponentResource {
         }
         if (!isLogRetentionDays(args.logRetentionDays)) {
             problems.push(`args.logRetentionDays ${LOG_RETENTION_MESSAGE}, got ${args.logRetentionDays}`);
+        }
+        if (!AWS_ACCOUNT_ID.test(args.accountId ?? "")) {
+            problems.push(`args.accountId must be a 12-digit AWS account id, got "${args.accountId}"`);
+        }
+        for (const team of Object.keys(args.teamBuckets ?? {})) {
+            if (!DNS1123_LABEL.test(team)) {
+                problems.push(`args.teamBuckets key "${team}" is not a team namespace name`);
+            }
         }
         throwArgProblems(TYPE, name, problems);
 
@@ -120,9 +132,9 @@ export class FluentBit extends pulumi.ComponentResource {
         const policy = new aws.iam.RolePolicy(`${name}-policy`, {
             role: role.name,
             name: "container-logs",
-            policy: pulumi.all([args.logBucketArn, args.kmsKeyArn, logGroup.arn]).apply(([bucketArn, kmsKeyArn, logGroupArn]) =>
+            policy: pulumi.all([args.teamBucketArnPattern, args.kmsKeyArn, logGroup.arn]).apply(([teamBucketArnPattern, kmsKeyArn, logGroupArn]) =>
                 JSON.stringify(fluentBitPolicy({
-                    bucketArn, kmsKeyArn, logGroupArn, region: args.region, containerLogPrefix: args.containerLogPrefix,
+                    teamBucketArnPattern, accountId: args.accountId, kmsKeyArn, logGroupArn, region: args.region, containerLogPrefix: args.containerLogPrefix,
                 }))),
         }, { parent: this });
 
@@ -135,9 +147,10 @@ export class FluentBit extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
-        platformRelease(`${name}-release`, d, namespace, pulumi.all([args.logBucket, logGroup.name]).apply(([bucket, logGroupName]) => fluentBitValues({
+        const teamBuckets = pulumi.output(args.teamBuckets as Record<string, pulumi.Input<string>>) as pulumi.Output<Record<string, string>>;
+        platformRelease(`${name}-release`, d, namespace, pulumi.all([teamBuckets, logGroup.name]).apply(([buckets, logGroupName]) => fluentBitValues({
                 region: args.region,
-                bucket,
+                teamBuckets: buckets,
                 containerLogPrefix: args.containerLogPrefix,
                 logGroupName,
                 yunikornNamespace: NAMESPACES.yunikorn,
@@ -149,14 +162,14 @@ export class FluentBit extends pulumi.ComponentResource {
         this.logGroupName = logGroup.name;
         this.logGroupArn = logGroup.arn;
         this.roleArn = role.arn;
-        this.s3Location = pulumi.interpolate`s3://${args.logBucket}/${args.containerLogPrefix}/`;
+        this.s3Locations = teamBuckets.apply((b) => Object.fromEntries(Object.entries(b).map(([t, bucket]) => [t, `s3://${bucket}/${args.containerLogPrefix}/`])));
         this.chartVersion = d.version;
 
         this.registerOutputs({
             logGroupName: this.logGroupName,
             logGroupArn: this.logGroupArn,
             roleArn: this.roleArn,
-            s3Location: this.s3Location,
+            s3Locations: this.s3Locations,
         });
     }
 }

@@ -19,7 +19,7 @@ import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits"
 import { throwArgProblems } from "../shared/arg-errors";
 import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import {
-    collectorConfig, collectorValues, kubeStateMetricsValues, remoteWritePolicy, remoteWriteUrl,
+    collectorConfig, collectorValues, kubeStateMetricsValues, OTLP_PORTS, remoteWritePolicy, remoteWriteUrl,
 } from "./collector";
 import { platformRelease } from "../shared/helm";
 import { podIdentityTrustPolicy } from "../shared/iam";
@@ -188,8 +188,8 @@ export class Metrics extends pulumi.ComponentResource {
         this.prometheusEndpoint = workspace.prometheusEndpoint;
         this.remoteWriteUrl = writeUrl;
         this.collectorRoleArn = role.arn;
-        this.otlpGrpcEndpoint = `${c.releaseName}.${namespace}.svc:4317`;
-        this.otlpHttpEndpoint = `http://${c.releaseName}.${namespace}.svc:4318`;
+        this.otlpGrpcEndpoint = `${c.releaseName}.${namespace}.svc:${OTLP_PORTS.grpc}`;
+        this.otlpHttpEndpoint = `http://${c.releaseName}.${namespace}.svc:${OTLP_PORTS.http}`;
 
         this.registerOutputs({
             workspaceId: this.workspaceId,

@@ -6,20 +6,32 @@ import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
-import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamEventLogPrefix } from "../../lib/platform";
+import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamKubernetesGroup, TEAM_ACCESS_LEVELS } from "../../lib/platform";
 import type { PolicyDocument } from "../shared/iam";
 import { POD_IDENTITY_CREDENTIALS_PROVIDER, S3A_FILESYSTEM } from "../shared/spark-conf";
 import { platformNamespaceLabels } from "../shared/namespaces";
 
 export const HISTORY_SERVER_PORT = 18080;
-/** The one ServiceAccount every History Server runs as; the Pod Identity association is keyed on it. */
-export const HISTORY_SERVICE_ACCOUNT = "spark-history";
 export const HISTORY_CONF_DIR = "/etc/spark/conf";
 
+/** A team's History Server ServiceAccount (`history-<team>`); its Pod Identity association gives it the team's read-only role. */
+export function historyServiceAccountName(team: string): string {
+    return historyServerName(team);
+}
+
+/**
+ * The IAM role of a team's History Server: `<baseName>-spark-history-<team>`. The name carries the namespace
+ * the role is associated in (spark-history) as well as the team it serves, which is how the isolation pack's
+ * tenant-service-accounts-own-namespace rule tells a platform role serving a team from another team's role.
+ */
+export function historyRoleName(baseName: string, team: string): string {
+    return `${baseName}-spark-history-${team}`;
+}
+
 export interface HistoryServerPolicyInputs {
-    /** `arn:aws:s3:::<bucket>` of the event-log bucket. */
+    /** `arn:aws:s3:::<bucket>` of the team's bucket. */
     readonly bucketArn: string;
-    /** Event-log prefix, no slashes at either end. */
+    /** Event-log prefix in the bucket, no slashes at either end. */
     readonly eventLogPrefix: string;
     /** ARN of the KMS key the bucket is encrypted with. */
     readonly kmsKeyArn: string;
@@ -27,26 +39,29 @@ export interface HistoryServerPolicyInputs {
 }
 
 /**
- * Read-only access to the event logs: list the bucket only under `<prefix>/`, get objects only under
- * `<prefix>/`, and decrypt with the bucket key only through S3 in this region. No write, no delete
- * (the History Server cleaner stays off; S3 lifecycle expires old logs).
+ * One team's History Server: read only that team's event logs. `s3:ListBucket` on the team's bucket without
+ * a prefix condition, because the server's first call is getFileStatus on the log directory, a HEAD on the
+ * directory key that S3 answers 404 (then S3A lists `<prefix>/` and finds the marker) only to a caller with
+ * ListBucket on the bucket; with a prefix-conditioned grant the HEAD answers 403 and S3A throws
+ * AccessDeniedException (hadoop-aws S3AFileSystem.s3GetFileStatus, branch-3.4). The bucket is the team's
+ * own, so the listing shows no other team's keys. GetObject only under `<prefix>/`, Decrypt only through S3.
+ * No write, no delete (the History Server cleaner stays off; S3 lifecycle expires old logs).
  */
 export function historyServerPolicy(p: HistoryServerPolicyInputs): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "ListEventLogPrefix",
+                Sid: "ListTeamBucket",
                 Effect: "Allow",
                 Action: ["s3:ListBucket"],
                 Resource: p.bucketArn,
-                Condition: { StringLike: { "s3:prefix": [`${p.eventLogPrefix}/*`] } },
             },
             {
                 Sid: "ReadEventLogs",
                 Effect: "Allow",
                 Action: ["s3:GetObject"],
-                Resource: `${p.bucketArn}/${p.eventLogPrefix}/*`,
+                Resource: [`${p.bucketArn}/${p.eventLogPrefix}`, `${p.bucketArn}/${p.eventLogPrefix}/*`],
             },
             {
                 Sid: "DecryptEventLogsViaS3",
@@ -60,21 +75,21 @@ export function historyServerPolicy(p: HistoryServerPolicyInputs): PolicyDocumen
 }
 
 export interface HistoryServerConfInputs {
+    /** The team's bucket. */
     readonly bucket: string;
     readonly eventLogPrefix: string;
-    readonly team: string;
     readonly region: string;
 }
 
-/** `s3a://<bucket>/<eventLogPrefix>/<team>/`: the one directory a team's History Server lists. */
-export function teamEventLogDirectory(bucket: string, eventLogPrefix: string, team: string): string {
-    return `s3a://${bucket}/${teamEventLogPrefix(eventLogPrefix, team)}/`;
+/** `s3a://<bucket>/<eventLogPrefix>/`: the one directory a team's History Server lists. */
+export function teamEventLogDirectory(bucket: string, eventLogPrefix: string): string {
+    return `s3a://${bucket}/${eventLogPrefix}/`;
 }
 
 /** Spark properties of one team's History Server (spark-defaults.conf). */
 export function historyServerSparkConf(c: HistoryServerConfInputs): Record<string, string> {
     return {
-        "spark.history.fs.logDirectory": teamEventLogDirectory(c.bucket, c.eventLogPrefix, c.team),
+        "spark.history.fs.logDirectory": teamEventLogDirectory(c.bucket, c.eventLogPrefix),
         "spark.history.ui.port": String(HISTORY_SERVER_PORT),
         "spark.history.fs.update.interval": "30s",
         // Read-only role: never try to delete. Retention is the bucket's lifecycle rule.
@@ -101,6 +116,11 @@ export function historyServerUrl(team: string): string {
     return `http://${historyServerName(team)}.${NAMESPACES.historyServer}.svc.cluster.local:${HISTORY_SERVER_PORT}`;
 }
 
+/** The labels a team's History Server pods carry and its Service selects on (team NetworkPolicies select them verbatim). */
+export function historyServerSelector(team: string): Record<string, string> {
+    return selectorLabels(team);
+}
+
 function selectorLabels(team: string): Record<string, string> {
     return {
         "app.kubernetes.io/name": "spark-history-server",
@@ -123,12 +143,32 @@ export function historyServerNamespace(): k8s.types.input.core.v1.Namespace {
     };
 }
 
-export function historyServiceAccount(): k8s.types.input.core.v1.ServiceAccount {
+export function historyServiceAccount(team: string): k8s.types.input.core.v1.ServiceAccount {
     return {
         apiVersion: "v1",
         kind: "ServiceAccount",
-        metadata: { name: HISTORY_SERVICE_ACCOUNT, namespace: NAMESPACES.historyServer, labels: { [LABELS.managedBy]: "pulumi" } },
+        metadata: { name: historyServiceAccountName(team), namespace: NAMESPACES.historyServer, labels: objectLabels(team) },
     };
+}
+
+/**
+ * What a team's people may do in the History Server namespace: port-forward to their History Server
+ * (`kubectl -n spark-history port-forward svc/history-<team> 18080`). kubectl reads the Service (limited
+ * here to the team's own by name), lists pods to find one behind it, then creates `pods/portforward`.
+ * RBAC cannot name the Deployment's generated pod names, so the port-forward right covers every pod in the
+ * namespace: UI-level separation between teams is not enforced by RBAC (the event logs are, by IAM).
+ */
+export function historyUiAccessRules(team: string) {
+    return [
+        { apiGroups: [""], resources: ["services"], resourceNames: [historyServerName(team)], verbs: ["get"] },
+        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
+        { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create"] },
+    ];
+}
+
+/** The team's groups (both access levels) that the UI-access RoleBinding names. */
+export function historyUiAccessSubjects(team: string) {
+    return TEAM_ACCESS_LEVELS.map((level) => ({ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: teamKubernetesGroup(team, level) }));
 }
 
 export function historyServerConfigMap(team: string, sparkDefaults: pulumi.Input<string>): k8s.types.input.core.v1.ConfigMap {
@@ -164,7 +204,7 @@ export function historyServerDeployment(d: HistoryServerDeploymentInputs): k8s.t
                     annotations: { [`${LABEL_DOMAIN}/config-sha256`]: d.configHash },
                 },
                 spec: {
-                    serviceAccountName: HISTORY_SERVICE_ACCOUNT,
+                    serviceAccountName: historyServiceAccountName(d.team),
                     securityContext: {
                         runAsNonRoot: true,
                         runAsUser: SPARK_UID,

@@ -1,67 +1,75 @@
 /**
- * Platform Spark defaults: the properties every team's Spark applications should run with, and the
- * driver/executor pod templates that make them schedulable on the platform's node pools under the
- * `restricted` Pod Security Standard. Pure: no Pulumi, no I/O.
+ * Platform Spark defaults: the properties every team's Spark applications run with, and the
+ * SparkApplication spec fragment that makes them spot-safe and schedulable on the platform's node pools
+ * under the `restricted` Pod Security Standard. Pure: no Pulumi, no I/O.
  *
  * How the defaults reach an application
  * -------------------------------------
- * The Team component (components/tenancy/index.ts) writes them into a ConfigMap `spark-defaults` in each team
- * namespace with three keys: `spark-defaults.conf`, `driver-pod-template.yaml` and
- * `executor-pod-template.yaml`. A SparkApplication that sets `spec.sparkConfigMap: spark-defaults`
- * gets it mounted by the Spark Operator's webhook at /etc/spark/conf with `SPARK_CONF_DIR` pointing
- * there, in the driver and executor pods.
+ * Through the contract: `teams.<team>.sparkConf` (these properties) and `teams.<team>.sparkApplicationDefaults`
+ * (a spec fragment that includes them), merged into the app's `SparkApplication.spec` (contract
+ * `withPlatformDefaults`, examples/team-spark-job). Each field sits where Spark Operator v2.5.2 reads it
+ * (kubeflow/spark-operator tag v2.5.2: internal/controller/sparkapplication/submission.go,
+ * internal/webhook/sparkpod_defaulter.go):
+ * - `sparkConf` and `driver.annotations` become spark-submit `--conf`s, so the driver pod carries
+ *   `karpenter.sh/do-not-disrupt: "true"` (Karpenter v1.14 docs, concepts/disruption.md: such a pod's node is
+ *   excluded from consolidation and drift and the pod is not evicted by a drain; expiry, spot interruption
+ *   and repair still apply);
+ * - `driver.nodeSelector` / `tolerations`, `executor.affinity`, the security contexts and
+ *   `executor.terminationGracePeriodSeconds` are applied by the operator's mutating webhook only
+ *   (`addTerminationGracePeriodSeconds` etc.); the platform runs the webhook (components/spark/operator.ts
+ *   `webhook.enable: true`, failurePolicy Fail).
+ * - `executor.lifecycle` is deliberately absent: the webhook's `addPodLifeCycleConfig` REPLACES the
+ *   container lifecycle, which would drop the decommission preStop hook (/opt/decom.sh) Spark adds when
+ *   `spark.decommission.enabled` is true.
+ * The executor's grace period (120 s) is longer than `spark.executor.decommission.forceKillTimeout` (110 s),
+ * so the preStop hook's decommission (block migration, then exit) ends before the kubelet's SIGKILL; a spot
+ * interruption gives two minutes' notice. Drivers select on-demand capacity explicitly.
  *
- * That mount alone does NOT apply the properties. The operator submits with
- * `--properties-file .../spark.properties` (generated from `spec.sparkConf`), and spark-submit skips
- * `spark-defaults.conf` whenever `--properties-file` is given (Spark < 4.0 always; Spark 4 only reads it
- * with `--load-spark-defaults`, which the operator adds behind its alpha `LoadSparkDefaults` gate, and
- * then from the operator pod's own conf dir). See kubeflow/spark-operator issues #216, #691, #2795.
- * So the reliable path is `spec.sparkConf`: the platform publishes the same map per team in its
- * stack outputs (contract `teams.<team>.sparkConf`), and the example app merges it into `spec.sparkConf`
- * (examples/team-spark-job). The ConfigMap stays as the in-cluster copy for `spark-submit` users
- * (`--properties-file /etc/spark/conf/spark-defaults.conf`) and for inspection.
+ * Pod templates are not shipped: operator v2.4+ always passes its own template file to spark-submit
+ * (built from `spec.driver` / `spec.executor`), which replaces any `spark.kubernetes.*.podTemplateFile`, and
+ * the `spark-defaults` ConfigMap is not read by spark-submit either (the operator submits with
+ * `--properties-file`; kubeflow/spark-operator #216, #691, #2795). The ConfigMap keeps the two documents
+ * for inspection and for plain spark-submit users.
  *
- * For the same reason the pod template paths are NOT set here: `spark.kubernetes.*.podTemplateFile`
- * is read by spark-submit inside the operator pod, where the team ConfigMap is not mounted, and
- * operator v2.x always passes its own template files (built from `spec.driver` / `spec.executor`).
- * SparkApplications get the same effect from the `spec.driver` / `spec.executor` fields (security
- * contexts, tolerations, node selector, affinity) that the templates below encode.
- *
- * S3A credentials: `ContainerCredentialsProvider` from AWS SDK v2 reads the EKS Pod Identity agent
- * (AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE). S3A accepts SDK v2
- * provider classes from Hadoop 3.4.0 on, so the Spark image must carry hadoop-aws 3.4.x with an SDK v2
- * bundle >= 2.21.30 (the first with Pod Identity support). The platform image is Spark 4.1 (Hadoop 3.4.2,
- * SDK v2 2.29.52; components/images/index.ts). Spark 3.5.x bundles Hadoop 3.3.4 with SDK v1 1.12.262, which
- * predates Pod Identity, so no `credentialsProvider` override makes it work on this platform.
+ * S3A credentials: `software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider` (SDK v2) reads the
+ * EKS Pod Identity agent (AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE). S3A
+ * (hadoop-aws 3.4, CredentialProviderListFactory / S3AUtils.getInstanceFromReflection) builds a provider
+ * through a `(URI, Configuration)` or `(Configuration)` constructor, else a public static `create()`, else a
+ * public no-arg constructor; ContainerCredentialsProvider has only a private constructor and, from AWS SDK v2
+ * 2.26.30 on (CHANGELOG 2024-08-05, "Adds create() method for ContainerCredentialsProvider"), `create()`. The
+ * platform image carries SDK v2 2.29.52 with hadoop-aws 3.4.2 (images/spark/Dockerfile), so it loads; with an
+ * SDK older than 2.26.30 it would not. Unlike S3A's default chain (IAMInstanceCredentialsProvider), it never
+ * falls back to the node's instance role, so a pod without Pod Identity fails closed.
  */
 import * as yaml from "js-yaml";
 import type { Arch } from "../../lib/instance-families";
 import { AWS_REGION } from "../../lib/patterns";
 import { POD_IDENTITY_CREDENTIALS_PROVIDER, renderSparkDefaultsConf, S3A_FILESYSTEM } from "../shared/spark-conf";
-import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID, teamEventLogPrefix, teamQueue } from "../../lib/platform";
+import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_SERVICE_ACCOUNT, SPARK_UID, teamQueue } from "../../lib/platform";
 
 /** Keys of the `spark-defaults` ConfigMap. */
 export const SPARK_DEFAULTS_CONFIGMAP = "spark-defaults";
 export const SPARK_DEFAULTS_CONF_KEY = "spark-defaults.conf";
-export const DRIVER_POD_TEMPLATE_KEY = "driver-pod-template.yaml";
-export const EXECUTOR_POD_TEMPLATE_KEY = "executor-pod-template.yaml";
-/** Where the Spark Operator mounts `spec.sparkConfigMap` (kubeflow/spark-operator pkg/common DefaultSparkConfDir). */
-export const SPARK_CONF_DIR = "/etc/spark/conf";
+export const SPARK_APPLICATION_DEFAULTS_KEY = "sparkapplication-defaults.yaml";
 
-/** Spark's default container names, which Spark looks for in pod templates. */
-export const DRIVER_CONTAINER_NAME = "spark-kubernetes-driver";
-export const EXECUTOR_CONTAINER_NAME = "spark-kubernetes-executor";
+/** Karpenter's pod annotation that keeps a pod's node out of voluntary disruption (consolidation, drift). */
+export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
+/** Karpenter's node label for the capacity type (`on-demand` | `spot`). */
+export const CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
 
 /**
- * Seconds an executor gets between SIGTERM and SIGKILL. Spark's decommission pre-stop hook
- * (/opt/decom.sh) migrates shuffle and RDD blocks in this window; a spot interruption gives two minutes.
+ * The executor pod's termination grace period. The kubelet runs Spark's decommission preStop hook
+ * (/opt/decom.sh: SIGPWR to the executor, then wait for it to exit) inside this window and sends SIGKILL
+ * at its end; a spot interruption gives two minutes' notice.
  */
 export const EXECUTOR_TERMINATION_GRACE_SECONDS = 120;
+/** `spark.executor.decommission.forceKillTimeout`: Spark forces the decommissioning executor out before the grace period ends. */
+export const DECOMMISSION_FORCE_KILL_SECONDS = EXECUTOR_TERMINATION_GRACE_SECONDS - 10;
 
 export interface SparkDefaultsInput {
-    /** Event-log bucket name (not ARN). */
-    readonly eventLogBucket: string;
-    /** Platform event-log prefix (`moka:storage.eventLogPrefix`); the team's directory is below it. */
+    /** The team's bucket name (not ARN). */
+    readonly bucket: string;
+    /** Event-log prefix in the team's bucket (`moka:storage.eventLogPrefix`). */
     readonly eventLogPrefix: string;
     /** Team name. */
     readonly team: string;
@@ -76,8 +84,8 @@ export interface SparkDefaultsInput {
 /** The platform's Spark properties for one team. Deterministic: same input, same map. */
 export function platformSparkDefaults(input: SparkDefaultsInput): Record<string, string> {
     const problems: string[] = [];
-    if (!/^[a-z0-9.-]{3,63}$/.test(input.eventLogBucket)) {
-        problems.push(`eventLogBucket "${input.eventLogBucket}" is not an S3 bucket name`);
+    if (!/^[a-z0-9.-]{3,63}$/.test(input.bucket)) {
+        problems.push(`bucket "${input.bucket}" is not an S3 bucket name`);
     }
     if (!input.eventLogPrefix || input.eventLogPrefix.startsWith("/") || input.eventLogPrefix.endsWith("/")) {
         problems.push(`eventLogPrefix "${input.eventLogPrefix}" must be a non-empty S3 prefix without leading or trailing '/'`);
@@ -93,9 +101,9 @@ export function platformSparkDefaults(input: SparkDefaultsInput): Record<string,
     }
     const queue = teamQueue(input.team);
     return {
-        // Event logs: one directory per team, read by that team's History Server.
+        // Event logs: the team bucket's event-log directory, read by that team's History Server.
         "spark.eventLog.enabled": "true",
-        "spark.eventLog.dir": `s3a://${input.eventLogBucket}/${teamEventLogPrefix(input.eventLogPrefix, input.team)}/`,
+        "spark.eventLog.dir": `s3a://${input.bucket}/${input.eventLogPrefix}/`,
         "spark.eventLog.rolling.enabled": "true",
         "spark.eventLog.rolling.maxFileSize": "64m",
         // Metrics: Prometheus endpoints on the driver UI port (/metrics/prometheus, /metrics/executors/prometheus).
@@ -113,12 +121,14 @@ export function platformSparkDefaults(input: SparkDefaultsInput): Record<string,
         "spark.storage.decommission.enabled": "true",
         "spark.storage.decommission.shuffleBlocks.enabled": "true",
         "spark.storage.decommission.rddBlocks.enabled": "true",
-        "spark.executor.decommission.forceKillTimeout": `${EXECUTOR_TERMINATION_GRACE_SECONDS - 10}s`,
+        "spark.executor.decommission.forceKillTimeout": `${DECOMMISSION_FORCE_KILL_SECONDS}s`,
         // YuniKorn: the scheduler and the team queue, for submissions that bypass the operator
         // (the operator sets both itself when `batchScheduler: yunikorn`).
         "spark.kubernetes.scheduler.name": "yunikorn",
         "spark.kubernetes.driver.label.queue": queue,
         "spark.kubernetes.executor.label.queue": queue,
+        // Karpenter: never consolidate or drift-replace a running driver's node (losing the driver loses the app).
+        [`spark.kubernetes.driver.annotation.${DO_NOT_DISRUPT_ANNOTATION}`]: "true",
     };
 }
 
@@ -183,45 +193,42 @@ export function executorAffinity(architectures: readonly Arch[] = DEFAULT_EXECUT
     };
 }
 
-/** The driver pod template (a v1 Pod, as Spark expects in `spark.kubernetes.driver.podTemplateFile`). */
-export function driverPodTemplate() {
+/**
+ * The `SparkApplication.spec` fragment every team application should start from (contract
+ * `sparkApplicationDefaults`): YuniKorn with the team queue, the platform Spark properties, the team
+ * ServiceAccount, restricted security contexts, drivers annotated do-not-disrupt on the on-demand driver
+ * pool, executors with a grace period longer than the decommission force-kill timeout on the executor pools.
+ */
+export function sparkApplicationDefaults(input: SparkDefaultsInput) {
     return {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { labels: { "spark-role": "driver" } },
-        spec: {
-            securityContext: sparkPodSecurityContext(),
-            ...driverPlacement(),
-            containers: [{ name: DRIVER_CONTAINER_NAME, securityContext: sparkContainerSecurityContext() }],
+        batchScheduler: "yunikorn",
+        batchSchedulerOptions: { queue: teamQueue(input.team) },
+        sparkConf: platformSparkDefaults(input),
+        driver: {
+            serviceAccount: SPARK_SERVICE_ACCOUNT,
+            annotations: { [DO_NOT_DISRUPT_ANNOTATION]: "true" },
+            nodeSelector: { ...driverPlacement().nodeSelector, [CAPACITY_TYPE_LABEL]: "on-demand" },
+            tolerations: driverPlacement().tolerations,
+            podSecurityContext: sparkPodSecurityContext(),
+            securityContext: sparkContainerSecurityContext(),
         },
-    };
-}
-
-/** The executor pod template, placed on the executor pools' architectures. */
-export function executorPodTemplate(architectures: readonly Arch[] = DEFAULT_EXECUTOR_ARCHITECTURES) {
-    return {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { labels: { "spark-role": "executor" } },
-        spec: {
-            securityContext: sparkPodSecurityContext(),
-            affinity: executorAffinity(architectures),
+        executor: {
+            serviceAccount: SPARK_SERVICE_ACCOUNT,
             terminationGracePeriodSeconds: EXECUTOR_TERMINATION_GRACE_SECONDS,
-            containers: [{ name: EXECUTOR_CONTAINER_NAME, securityContext: sparkContainerSecurityContext() }],
+            affinity: executorAffinity(input.executorArchitectures ?? DEFAULT_EXECUTOR_ARCHITECTURES),
+            podSecurityContext: sparkPodSecurityContext(),
+            securityContext: sparkContainerSecurityContext(),
         },
     };
 }
 
-/** Serializes a pod template to YAML (stable key order, no line folding). */
-export function podTemplateYaml(template: object): string {
-    return yaml.dump(template, { noRefs: true, lineWidth: -1, sortKeys: true });
-}
+/** The fragment's type. */
+export type SparkApplicationDefaults = ReturnType<typeof sparkApplicationDefaults>;
 
-/** The three files of the `spark-defaults` ConfigMap. */
+/** The two files of the `spark-defaults` ConfigMap. */
 export function sparkDefaultsConfigMapData(input: SparkDefaultsInput): Record<string, string> {
     return {
         [SPARK_DEFAULTS_CONF_KEY]: renderSparkDefaultsConf(platformSparkDefaults(input)),
-        [DRIVER_POD_TEMPLATE_KEY]: podTemplateYaml(driverPodTemplate()),
-        [EXECUTOR_POD_TEMPLATE_KEY]: podTemplateYaml(executorPodTemplate(input.executorArchitectures)),
+        [SPARK_APPLICATION_DEFAULTS_KEY]: yaml.dump(sparkApplicationDefaults(input), { noRefs: true, lineWidth: -1, sortKeys: true }),
     };
 }

@@ -13,6 +13,8 @@ export const URLS = {
     yunikornSpark: "https://yunikorn.apache.org/docs/user_guide/workloads/run_spark",
     podIdentity: "https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html",
     serviceAccounts: "https://kubernetes.io/docs/concepts/security/service-accounts/",
+    namespaces: "https://kubernetes.io/docs/concepts/security/multi-tenancy/#namespaces",
+    networkPolicyBehavior: "https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors",
     multiAccount: "https://docs.aws.amazon.com/whitepapers/latest/organizing-your-aws-environment/organizing-workload-oriented-ous.html",
     protect: "https://www.pulumi.com/docs/iac/concepts/options/protect/",
 } as const;

@@ -7,8 +7,10 @@ import { nonprodNoProdReferences, prodStatefulResourcesProtected } from "./rules
 import { tenantNamespaceGuardrails } from "./rules/namespace-guardrails";
 import { namespacePodSecurityEnforced } from "./rules/pod-security";
 import { tenantRbacNamespaceScoped } from "./rules/rbac";
+import { networkPolicyNoAllowAll } from "./rules/network-policies";
 import { tenantServiceAccountsOwnNamespace } from "./rules/service-accounts";
 import { sparkAppsUseTeamQueue } from "./rules/spark-queues";
+import { workloadNamespaceNotDefault, workloadServiceAccountNotDefault } from "./rules/workloads";
 
 export const isolationPack: PackDefinition = {
     name: "moka-isolation",
@@ -18,8 +20,11 @@ export const isolationPack: PackDefinition = {
         tenantRbacNamespaceScoped,
         namespacePodSecurityEnforced,
         tenantNamespaceGuardrails,
+        networkPolicyNoAllowAll,
         sparkAppsUseTeamQueue,
         tenantServiceAccountsOwnNamespace,
+        workloadNamespaceNotDefault,
+        workloadServiceAccountNotDefault,
         nonprodNoProdReferences,
         prodStatefulResourcesProtected,
     ],

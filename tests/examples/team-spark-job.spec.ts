@@ -1,196 +1,162 @@
+/**
+ * examples/team-spark-job, the app-team repository template:
+ * - its fixture of what the platform publishes is what the dev platform stack really publishes;
+ * - its own test suite (program under mocks + the guardrail packs) passes, run here the way the template runs
+ *   it, in a child process, with `@moka/contract` resolved to this repository's contract/index.ts;
+ * - the program runs as the team's CI role: every object it deploys is within what the contract says that
+ *   role may do (the namespace-scoped access policy and the team group's RBAC);
+ * - its project files make a repository of their own (package.json, Pulumi.yaml, stack config, a CI
+ *   workflow calling the reusable one).
+ */
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS } from "../../lib/platform";
-import {
-    executorAffinity, platformSparkDefaults, sparkContainerSecurityContext, sparkPodSecurityContext,
-} from "../../components/tenancy/spark-defaults";
-import { buildContractOutputs, TeamSource } from "../../contract";
-import { MockRunResult, PROJECT_ROOT, readStackConfig, runUnderMocks } from "../../preview/mocks";
-import { byName, ofType } from "../helpers/resources";
-import { mockStackReferences, restrictedProblems } from "./support";
-import { esmImport } from "../helpers/esm";
-
-// kubernetes-models is ESM-only; a real dynamic import loads it.
+import { validateWorkflow } from "@action-validator/core";
+import { CONTRACT_OUTPUT_KEYS, CONTRACT_VERSION, TeamContract } from "../../contract";
+import { PROJECT_ROOT, runStack } from "../../preview/mocks";
+import { sparkApplicationDefaults } from "../../components/tenancy/spark-defaults";
 
 const EXAMPLE_DIR = path.join(PROJECT_ROOT, "examples", "team-spark-job");
-const PLATFORM_STACK = "acme/moka/dev";
-const REPO = "222222222222.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark";
-const EVENT_BUCKET = "moka-dev-spark-events-222222222222";
+const FIXTURE = path.join(EXAMPLE_DIR, "tests", "fixtures", "platform-dev.json");
 const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
 
-function loadExample(): () => Promise<Record<string, unknown>> {
-
-    return require(EXAMPLE_DIR);
-}
-
-function team(name: string): TeamSource {
-    return {
-        teamName: name, namespace: name, serviceAccount: "spark", roleArn: `arn:aws:iam::222222222222:role/moka-dev-team-${name}`,
-        queue: `root.${name}`, dataPrefix: `teams/${name}`,
-        sparkDefaults: platformSparkDefaults({ eventLogBucket: EVENT_BUCKET, eventLogPrefix: "spark-events", team: name, region: "us-west-2" }),
-    };
-}
-
-/** The dev platform stack's outputs, as the platform program would publish them. */
-async function platformOutputs(): Promise<Record<string, unknown>> {
-    const r = await runUnderMocks({
-        stack: "dev", config: { "aws:region": "us-west-2", "moka:accountId": "222222222222" },
-        program: () => buildContractOutputs({
-            region: "us-west-2",
-            cluster: {
-                name: "moka-dev", endpoint: "https://moka-dev.gr7.us-west-2.eks.amazonaws.com",
-                kubeconfig: { apiVersion: "v1", kind: "Config", "current-context": "moka-dev" },
-                oidcProviderArn: "arn:aws:iam::222222222222:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/MOKADEV",
-                oidcProviderUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/MOKADEV",
-            },
-            storage: { eventLogBucket: EVENT_BUCKET, dataBucket: "moka-dev-data-222222222222" },
-            historyServerUrls: { "ads-ranking": "http://history-ads-ranking.spark-history.svc:18080", growth: "http://history-growth.spark-history.svc:18080" },
-            imageRepositories: { spark: REPO },
-            teams: [team("ads-ranking"), team("growth")],
-        }),
-    });
-    return r.outputs;
-}
-
-function runExample(published: Record<string, unknown>, overrides: Record<string, string> = {}): Promise<MockRunResult> {
-    const program = loadExample();
-    return runUnderMocks({
-        stack: "dev",
-        config: { ...readStackConfig("dev", EXAMPLE_DIR), ...overrides },
-        program: () => {
-            mockStackReferences({ [PLATFORM_STACK]: { outputs: published, secretOutputNames: ["kubeconfig"] } });
-            return program();
+/** Runs the template's own mocha suite; returns the child's exit code and output. */
+function runTemplateSuite(extraArgs: string[] = [], env: Record<string, string> = {}): { status: number | null; out: string } {
+    const r = spawnSync(process.execPath, [
+        path.join(PROJECT_ROOT, "node_modules", "mocha", "bin", "mocha.js"), "--require", path.join(__dirname, "contract-alias.js"), "--reporter", "dot", ...extraArgs,
+    ], {
+        cwd: EXAMPLE_DIR,
+        encoding: "utf8",
+        env: {
+            ...process.env,
+            MOKA_GUARDRAILS_MODULE: path.join(PROJECT_ROOT, "scripts", "guardrails", "offline-check.js"),
+            MOKA_GUARDRAIL_PACK_DIRS: fs.readdirSync(path.join(PROJECT_ROOT, "policies"), { withFileTypes: true })
+                .filter((e) => e.isDirectory() && fs.existsSync(path.join(PROJECT_ROOT, "policies", e.name, "PulumiPolicy.yaml")))
+                .map((e) => path.join(PROJECT_ROOT, "policies", e.name)).join(path.delimiter),
+            ...env,
         },
     });
+    return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-describe("examples/team-spark-job", () => {
-    let published: Record<string, unknown>;
-    let res: MockRunResult;
-    let app: any;
-    let models: Record<string, any>;
+/** May the access description's principal `roleArn` do `verb` on `apiGroup/resource` in `namespace`, by its EKS access policy or its group's RBAC? */
+function mayDo(team: TeamContract, roleArn: string, q: { apiGroup: string; resource: string; namespace: string; verb: string }): boolean {
+    const p = team.access.principals.find((x) => x.roleArn === roleArn);
+    if (!p) {
+        return false;
+    }
+    const inScope = p.accessScope.type === "cluster" || (p.accessScope.namespaces ?? []).includes(q.namespace);
+    // The custom resources are not in any EKS access policy (awsdocs access-policy-reference); only the group's Role grants them.
+    const rules = p.level === "edit" ? team.access.kubernetesPermissions.edit : team.access.kubernetesPermissions.view;
+    const byRbac = p.kubernetesGroups.length > 0 && rules.some((r) => r.apiGroups.includes(q.apiGroup) && r.resources.includes(q.resource) && r.verbs.includes(q.verb));
+    return inScope && (byRbac || p.accessPolicy === "AmazonEKSClusterAdminPolicy");
+}
+
+describe("examples/team-spark-job (the app-team template)", function () {
+    this.timeout(240_000);
+    let published: Record<string, any>;
 
     before(async () => {
-        const names = ["PodSecurityContext", "SecurityContext", "Affinity", "Toleration"];
-        const mods = await Promise.all(names.map((n) => esmImport(`kubernetes-models/v1/${n}`)));
-        models = Object.fromEntries(names.map((n, i) => [n, mods[i][n]]));
-        published = await platformOutputs();
-        res = await runExample(published);
-        app = byName(res.resources, "spark-pi");
-    });
-
-    it("is a function export (runs under mocks) and exports the app name", () => {
-        assert.equal(typeof loadExample(), "function");
-        assert.deepEqual(res.outputs, { appName: "spark-pi", namespace: "ads-ranking", historyServerUrl: "http://history-ads-ranking.spark-history.svc:18080" });
-    });
-
-    it("creates exactly a Kubernetes provider from the platform kubeconfig and one SparkApplication", () => {
-        assert.deepEqual(res.resources.map((r) => r.type).sort(), ["pulumi:providers:kubernetes", SPARK_APP].sort());
-        const provider = byName(res.resources, "platform");
-        // Passed through as a secret (the engine's secret envelope), never as plain text.
-        assert.equal(provider.inputs.kubeconfig["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
-        assert.equal(provider.inputs.kubeconfig.value, published.kubeconfig);
-        assert.ok(app.provider?.startsWith(`${provider.urn}::`));
-    });
-
-    it("deploys into the team namespace as the team ServiceAccount", () => {
-        assert.equal(app.inputs.apiVersion, "sparkoperator.k8s.io/v1beta2");
-        assert.equal(app.inputs.kind, "SparkApplication");
-        assert.deepEqual(app.inputs.metadata, { name: "spark-pi", namespace: "ads-ranking", labels: { "app.kubernetes.io/name": "spark-pi" } });
-        assert.equal(app.inputs.spec.driver.serviceAccount, "spark");
-        assert.equal(app.inputs.spec.executor.serviceAccount, "spark");
-    });
-
-    it("uses YuniKorn with the team queue and mounts the spark-defaults ConfigMap", () => {
-        const spec = app.inputs.spec;
-        assert.equal(spec.batchScheduler, "yunikorn");
-        assert.deepEqual(spec.batchSchedulerOptions, { queue: "root.ads-ranking" });
-        assert.equal(spec.sparkConfigMap, "spark-defaults");
-    });
-
-    it("merges the platform Spark properties into spec.sparkConf (spark-submit ignores the mounted spark-defaults.conf)", () => {
-        assert.deepEqual(app.inputs.spec.sparkConf, platformSparkDefaults({ eventLogBucket: EVENT_BUCKET, eventLogPrefix: "spark-events", team: "ads-ranking", region: "us-west-2" }));
-    });
-
-    it("runs the platform Spark image with a pinned tag", () => {
-        assert.equal(app.inputs.spec.image, `${REPO}:4.1.2-r2`);
-        assert.equal(app.inputs.spec.sparkVersion, "4.1.2");
-        assert.equal(app.inputs.spec.mainApplicationFile, "local:///opt/spark/examples/jars/spark-examples_2.13-4.1.2.jar");
-    });
-
-    for (const role of ["driver", "executor"] as const) {
-        it(`${role}: restricted-PSA security contexts identical to the platform pod templates`, () => {
-            const s = app.inputs.spec[role];
-            assert.deepEqual(s.podSecurityContext, sparkPodSecurityContext());
-            assert.deepEqual(s.securityContext, sparkContainerSecurityContext());
-            new models.PodSecurityContext(s.podSecurityContext).validate();
-            new models.SecurityContext(s.securityContext).validate();
-            assert.deepEqual(restrictedProblems({ securityContext: s.podSecurityContext, containers: [{ name: role, securityContext: s.securityContext }] }), []);
-        });
-    }
-
-    it("driver: tolerates the driver-pool taint and selects the driver pool", () => {
-        const d = app.inputs.spec.driver;
-        assert.deepEqual(d.tolerations, DRIVER_TOLERATIONS);
-        assert.deepEqual(d.nodeSelector, DRIVER_NODE_LABEL);
-        for (const t of d.tolerations) {
-            new models.Toleration(t).validate();
-        }
-        assert.equal(d.affinity, undefined);
-    });
-
-    it("executor: requires arm64|amd64, prefers arm64 (weight 100), no driver-pool toleration", () => {
-        const e = app.inputs.spec.executor;
-        assert.deepEqual(e.affinity, executorAffinity());
-        new models.Affinity(e.affinity).validate();
-        assert.equal(e.tolerations, undefined);
-        assert.equal(e.nodeSelector, undefined);
-    });
-
-    it("targets another team by config", async () => {
-        const r = await runExample(published, { "team-spark-job:team": "growth" });
-        const spec = byName(r.resources, "spark-pi").inputs;
-        assert.equal(spec.metadata.namespace, "growth");
-        assert.deepEqual(spec.spec.batchSchedulerOptions, { queue: "root.growth" });
-        assert.equal(spec.spec.sparkConf["spark.eventLog.dir"], `s3a://${EVENT_BUCKET}/spark-events/growth/`);
-        assert.equal(ofType(r.resources, SPARK_APP).length, 1);
-    });
-
-    it("rejects an unpinned image tag", async () => {
-        await assert.rejects(runExample(published, { "team-spark-job:imageTag": "latest" }),
-            { message: "team-spark-job:imageTag \"latest\" must be a pinned image tag (not \"latest\")" });
-    });
-});
-
-describe("examples/team-spark-job: project files", () => {
-    it("Pulumi.yaml: project team-spark-job on the nodejs runtime, declaring its config", () => {
-        const doc = yaml.load(fs.readFileSync(path.join(EXAMPLE_DIR, "Pulumi.yaml"), "utf8")) as any;
-        assert.equal(doc.name, "team-spark-job");
-        assert.equal(doc.runtime.name, "nodejs");
-        assert.deepEqual(Object.keys(doc.config).sort(), ["imageTag", "platformStack", "team"]);
-    });
-
-    it("Pulumi.dev.yaml: every key is in the project's namespace and names a fully qualified platform stack", () => {
-        const cfg = readStackConfig("dev", EXAMPLE_DIR);
-        assert.ok(Object.keys(cfg).every((k) => k.startsWith("team-spark-job:")), Object.keys(cfg).join(", "));
-        assert.match(cfg["team-spark-job:platformStack"], /^[^/]+\/[^/]+\/[^/]+$/);
-        assert.notEqual(cfg["team-spark-job:imageTag"], "latest");
-    });
-
-    it("package.json depends on nothing the repository root does not already install (same ranges)", () => {
-        const root = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
-        const pkg = JSON.parse(fs.readFileSync(path.join(EXAMPLE_DIR, "package.json"), "utf8"));
-        assert.equal(pkg.devDependencies, undefined);
-        for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
-            assert.equal(root.dependencies[dep], range, dep);
+        const run = await runStack("dev");
+        published = Object.fromEntries(CONTRACT_OUTPUT_KEYS.map((k) => [k, run.outputs[k]]));
+        if (process.env.UPDATE_EXAMPLE_FIXTURE === "1") {
+            fs.writeFileSync(FIXTURE, `${JSON.stringify(published, null, 2)}\n`);
         }
     });
 
-    it("index.ts imports only those packages and the contract", () => {
+    it("its fixture is exactly what the dev platform stack publishes (regenerate: UPDATE_EXAMPLE_FIXTURE=1 npx mocha tests/examples/team-spark-job.spec.ts)", () => {
+        assert.deepEqual(JSON.parse(fs.readFileSync(FIXTURE, "utf8")), JSON.parse(JSON.stringify(published)));
+        assert.equal(published.contractVersion, CONTRACT_VERSION);
+    });
+
+    it("the contract hands each team the spot-safe SparkApplication defaults", () => {
+        for (const [name, team] of Object.entries(published.teams as Record<string, TeamContract>)) {
+            assert.deepEqual(team.sparkApplicationDefaults, sparkApplicationDefaults({ bucket: team.bucket, eventLogPrefix: "spark-events", team: name, region: "us-west-2" }));
+        }
+    });
+
+    it("its own suite passes: the program under mocks, then every resource through the guardrail packs (none skipped)", () => {
+        const r = runTemplateSuite();
+        assert.equal(r.status, 0, r.out);
+        assert.match(r.out, /\b10 passing\b/);
+        assert.doesNotMatch(r.out, /pending/);
+    });
+
+    it("a failure in its suite fails the run (the child's exit code is checked, not assumed)", () => {
+        const r = runTemplateSuite(["--grep", "guardrail packs"], { MOKA_GUARDRAIL_PACK_DIRS: path.join(EXAMPLE_DIR, "no-such-pack") });
+        assert.notEqual(r.status, 0, r.out);
+        assert.match(r.out, /\b2 failing\b/);
+    });
+
+    it("runs as the team's CI role: everything it deploys is within the role's namespace-scoped access and group RBAC", () => {
+        const config = yaml.load(fs.readFileSync(path.join(EXAMPLE_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, string> };
+        const team = (published.teams as Record<string, TeamContract>)[config.config["team-spark-job:team"]];
+        const ci = team.access.principals.find((p) => p.kind === "ci")!;
+        assert.equal(ci.accessPolicy, "AmazonEKSEditPolicy");
+        assert.deepEqual(ci.accessScope, { type: "namespace", namespaces: [team.namespace] });
+        for (const verb of ["get", "create", "update", "patch", "delete"]) {
+            assert.ok(mayDo(team, ci.roleArn, { apiGroup: "sparkoperator.k8s.io", resource: "sparkapplications", namespace: team.namespace, verb }), verb);
+        }
+        // Not elsewhere, and not without the group: the Edit policy alone does not cover SparkApplications.
+        const other = Object.values(published.teams as Record<string, TeamContract>).find((t) => t.namespace !== team.namespace)!;
+        assert.ok(!mayDo(team, ci.roleArn, { apiGroup: "sparkoperator.k8s.io", resource: "sparkapplications", namespace: other.namespace, verb: "create" }));
+        assert.ok(!mayDo({ ...team, access: { ...team.access, principals: [{ ...ci, kubernetesGroups: [] }] } }, ci.roleArn, { apiGroup: "sparkoperator.k8s.io", resource: "sparkapplications", namespace: team.namespace, verb: "create" }));
+        // What the program registers (index.ts): one SparkApplication in the team namespace.
         const text = fs.readFileSync(path.join(EXAMPLE_DIR, "index.ts"), "utf8");
-        const specifiers = [...text.matchAll(/from\s+["']([^"']+)["']/g)].map((m) => m[1]).sort();
-        assert.deepEqual(specifiers, ["../../contract", "@pulumi/kubernetes", "@pulumi/pulumi"]);
+        assert.match(text, /apiVersion: "sparkoperator\.k8s\.io\/v1beta2",\s+kind: "SparkApplication"/);
+        assert.equal(SPARK_APP.split(":")[1].split("/")[0], "sparkoperator.k8s.io");
+    });
+
+    describe("project files: a repository of its own", () => {
+        const read = (f: string) => fs.readFileSync(path.join(EXAMPLE_DIR, f), "utf8");
+
+        it("Pulumi.yaml: project team-spark-job on the nodejs runtime, declaring its config", () => {
+            const doc = yaml.load(read("Pulumi.yaml")) as any;
+            assert.equal(doc.name, "team-spark-job");
+            assert.equal(doc.runtime.name, "nodejs");
+            assert.deepEqual(Object.keys(doc.config).sort(), ["imageTag", "platformStack", "team"]);
+        });
+
+        it("Pulumi.dev.yaml: every key is in the project's namespace and names a fully qualified platform stack and a platform team", () => {
+            const cfg = (yaml.load(read("Pulumi.dev.yaml")) as any).config as Record<string, string>;
+            assert.ok(Object.keys(cfg).every((k) => k.startsWith("team-spark-job:")), Object.keys(cfg).join(", "));
+            assert.match(cfg["team-spark-job:platformStack"], /^[^/]+\/[^/]+\/[^/]+$/);
+            assert.ok(cfg["team-spark-job:team"] in published.teams);
+            assert.notEqual(cfg["team-spark-job:imageTag"], "latest");
+        });
+
+        it("package.json: the platform packages at this contract's major and this repository's guardrails version; other ranges as the platform's", () => {
+            const root = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+            const pkg = JSON.parse(read("package.json"));
+            assert.equal(pkg.dependencies["@moka/contract"], `^${CONTRACT_VERSION.split(".")[0]}.0.0`);
+            assert.equal(pkg.devDependencies["@moka/guardrails"], `^${root.version}`);
+            for (const [dep, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+                if (!dep.startsWith("@moka/")) {
+                    assert.equal(root.dependencies[dep] ?? root.devDependencies[dep], range, dep);
+                }
+            }
+            assert.equal(pkg.scripts.test, "mocha");
+            assert.deepEqual(JSON.parse(read(".mocharc.json")).spec, ["tests/**/*.spec.ts"]);
+        });
+
+        it("index.ts imports only the contract package, the Pulumi SDKs and its own app.ts", () => {
+            const specifiers = [...read("index.ts").matchAll(/from\s+["']([^"']+)["']/g)].map((m) => m[1]).sort();
+            assert.deepEqual(specifiers, ["./app", "@moka/contract", "@pulumi/kubernetes", "@pulumi/pulumi"]);
+        });
+
+        it("its CI workflow is valid and calls the platform's reusable app-team workflow with the team's CI role", () => {
+            const text = read(".github/workflows/ci.yml");
+            assert.deepEqual(validateWorkflow(text).errors, []);
+            const wf = yaml.load(text) as any;
+            const job = wf.jobs.platform;
+            assert.match(job.uses, /\/\.github\/workflows\/app-team\.yml@/);
+            assert.deepEqual(JSON.parse(job.with.stacks), ["acme/team-spark-job/dev"]);
+            assert.deepEqual(Object.keys(job.secrets).sort(), ["AWS_ROLE_ARN", "PULUMI_ACCESS_TOKEN"]);
+            assert.equal(job.permissions["id-token"], "write");
+            const reusable = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "app-team.yml"), "utf8")) as any;
+            assert.deepEqual(Object.keys(job.with).filter((k) => !(k in reusable.on.workflow_call.inputs)), [], "only inputs the reusable workflow declares");
+        });
     });
 });

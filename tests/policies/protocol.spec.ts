@@ -171,6 +171,22 @@ const KEY_ARN = "arn:aws:kms:us-west-2:111111111111:key/0b6e3c1e-1111-2222-3333-
 const ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
 const dep = WORKLOADS.find((w) => w.kind === "Deployment")!;
 const spark = WORKLOADS.find((w) => w.kind === "SparkApplication")!;
+const connect = WORKLOADS.find((w) => w.kind === "SparkConnect")!;
+/** A copy of a fixture with its props changed. */
+const withProps = (r: TestResource, change: (props: any) => void): TestResource => {
+    const props = JSON.parse(JSON.stringify(r.props));
+    change(props);
+    return { ...r, props };
+};
+const netpol = (spec: Record<string, unknown>): TestResource => ({ type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "np", props: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "p", namespace: "analytics" }, spec } });
+const roleGrant = (resources: string[], verbs: string[]): TestResource[] => [
+    { type: "kubernetes:rbac.authorization.k8s.io/v1:Role", name: "role", props: { metadata: { name: "app", namespace: "analytics" }, rules: [{ apiGroups: [""], resources, verbs }] } },
+    { type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", name: "binding", props: { metadata: { name: "app", namespace: "analytics" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "app" }, subjects: [{ kind: "ServiceAccount", name: "app", namespace: "analytics" }] } },
+];
+const emrAssociation = (namespace: string): TestResource => ({
+    type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "emr",
+    props: { clusterName: "data-on-eks", namespace, serviceAccount: "driver", roleArn: "arn:aws:iam::111111111111:role/data-on-eks-emr-data-team-a" },
+});
 const nodeClass = (spec: Record<string, unknown>): TestResource => ({
     type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
     props: { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "default" }, spec: { role: "node", amiSelectorTerms: [{ alias: "al2023@latest" }], ...spec } },
@@ -193,7 +209,34 @@ const component = (extra: Record<string, unknown>): TestResource => ({
 const policyDocument = (statement: unknown) => JSON.stringify({ Version: "2012-10-17", Statement: statement });
 const irsa = (condition: unknown) =>
     policyDocument([{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }]);
-const bucket = (name: string): TestResource => ({ type: "aws:s3/bucket:Bucket", name, props: { bucket: `moka-${name}` } });
+/** A bucket with the s3-bucket-data-protection controls inline (TLS-only policy, SSE-KMS, access logging), so only its public access block is judged. */
+const bucket = (name: string): TestResource => ({
+    type: "aws:s3/bucket:Bucket",
+    name,
+    props: {
+        bucket: `moka-${name}`,
+        policy: policyDocument({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::moka-${name}`, `arn:aws:s3:::moka-${name}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } } },
+        logging: { targetBucket: "moka-access-logs", targetPrefix: `${name}/` },
+    },
+});
+const launchTemplate = (extra: Record<string, unknown>): TestResource => ({
+    type: "aws:ec2/launchTemplate:LaunchTemplate",
+    props: {
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, encrypted: "true" } }],
+        ...extra,
+    },
+});
+const service = (spec: Record<string, unknown>, annotations: Record<string, string> = {}): TestResource => ({
+    type: "kubernetes:core/v1:Service",
+    props: { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: "analytics", annotations }, spec: { selector: { app: "api" }, ports: [{ port: 443 }], ...spec } },
+});
+const trust = (condition?: unknown): TestResource => ({
+    type: "aws:iam/role:Role",
+    props: { assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }) },
+    provider: { type: "pulumi:providers:aws", props: { region: "us-west-2", allowedAccountIds: "[\"111111111111\"]" } },
+});
 
 interface Case {
     readonly policy: string;
@@ -226,7 +269,35 @@ const CASES: Case[] = [
     { policy: "image-tag-pinned", label: "latest tag", bad: [dep.make("analytics", "111111111111.dkr.ecr.us-west-2.amazonaws.com/app:latest")], good: [dep.make("analytics")] },
     { policy: "image-registry-allowed", label: "Docker Hub image", bad: [spark.make("analytics", "apache/spark:3.5.3")], good: [spark.make("analytics", APP_IMAGE)] },
     { policy: "pod-no-privileged-containers", label: "privileged", bad: [{ ...dep.make("analytics"), props: JSON.parse(JSON.stringify(dep.make("analytics").props).replace('"allowPrivilegeEscalation":false', '"privileged":true')) }], good: [dep.make("analytics")] },
+    // Issue 12 (security half): one case per new or extended mandatory rule.
+    { policy: "eks-endpoint-private", label: "almost-open CIDR 1.1.1.1/1", bad: [awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["1.1.1.1/1"] })], good: [awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["1.1.1.1/32"] })] },
+    { policy: "eks-endpoint-private", label: "default public access with explicit CIDRs is not open (false alarm fixed)", bad: [component({ endpointPublicAccess: undefined, publicAccessCidrs: [] })], good: [component({ endpointPublicAccess: undefined, publicAccessCidrs: ["203.0.113.0/24"] })] },
+    { policy: "ec2-launch-template-imds-hardened", label: "IMDSv1 and hop limit 2", bad: [launchTemplate({ metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } })], good: [launchTemplate({})] },
+    { policy: "ec2-launch-template-no-public-ip", label: "public IP", bad: [launchTemplate({ networkInterfaces: [{ associatePublicIpAddress: "true" }] })], good: [launchTemplate({ networkInterfaces: [{ associatePublicIpAddress: "false" }] })] },
+    { policy: "ec2-launch-template-ebs-encrypted", label: "EBS encryption unset", bad: [launchTemplate({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100 } }] })], good: [launchTemplate({})] },
+    { policy: "eks-node-group-ssh-restricted", label: "SSH open to the world", bad: [{ type: "aws:eks/nodeGroup:NodeGroup", props: { clusterName: "moka", remoteAccess: { ec2SshKey: "ops" } } }], good: [{ type: "aws:eks/nodeGroup:NodeGroup", props: { clusterName: "moka", remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-bastion"] } } }] },
+    { policy: "service-no-public-exposure", label: "internet-facing LoadBalancer", bad: [service({ type: "LoadBalancer" })], good: [service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" })] },
+    { policy: "service-no-public-exposure", label: "NodePort and externalIPs", bad: [service({ type: "NodePort", externalIPs: ["198.51.100.10"] })], good: [service({ type: "ClusterIP" })] },
+    { policy: "kms-no-lockout-bypass", label: "lockout safety check bypassed", bad: [{ type: "aws:kms/key:Key", props: { enableKeyRotation: true, bypassPolicyLockoutSafetyCheck: true } }], good: [{ type: "aws:kms/key:Key", props: { enableKeyRotation: true, bypassPolicyLockoutSafetyCheck: false } }] },
+    { policy: "iam-no-wildcard-permissions", label: "AmazonS3FullAccess attached", bad: [{ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "team-a", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" } }], good: [{ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "team-a", policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } }] },
+    { policy: "iam-sensitive-actions-scoped", label: "iam:PassRole on *", bad: [{ type: "aws:iam/policy:Policy", props: { policy: policyDocument({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) } }], good: [{ type: "aws:iam/policy:Policy", props: { policy: policyDocument({ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111111111111:role/moka-node" }) } }] },
+    { policy: "iam-cross-account-trust-pinned", label: "foreign account root without ExternalId", bad: [trust()], good: [trust({ StringEquals: { "sts:ExternalId": "moka-7f3a" } })] },
+    { policy: "resource-policy-no-public-access", label: "world-readable bucket (s3:GetObject to *)", bad: [{ type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } }], good: [{ type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }) } }] },
+    { policy: "resource-policy-no-public-access", label: "ArnLike aws:PrincipalArn arn:aws:iam::* pins nothing", bad: [{ type: "aws:sqs/queuePolicy:QueuePolicy", props: { queueUrl: "q", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*" } } }) } }], good: [{ type: "aws:sqs/queuePolicy:QueuePolicy", props: { queueUrl: "q", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/producer-*" } } }) } }] },
     { policy: "pod-no-host-access", label: "hostPID", bad: [{ ...dep.make("analytics"), props: JSON.parse(JSON.stringify(dep.make("analytics").props).replace('"serviceAccountName"', '"hostPID":true,"serviceAccountName"')) }], good: [dep.make("analytics")] },
+    // Issue 12, workloads and isolation half: pods read through policies/lib/pod-spec.ts, tenancy in the isolation pack.
+    { policy: "pod-no-host-access", label: "hostPath through Spark sparkConf", bad: [withProps(spark.make("analytics"), (p) => (p.spec.sparkConf = { "spark.kubernetes.executor.volumes.hostPath.data.options.path": "/mnt/k8s-disks", "spark.kubernetes.executor.volumes.hostPath.data.mount.path": "/data" }))], good: [withProps(spark.make("analytics"), (p) => (p.spec.sparkConf = { "spark.kubernetes.executor.volumes.emptyDir.data.mount.path": "/data" }))] },
+    { policy: "pod-no-root-user", label: "runAsUser 0", bad: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.securityContext.runAsUser = 0))], good: [dep.make("analytics")] },
+    { policy: "pod-no-added-capabilities", label: "SYS_ADMIN in a Spark executor template", bad: [withProps(spark.make("analytics"), (p) => (p.spec.executor.template = { spec: { containers: [{ name: "spark-kubernetes-executor", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }] } }))], good: [withProps(spark.make("analytics"), (p) => (p.spec.executor.template = { spec: { containers: [{ name: "spark-kubernetes-executor", securityContext: { capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] } } }] } }))] },
+    { policy: "pod-seccomp-not-unconfined", label: "seccomp Unconfined", bad: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.securityContext.seccompProfile = { type: "Unconfined" }))], good: [dep.make("analytics")] },
+    { policy: "pod-no-host-ports", label: "hostPort", bad: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.containers[0].ports = [{ containerPort: 53, hostPort: 53 }]))], good: [withProps(dep.make("analytics"), (p) => (p.spec.template.spec.containers[0].ports = [{ containerPort: 53 }]))] },
+    { policy: "image-registry-allowed", label: "SparkConnect from Docker Hub", bad: [connect.make("analytics", "docker.io/apache/spark:4.0.1")], good: [connect.make("analytics")] },
+    { policy: "workload-namespace-not-default", label: "Deployment in default", bad: [dep.make("default")], good: [dep.make("analytics")] },
+    { policy: "workload-service-account-not-default", label: "pods as the default ServiceAccount with its token", bad: [withProps(dep.make("analytics"), (p) => delete p.spec.template.spec.serviceAccountName)], good: [withProps(dep.make("analytics"), (p) => { delete p.spec.template.spec.serviceAccountName; p.spec.template.spec.automountServiceAccountToken = false; })] },
+    { policy: "network-policy-no-allow-all", label: "allow-all ingress", bad: [netpol({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })], good: [netpol({ podSelector: {}, policyTypes: ["Ingress"] })] },
+    { policy: "tenant-rbac-namespace-scoped", label: "Role reading Secrets bound to a tenant ServiceAccount", bad: roleGrant(["secrets"], ["get", "list"]), good: roleGrant(["pods"], ["get", "list"]) },
+    { policy: "spark-apps-use-team-queue", label: "another team's queue (a hierarchical own queue passes)", bad: [withProps(spark.make("analytics"), (p) => (p.spec.batchSchedulerOptions = { queue: "root.spark.growth" }))], good: [withProps(spark.make("analytics"), (p) => (p.spec.batchSchedulerOptions = { queue: "root.spark.analytics" }))] },
+    { policy: "tenant-service-accounts-own-namespace", label: "another team's role (the association's own namespace wins over the name pattern)", bad: [emrAssociation("emr-data-team-b")], good: [emrAssociation("emr-data-team-a")] },
 ];
 
 /** Drops keys whose value is undefined (the wire has no undefined). */
@@ -324,23 +395,23 @@ describe("policy packs over the CLI protocol (run-policy-pack + gRPC)", function
                 assert.deepEqual(await analyzeAll(rp().client, [other]), []);
             });
 
-            if (dir === "security") {
-                describe("bad cases draw a mandatory diagnostic; corrected twins none", () => {
-                    for (const c of CASES) {
-                        it(`${c.policy}: ${c.label}`, async () => {
-                            await rpc(rp().client, "configure", configureRequest(pack!));
-                            const bad = c.bad.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `bad${i}` })));
-                            const good = c.good.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `good${i}` })));
-                            const badDiags = [...(await analyzeAll(rp().client, bad)), ...(await analyzeStack(rp().client, bad))];
-                            const hits = badDiags.filter((d) => d.policy === c.policy);
-                            assert.ok(hits.length > 0, `no ${c.policy} diagnostic: ${JSON.stringify(badDiags)}`);
-                            assert.ok(hits.every((d) => d.level === "mandatory" && d.pack === "moka-security"));
-                            const goodDiags = [...(await analyzeAll(rp().client, good)), ...(await analyzeStack(rp().client, good))];
-                            assert.deepEqual(goodDiags, []);
-                        });
-                    }
-                });
+            describe("bad cases draw a mandatory diagnostic; corrected twins none (this pack's policies)", () => {
+                for (const c of CASES.filter((x) => (pack?.policies as Policy[] | undefined)?.some((p) => p.name === x.policy))) {
+                    it(`${c.policy}: ${c.label}`, async () => {
+                        await rpc(rp().client, "configure", configureRequest(pack!));
+                        const bad = c.bad.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `bad${i}` })));
+                        const good = c.good.map((r, i) => toAnalyzer(clean({ ...r, name: r.name ?? `good${i}` })));
+                        const badDiags = [...(await analyzeAll(rp().client, bad)), ...(await analyzeStack(rp().client, bad))];
+                        const hits = badDiags.filter((d) => d.policy === c.policy);
+                        assert.ok(hits.length > 0, `no ${c.policy} diagnostic: ${JSON.stringify(badDiags)}`);
+                        assert.ok(hits.every((d) => d.level === "mandatory" && d.pack === pack!.name));
+                        const goodDiags = [...(await analyzeAll(rp().client, good)), ...(await analyzeStack(rp().client, good))];
+                        assert.deepEqual(goodDiags, []);
+                    });
+                }
+            });
 
+            if (dir === "security") {
                 it("Configure applies policy config and enforcement-level overrides", async () => {
                     const client = rp().client;
                     const open443 = [toAnalyzer({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: { securityGroupId: "sg", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" } })];

@@ -36,15 +36,19 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
     });
 
     it("registers exactly two more resources: EC2NodeClass and NodePool spark-memory; every other URN is unchanged", () => {
-        assert.equal(base.resources.length, 240);
-        assert.equal(withMemory.resources.length, 242);
+        assert.equal(base.resources.length, 315);
+        assert.equal(withMemory.resources.length, 317);
         const before = new Set(base.resources.map((r) => r.urn));
         const added = withMemory.resources.filter((r) => !before.has(r.urn)).map((r) => r.urn).sort();
         assert.deepEqual(added, [
             "urn:pulumi:prod::moka::moka:karpenter:Karpenter$kubernetes:karpenter.k8s.aws/v1:EC2NodeClass::karpenter-nodeclass-memory",
             "urn:pulumi:prod::moka::moka:karpenter:Karpenter$kubernetes:karpenter.sh/v1:NodePool::karpenter-nodepool-memory",
         ]);
-        assert.equal(withMemory.findings.length, 0, withMemory.findings.map((f) => `${f.policy}: ${f.message}`).join("\n"));
+        // The pool adds no finding (the prod baseline carries the security pack's advisories, issue 12) and nothing mandatory.
+        const key = (f: { policy: string; urn?: string }) => `${f.policy} @ ${f.urn ?? "(stack)"}`;
+        const known = new Set(base.findings.map(key));
+        const fresh = withMemory.findings.filter((f) => !known.has(key(f)) || f.enforcementLevel === "mandatory");
+        assert.equal(fresh.length, 0, fresh.map((f) => `${f.policy}: ${f.message}`).join("\n"));
     });
 
     it("EC2NodeClass spark-memory: schema-valid, the shared node role, IMDSv2, encrypted executor-sized gp3, cost tags", () => {
@@ -74,7 +78,7 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
         assert.equal(s.weight, 40);
         assert.deepEqual(s.template.spec.nodeClassRef, { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "spark-memory" });
         assert.equal(s.template.spec.taints, undefined);
-        assert.equal(s.disruption.consolidationPolicy, "WhenEmptyOrUnderutilized");
+        assert.equal(s.disruption.consolidationPolicy, "WhenEmpty");
         const dependsOn = np.dependencies;
         assert.ok(dependsOn.includes(one(withMemory, NODE_CLASS, "spark-memory").urn));
     });

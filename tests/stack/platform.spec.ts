@@ -112,9 +112,12 @@ describe("platform program, prod stack", function () {
             assert.doesNotMatch(queues, /name: "?provided"?/);
         });
 
-        it("both buckets: public access block, SSE-KMS, versioning, lifecycle, TLS-only policy, protected in prod", () => {
+        it("every bucket (a bucket per team, the access-log bucket, the retained legacy pair): public access block, encryption, versioning, lifecycle, TLS-only policy, protected in prod", () => {
             const buckets = ofType(run.resources, "aws:s3/bucket:Bucket");
-            assert.equal(buckets.length, 2);
+            assert.deepEqual(buckets.map((b) => b.inputs.bucket).sort(), [
+                "moka-prod-data-111111111111", "moka-prod-s3-access-logs-111111111111", "moka-prod-spark-events-111111111111",
+                ...cfg.teams.map((t) => `moka-prod-team-${t.name}-111111111111`),
+            ].sort());
             for (const b of buckets) {
                 assert.equal(b.protect, true, `${b.name} protected`);
                 assert.equal(b.retainOnDelete, true);
@@ -125,25 +128,29 @@ describe("platform program, prod stack", function () {
                     assert.equal(pab[0].inputs[f], true, f);
                 }
                 const sse = linked("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0];
-                assert.equal(sse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+                // The access-log destination is SSE-S3 (what S3 server access log delivery supports); every other bucket SSE-KMS.
+                assert.equal(sse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, /s3-access-logs/.test(b.inputs.bucket) ? "AES256" : "aws:kms");
                 assert.equal(linked("aws:s3/bucketVersioning:BucketVersioning")[0].inputs.versioningConfiguration.status, "Enabled");
                 assert.ok(linked("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules.length >= 1);
                 const policy = policyDoc(linked("aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy);
                 assert.ok(policy.Statement.some((s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
+                // Server access logging into the platform's log bucket, for every bucket but that one.
+                assert.equal(linked("aws:s3/bucketLogging:BucketLogging").length, /s3-access-logs/.test(b.inputs.bucket) ? 0 : 1, `${b.name} access logging`);
             }
         });
 
-        it("History Server role is read-only on the event-log prefix", () => {
-            const role = one(run.resources, (r) => r.type === "aws:iam/role:Role" && r.inputs.name === "moka-prod-spark-history", "history role");
-            const policies = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.parent === role.parent && String(r.inputs.role).includes("spark-history"));
-            assert.ok(policies.length >= 1);
-            for (const p of policies) {
-                for (const s of policyDoc(p.inputs.policy).Statement) {
-                    const actions = [].concat(s.Action);
+        it("History Server roles: one per team, read-only on that team's event logs", () => {
+            for (const t of cfg.teams) {
+                const role = one(run.resources, (r) => r.type === "aws:iam/role:Role" && r.inputs.name === `moka-prod-spark-history-${t.name}`, `history role of ${t.name}`);
+                const policies = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.propertyDependencies.role?.includes(role.urn));
+                assert.equal(policies.length, 1);
+                for (const st of policyDoc(policies[0].inputs.policy).Statement) {
+                    const actions = [].concat(st.Action);
                     assert.ok(actions.every((a: string) => /^(s3:(Get|List)|kms:Decrypt)/.test(a)), `read-only: ${actions}`);
-                    assert.ok([].concat(s.Resource).every((r: string) => r !== "*"));
+                    assert.ok([].concat(st.Resource).every((r: string) => r !== "*" && (r.startsWith("arn:aws:kms:") || r.includes(`moka-prod-team-${t.name}-`))), `only ${t.name}'s bucket`);
                 }
             }
+            assert.equal(run.resources.filter((r) => r.type === "aws:iam/role:Role" && /spark-history/.test(String(r.inputs.name))).length, cfg.teams.length);
         });
 
         it("Fluent Bit, the OTel collector, the Prometheus-compatible store, ECR repositories and the Flink operator", () => {
@@ -212,7 +219,9 @@ describe("platform program, prod stack", function () {
                         assert.doesNotMatch(res, /^arn:aws:s3:::\*/, `${d.name}: every bucket`);
                         if (res.includes("/")) {
                             objectGrants++;
-                            assert.match(res, /^arn:aws:s3:::[a-z0-9.-]+\/[^*]+(\/\*)?$/, `${d.name}: object grant ${res} is not prefix-scoped`);
+                            // One bucket, or (Fluent Bit) the team-bucket pattern pinned to the account with s3:ResourceAccount.
+                            const teamPattern = res.startsWith("arn:aws:s3:::moka-prod-team-*-111111111111/") && st.Condition?.StringEquals?.["s3:ResourceAccount"] === "111111111111";
+                            assert.ok(teamPattern || /^arn:aws:s3:::[a-z0-9.-]+\/[^*]+(\/\*)?$/.test(res), `${d.name}: object grant ${res} is not prefix-scoped`);
                         }
                     }
                 }
@@ -258,7 +267,11 @@ describe("platform program, prod stack", function () {
             assert.ok(run.secretOutputs.includes("kubeconfig"));
             const teams = run.outputs.teams as Record<string, any>;
             assert.deepEqual(Object.keys(teams).sort(), ["ads-ranking", "growth", "trust-safety"]);
-            assert.deepEqual(Object.keys(teams.growth).filter((k) => k !== "sparkConf" && k !== "historyServerUrl").sort(), ["dataPrefix", "namespace", "queue", "roleArn", "serviceAccount"]);
+            assert.deepEqual(Object.keys(teams.growth).sort(), [
+                "access", "bucket", "containerLogUri", "dataPrefix", "dataUri", "eventLogUri", "historyServerUrl", "namespace", "queue", "roleArn",
+                "serviceAccount", "sharedReadUris", "sparkApplicationDefaults", "sparkConf",
+            ]);
+            assert.deepEqual(run.outputs.otlpEndpoints, { grpc: "otel-collector.observability.svc:4317", http: "http://otel-collector.observability.svc:4318" });
             assert.equal(teams.growth.queue, "root.growth");
             assert.equal(run.outputs.clusterName, "moka-prod");
             assert.ok(Array.isArray(run.outputs.nodePools) && (run.outputs.nodePools as unknown[]).length === 3);

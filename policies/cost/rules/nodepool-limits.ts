@@ -1,33 +1,49 @@
 /**
- * NodePool size bounds: every pool declares cpu and memory limits, and the sum of the pools'
- * worst-case on-demand cost stays under a ceiling.
+ * NodePool size bounds: every pool declares a cpu limit, and the sum of the pools' worst-case on-demand
+ * cost stays under a ceiling.
  *
  * Types: `kubernetes:karpenter.sh/v1:NodePool` and `kubernetes:karpenter.sh/v1beta1:NodePool` (same
  * `spec.limits` and `spec.template.spec.requirements` fields). Karpenter's default is NO limit: a
  * pool without `spec.limits` keeps launching nodes for as long as pods are pending.
+ *
+ * Why cpu and not memory (issue 12 corpus, Karpenter's own examples/v1/100-cpu-limit.yaml): the cpu
+ * limit alone bounds a pool's cost, because on-demand prices are per instance and every instance's
+ * price is bounded by its vCPUs × its family's $/vCPU-hour (the price table already carries
+ * memory-heavy families' higher rate). A memory limit adds a second cap, welcome but not needed for a
+ * bound; set `requireMemoryLimit: true` to demand it too. A memory limit that is set must parse.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { containsUnknown, rawProps, UnknownTracker } from "../../lib/known";
 import { nodePoolsWorstCase, type NodePoolResource } from "../../lib/pricing";
 import { parseCpuQuantity, parseMemoryGi } from "../../lib/pricing/quantity";
-import { configValue, get, isNumberValue, isRecord } from "../../lib/props";
+import { configValue, get, isBooleanValue, isNumberValue, isRecord } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { isNodePoolType, poolLabel, poolName, URLS, usd, usdRate } from "../common";
 
 export const nodepoolLimitsRequired: ResourceValidationPolicy = {
     name: "nodepool-limits-required",
-    description: "Checks that every Karpenter NodePool sets both spec.limits.cpu and spec.limits.memory.",
+    description: "Checks that every Karpenter NodePool sets spec.limits.cpu (and spec.limits.memory when requireMemoryLimit is set), as valid quantities.",
     enforcementLevel: "mandatory",
     severity: "high",
     tags: ["cost", "karpenter", "nodepool", "limits"],
     url: URLS.nodePoolLimits,
     remediationSteps:
-        "Add spec.limits to the NodePool with both keys, sized to the pool's budget, e.g. limits: { cpu: \"1000\", memory: \"4000Gi\" }. " +
+        "Add spec.limits to the NodePool with a cpu limit sized to the pool's budget, e.g. limits: { cpu: \"1000\", memory: \"4000Gi\" }. " +
         "In this platform they come from moka:nodePools.<pool>.cpuLimit and memoryLimitGi.",
+    configSchema: {
+        properties: {
+            requireMemoryLimit: {
+                type: "boolean",
+                default: false,
+                description: "Also require spec.limits.memory (the cpu limit alone bounds the pool's cost).",
+            },
+        },
+    },
     validateResource: (args, reportViolation) => {
         if (!isNodePoolType(args.type)) {
             return;
         }
+        const requireMemory = configValue(args.getConfig(), "requireMemoryLimit", false, isBooleanValue);
         const limits = get(args.props, "spec", "limits");
         const cpu = isRecord(limits) ? limits.cpu : undefined;
         const memory = isRecord(limits) ? limits.memory : undefined;
@@ -38,15 +54,17 @@ export const nodepoolLimitsRequired: ResourceValidationPolicy = {
             problems.push(`spec.limits.cpu ${JSON.stringify(cpu)} is not a Kubernetes quantity`);
         }
         if (memory === undefined || memory === null || memory === "") {
-            problems.push("spec.limits.memory is not set");
+            if (requireMemory) {
+                problems.push("spec.limits.memory is not set");
+            }
         } else if (parseMemoryGi(memory) === undefined) {
             problems.push(`spec.limits.memory ${JSON.stringify(memory)} is not a Kubernetes quantity`);
         }
         if (problems.length > 0) {
             reportViolation(
-                `${poolLabel(args.props, args.name)}: ${listText(problems)}. Without both limits Karpenter keeps launching nodes for ` +
+                `${poolLabel(args.props, args.name)}: ${listText(problems)}. Without a cpu limit Karpenter keeps launching nodes for ` +
                     "every pending pod, so one runaway job (or a misconfigured retry loop) can scale the bill without bound. " +
-                    "Set spec.limits.cpu and spec.limits.memory (e.g. cpu: \"1000\", memory: \"4000Gi\") to the pool's budget.",
+                    `Set spec.limits.cpu${requireMemory ? " and spec.limits.memory" : ""} (e.g. cpu: "1000", memory: "4000Gi") to the pool's budget.`,
             );
         }
     },

@@ -5,7 +5,9 @@
  *
  * A tenant namespace is a Namespace labelled `moka.dev/tenant: "true"`, or any namespace not in the
  * system allowlist (`systemNamespaces` policy config; DEFAULT_SYSTEM_NAMESPACES is lib/platform.ts
- * NON_TENANT_NAMESPACES: Kubernetes' own namespaces, `default` and the platform's).
+ * SYSTEM_NAMESPACES: Kubernetes' own namespaces and the platform's). `default` is not a system
+ * namespace: what runs or is bound there is judged like a tenant's (it is where objects land when
+ * their namespace is forgotten), and workload-namespace-not-default flags workloads in it.
  *
  * Stack-level helpers read raw values with `peek`/`peekPath` (policies/lib/known.ts): unknown values
  * come back as sentinel strings, so callers decide whether to note them in an UnknownTracker.
@@ -15,10 +17,11 @@
  *   StackResourceLike, NamespaceInfo, NamespaceIndex, buildNamespaceIndex(resources),
  *   NamespaceRef, namespaceRef(resource, index, defaultNamespace?), noteUnknownNamespace(tracker, resource), sameNamespace(a, b),
  *   isTenantNamespace(name, system, index), RbacSubject, rbacSubjects(raw), subjectNamespace(subject),
- *   hasWildcardRule(rules), isDefaultDenyIngress(spec), expectedQueue(pattern, namespace),
+ *   hasWildcardRule(rules), DangerousRight, DANGEROUS_RIGHT_TEXT, dangerousRights(rules), isEmptySelector(selector),
+ *   isDefaultDenyIngress(spec), expectedQueue(pattern, namespace), isOwnQueue(queue, expected, namespace),
  *   containsToken(haystack, token), iamRoleNameFromArn(arn)
  */
-import { LABELS, NON_TENANT_NAMESPACES } from "../../../lib/platform";
+import { LABELS, SYSTEM_NAMESPACES } from "../../../lib/platform";
 import { parseK8sType } from "../../lib/k8s";
 import { isUnknownValue, peek, peekPath, type UnknownTracker } from "../../lib/known";
 import { asArray, asString, isRecord } from "../../lib/props";
@@ -29,8 +32,8 @@ export const TENANT_LABEL = LABELS.tenant;
 export const PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 export const PSA_LEVELS: readonly string[] = ["privileged", "baseline", "restricted"];
 
-/** Namespaces that are not tenants (lib/platform.ts, the one home of the platform's namespaces). */
-export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = NON_TENANT_NAMESPACES;
+/** Namespaces whose objects are not judged as tenants' (lib/platform.ts, the one home of the platform's namespaces). */
+export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = SYSTEM_NAMESPACES;
 
 /** Kubernetes kinds by API group, as Pulumi type tokens name them. */
 export const K8S_KINDS = {
@@ -67,7 +70,10 @@ export interface NamespaceInfo {
     readonly urn: string;
     /** metadata.name; undefined when auto-named (absent) or unknown. */
     readonly name: string | undefined;
-    /** True when metadata.name is a preview-unknown (not auto-named: it may be any name, a system one included). */
+    /**
+     * True when metadata.name is a preview-unknown, or metadata / metadata.name has an odd shape (not
+     * auto-named: it may be any name, a system one included).
+     */
     readonly nameUnknown: boolean;
     /** Labelled moka.dev/tenant=true. */
     readonly tenantLabelled: boolean;
@@ -89,11 +95,14 @@ export function buildNamespaceIndex(resources: readonly StackResourceLike[]): Na
         if (!isKind(r.type, "Namespace")) {
             continue;
         }
+        const rawMeta = peek(r.props, "metadata");
         const rawName = peekPath(r.props, "metadata", "name");
         const name = typeof rawName === "string" && !isUnknownValue(rawName) && rawName !== "" ? rawName : undefined;
+        // Auto-named only when metadata is an object without a name; an odd metadata or name cannot be told.
+        const nameUnknown = isUnknownValue(rawName) || !isRecord(rawMeta) || (name === undefined && rawName !== undefined && rawName !== null);
         const rawLabels = peekPath(r.props, "metadata", "labels");
         const labels = isRecord(rawLabels) ? rawLabels : {};
-        const info: NamespaceInfo = { urn: r.urn, name, nameUnknown: isUnknownValue(rawName), tenantLabelled: labels[TENANT_LABEL] === "true" || labels[TENANT_LABEL] === true, labels };
+        const info: NamespaceInfo = { urn: r.urn, name, nameUnknown, tenantLabelled: labels[TENANT_LABEL] === "true" || labels[TENANT_LABEL] === true, labels };
         byUrn.set(r.urn, info);
         if (name !== undefined) {
             byName.set(name, info);
@@ -216,12 +225,11 @@ export function subjectNamespace(s: RbacSubject): string | undefined {
 
 /** True when any rule grants every verb or every resource ("*"). Raw rules; a single rule object is accepted. */
 export function hasWildcardRule(rawRules: unknown): boolean {
-    return asArray(rawRules).filter(isRecord).some((r) =>
-        asArray(r.verbs).includes("*") || asArray(r.resources).includes("*"));
+    return dangerousRights(rawRules).rights.includes("wildcard");
 }
 
 /** True when a (raw) label selector selects everything; undefined when an unknown matchLabels/matchExpressions decides it. */
-function isEmptySelector(sel: unknown): boolean | undefined {
+export function isEmptySelector(sel: unknown): boolean | undefined {
     if (sel === undefined || sel === null) {
         return true;
     }
@@ -277,6 +285,19 @@ export function expectedQueue(pattern: string, namespace: string): string {
     return pattern.split("{namespace}").join(namespace);
 }
 
+/**
+ * True when `queue` is the namespace's own: the configured queue, or a queue under root whose leaf
+ * (last dot-separated part) is the namespace, e.g. root.spark.<namespace>.
+ */
+export function isOwnQueue(queue: string, expected: string, namespace: string): boolean {
+    const q = queue.trim().toLowerCase();
+    if (q === expected.toLowerCase()) {
+        return true;
+    }
+    const parts = q.split(".");
+    return parts.length >= 2 && parts[0] === "root" && parts.every((p) => p !== "") && parts[parts.length - 1] === namespace.toLowerCase();
+}
+
 /** True when `token` occurs in `haystack` bounded by start/end or one of - _ . / : (case-insensitive). */
 export function containsToken(haystack: string, token: string): boolean {
     if (token === "") {
@@ -300,4 +321,77 @@ export function iamRoleNameFromArn(arn: unknown): string | undefined {
     const s = asString(arn);
     const m = s ? /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(s) : null;
     return m ? m[1] : undefined;
+}
+
+/** A right an RBAC rule grants that a tenant ServiceAccount must not hold, even in its own namespace. */
+export type DangerousRight = "wildcard" | "secrets" | "exec" | "escalation" | "guardrails";
+
+/** How messages say what each dangerous right allows. */
+export const DANGEROUS_RIGHT_TEXT: Readonly<Record<DangerousRight, string>> = {
+    wildcard: "every verb or every resource (*)",
+    secrets: "reading Secrets (get/list/watch)",
+    exec: "exec/attach into pods (pods/exec, pods/attach, nodes/proxy)",
+    escalation: "bind, escalate or impersonate",
+    guardrails: "changing or deleting the namespace's NetworkPolicies, ResourceQuotas or LimitRanges",
+};
+
+const GUARDRAIL_WRITE = ["update", "patch", "delete", "deletecollection"];
+
+/**
+ * The dangerous rights a Role's or ClusterRole's `rules` grant (raw rules; a single rule object is
+ * accepted), matched the way the RBAC authorizer matches (k8s.io/kubernetes pkg/apis/rbac/v1
+ * evaluation_helpers.go: "*" matches every verb, group or resource; "pods/*" every pods subresource):
+ *   - wildcard: verbs or resources "*" (CIS EKS 4.1.3);
+ *   - secrets: get, list or watch on core `secrets` (CIS EKS 4.1.2);
+ *   - exec: create or get on pods/exec or pods/attach, or on nodes/proxy;
+ *   - escalation: bind or escalate on (cluster)roles, impersonate on users, groups, serviceaccounts,
+ *     uids or userextras (CIS EKS 4.1.8);
+ *   - guardrails: create, update, patch, delete or deletecollection on networking.k8s.io
+ *     `networkpolicies` (NetworkPolicies are additive: a new allow-all one cancels the default-deny),
+ *     and update, patch, delete or deletecollection on core `resourcequotas` or `limitranges` (a new
+ *     quota or limit range can only restrict further).
+ * `unknown` is true when a rule (or its verbs/resources/apiGroups) is a preview-unknown; such a rule
+ * adds nothing, the known ones still count. Absent apiGroups read as the core group.
+ */
+export function dangerousRights(rawRules: unknown): { rights: DangerousRight[]; unknown: boolean } {
+    const rights = new Set<DangerousRight>();
+    let unknown = isUnknownValue(rawRules);
+    for (const rule of asArray(rawRules)) {
+        if (isUnknownValue(rule)) {
+            unknown = true;
+            continue;
+        }
+        if (!isRecord(rule)) {
+            continue;
+        }
+        const lists = [rule.verbs, rule.resources, rule.apiGroups];
+        if (lists.some((l) => isUnknownValue(l) || asArray(l).some(isUnknownValue))) {
+            unknown = true;
+            continue;
+        }
+        const verbs = asArray(rule.verbs).filter((v): v is string => typeof v === "string").map((v) => v.toLowerCase());
+        const resources = asArray(rule.resources).filter((v): v is string => typeof v === "string").map((v) => v.toLowerCase());
+        const groups = rule.apiGroups === undefined || rule.apiGroups === null ? [""] : asArray(rule.apiGroups).filter((v): v is string => typeof v === "string");
+        const verb = (...vs: string[]) => verbs.includes("*") || vs.some((v) => verbs.includes(v));
+        const group = (g: string) => groups.includes("*") || groups.includes(g);
+        const resource = (...rs: string[]) => resources.includes("*") || rs.some((r) => resources.includes(r) || (r.includes("/") && resources.includes(`${r.split("/")[0]}/*`)));
+        if (verbs.includes("*") || resources.includes("*")) {
+            rights.add("wildcard");
+        }
+        if (group("") && resource("secrets") && verb("get", "list", "watch")) {
+            rights.add("secrets");
+        }
+        if (group("") && ((resource("pods/exec", "pods/attach") && verb("create", "get")) || (resource("nodes/proxy") && verb("create", "get")))) {
+            rights.add("exec");
+        }
+        if ((group("rbac.authorization.k8s.io") && resource("roles", "clusterroles") && verb("bind", "escalate"))
+            || ((group("") || group("authentication.k8s.io")) && resource("users", "groups", "serviceaccounts", "uids", "userextras") && verb("impersonate"))) {
+            rights.add("escalation");
+        }
+        if ((group("networking.k8s.io") && resource("networkpolicies") && verb("create", ...GUARDRAIL_WRITE))
+            || (group("") && resource("resourcequotas", "limitranges") && verb(...GUARDRAIL_WRITE))) {
+            rights.add("guardrails");
+        }
+    }
+    return { rights: (Object.keys(DANGEROUS_RIGHT_TEXT) as DangerousRight[]).filter((r) => rights.has(r)), unknown };
 }

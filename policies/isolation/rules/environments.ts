@@ -247,24 +247,35 @@ export const prodStatefulResourcesProtected: ResourceValidationPolicy = {
             }
         }
         const label = `${what} "${name ?? args.name}"`;
-        const problems: string[] = [];
-        if (args.opts.protect !== true) {
-            problems.push("is not protected (protect: true)");
-        }
+        const unprotected = args.opts.protect !== true;
+        const min = configValue(config, "minKmsDeletionWindowDays", DEFAULT_MIN_KMS_WINDOW, isNumberValue);
+        let shortWindow: string | undefined;
         if (args.type === "aws:kms/key:Key") {
-            const min = configValue(config, "minKmsDeletionWindowDays", DEFAULT_MIN_KMS_WINDOW, isNumberValue);
             const raw = get(args.props, "deletionWindowInDays");
             const days = asNumber(raw);
             if (raw !== undefined && raw !== null && (days === undefined || days < min)) {
-                problems.push(`has deletionWindowInDays ${JSON.stringify(raw)} (minimum ${min} in prod)`);
+                shortWindow = `has deletionWindowInDays ${JSON.stringify(raw)} (minimum ${min} in prod)`;
             }
         }
-        if (problems.length > 0) {
-            reportViolation(
-                `${label} in this ${env.environment} stack (environment from ${env.source}) ${listText(problems)}. A refactor, rename or ` +
-                    "`pulumi destroy` would delete it and the data it holds (or, for a key, everything encrypted with it) with no way back. " +
-                    "Set { protect: true, retainOnDelete: true } on it" + (args.type === "aws:kms/key:Key" ? ` and deletionWindowInDays: ${configValue(config, "minKmsDeletionWindowDays", DEFAULT_MIN_KMS_WINDOW, isNumberValue)} or more.` : "."),
-            );
+        if (!unprotected && shortWindow === undefined) {
+            return;
         }
+        const where = `${label} in this ${env.environment} stack (environment from ${env.source})`;
+        const windowWhy =
+            "protect: true stops Pulumi from deleting it, not AWS: a key scheduled for deletion (by anyone with kms:ScheduleKeyDeletion, or " +
+            "by Pulumi once protection is lifted) is gone for good, with everything encrypted under it, when its deletion window ends, and a " +
+            "short window leaves little time to notice and cancel.";
+        if (!unprotected) {
+            reportViolation(
+                `${where} is protected but ${shortWindow!.replace(/^has /, "has a short deletion window: ")}. ${windowWhy} ` +
+                    `Set deletionWindowInDays: ${min} or more (or leave it unset: AWS defaults to 30).`,
+            );
+            return;
+        }
+        reportViolation(
+            `${where} ${listText(["is not protected (protect: true)", ...(shortWindow ? [shortWindow] : [])])}. A refactor, rename or ` +
+                "`pulumi destroy` would delete it and the data it holds (or, for a key, everything encrypted with it) with no way back. " +
+                "Set { protect: true, retainOnDelete: true } on it" + (shortWindow ? ` and deletionWindowInDays: ${min} or more.` : "."),
+        );
     },
 };

@@ -11,10 +11,20 @@
  *   NetworkPolicies, read its Secrets and, for admin, grant themselves more);
  * - a `RoleBinding` granting a tenant service account rights in a DIFFERENT namespace;
  * - any binding of a dangerous ClusterRole to `system:authenticated` / `system:unauthenticated`
- *   (every tenant service account is authenticated).
+ *   (every tenant service account is authenticated);
+ * - a `RoleBinding` in the tenant's OWN namespace that grants a tenant service account a Role (or
+ *   ClusterRole) of this stack with dangerous rights there (policies/isolation/lib/tenancy.ts
+ *   dangerousRights): "*" verbs or resources, reading Secrets, pods/exec or pods/attach, bind /
+ *   escalate / impersonate, or rewriting the namespace's NetworkPolicies, ResourceQuotas and
+ *   LimitRanges (the guardrails that isolate it). The team's own `spark` Role
+ *   (components/team-rbac.ts sparkDriverRules: pods, services, configmaps, PVCs) holds none of them.
  *
- * The ClusterRole is resolved through the binding's `roleRef` property dependency (auto-named
- * roles) or by name. Tenant namespaces: policies/isolation/lib/tenancy.ts. Linear: one indexing pass, one
+ * The namespaced contents checks live in this policy rather than a second one on purpose: a stack
+ * policy costs a full deserialization of the stack (@pulumi/policy makeAnalyzeStackRpcFun), and both
+ * need the same role/binding/subject resolution.
+ *
+ * The role is resolved through the binding's `roleRef` property dependency (auto-named roles) or by
+ * name (a Role by name within the binding's namespace). Tenant namespaces: policies/isolation/lib/tenancy.ts. Linear: one indexing pass, one
  * pass over bindings. Unknown subjects/roleRefs are skipped and re-raised at the end, so one
  * preview-unknown does not hide violations elsewhere (policies/lib/known.ts).
  */
@@ -22,38 +32,50 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { cisEks } from "../../lib/frameworks";
 import { isUnknownValue, peek, peekPath, UnknownTracker } from "../../lib/known";
 import { asString, configValue, isRecord, isStringArray } from "../../lib/props";
-import { listText } from "../../lib/text";
+import { listText, shown } from "../../lib/text";
 import { SYSTEM_NAMESPACES_SCHEMA, systemNamespaces, URLS } from "../common";
 import {
-    buildNamespaceIndex, hasWildcardRule, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, rbacSubjects, sameNamespace, subjectNamespace,
-    type NamespaceIndex, type RbacSubject,
+    buildNamespaceIndex, DANGEROUS_RIGHT_TEXT, type DangerousRight, dangerousRights, isKind, isTenantNamespace, namespaceRef, noteUnknownNamespace, rbacSubjects,
+    sameNamespace, subjectNamespace, type NamespaceIndex, type NamespaceRef, type RbacSubject,
 } from "../lib/tenancy";
 
 export const DEFAULT_DANGEROUS_CLUSTER_ROLES: readonly string[] = ["cluster-admin", "admin", "edit"];
 const EVERYONE_GROUPS = new Set(["system:authenticated", "system:unauthenticated"]);
 
 interface RoleInfo {
+    readonly urn: string;
     readonly name: string | undefined;
-    /** undefined when the rules are unknown. */
-    readonly wildcard: boolean | undefined;
+    /** Dangerous rights its known rules grant. */
+    readonly rights: readonly DangerousRight[];
+    /** True when some of its rules are preview-unknown (they may grant more). */
+    readonly unknownRules: boolean;
+    /** Its (proxied) props, to re-raise an unknown rule. */
+    readonly props: unknown;
+    /** Where a Role lives (undefined for ClusterRoles). */
+    readonly namespace?: NamespaceRef;
 }
 
 function describe(s: RbacSubject, namespace: string): string {
-    return s.kind === "ServiceAccount" ? `ServiceAccount ${namespace}/${s.name ?? "?"}` : `${s.kind} ${s.name}`;
+    return s.kind === "ServiceAccount" ? `ServiceAccount ${namespace}/${shown(s.name)}` : `${s.kind} ${shown(s.name)}`;
+}
+
+function rightsText(rights: readonly DangerousRight[]): string {
+    return listText(rights.map((r) => DANGEROUS_RIGHT_TEXT[r]));
 }
 
 export const tenantRbacNamespaceScoped: StackValidationPolicy = {
     name: "tenant-rbac-namespace-scoped",
-    description: "Checks that tenant service accounts get no cluster-wide RBAC, no dangerous ClusterRoles and no rights in other namespaces.",
+    description: "Checks that tenant service accounts get no cluster-wide RBAC, no rights in other namespaces, and no dangerous rights (wildcards, Secrets, exec, escalation, guardrail changes) in their own.",
     enforcementLevel: "mandatory",
     severity: "critical",
     tags: ["isolation", "rbac", "multi-tenancy"],
     url: URLS.tenantIsolation,
-    framework: cisEks("4.1.1", "Ensure that the cluster-admin role is only used where required; 4.5.1 Create administrative boundaries between resources using namespaces"),
+    framework: cisEks("4.1.1", "Ensure that the cluster-admin role is only used where required; 4.1.2 Minimize access to secrets; 4.1.3 Minimize wildcard use in Roles and ClusterRoles; 4.1.8 Limit use of the Bind, Impersonate and Escalate permissions; 4.5.1 Create administrative boundaries between resources using namespaces"),
     remediationSteps:
         "Grant tenant service accounts a namespaced Role bound by a RoleBinding in their own namespace, listing only the verbs and resources " +
         "they use (see components/team-rbac.ts). Never bind them with a ClusterRoleBinding, never bind cluster-admin/admin/edit or wildcard " +
-        "ClusterRoles to them, and never bind them in another namespace.",
+        "ClusterRoles to them, never bind them in another namespace, and leave out \"*\", Secrets reads, pods/exec and pods/attach, " +
+        "bind/escalate/impersonate and write access to NetworkPolicies, ResourceQuotas and LimitRanges.",
     configSchema: {
         properties: {
             systemNamespaces: SYSTEM_NAMESPACES_SCHEMA,
@@ -72,19 +94,41 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
         const tracker = new UnknownTracker();
         const nsIndex: NamespaceIndex = buildNamespaceIndex(args.resources);
 
-        const rolesByName = new Map<string, RoleInfo>();
+        const clusterRolesByName = new Map<string, RoleInfo>();
+        // Roles by "<namespace key>\u0000<role name>" (namespace key: "name:<ns>" or "urn:<Namespace urn>"),
+        // so a binding finds the Roles of its own namespace without scanning every same-named Role (each
+        // team's Role is called "spark"). Roles whose namespace cannot be told by a binding's name alone
+        // (unknown, or an auto-named Namespace known by URN only) are also listed by role name: they stay
+        // "ambiguous" for such bindings, as sameNamespace says.
+        const rolesByNsAndName = new Map<string, RoleInfo[]>();
+        const uncertainRolesByName = new Map<string, RoleInfo[]>();
+        const allRolesByName = new Map<string, RoleInfo[]>(); // for a binding whose own namespace has no known name
+        const push = (map: Map<string, RoleInfo[]>, key: string, info: RoleInfo) => (map.get(key) ?? map.set(key, []).get(key)!).push(info);
         const rolesByUrn = new Map<string, RoleInfo>();
         for (const r of args.resources) {
-            if (!isKind(r.type, "ClusterRole")) {
+            const clusterRole = isKind(r.type, "ClusterRole");
+            if (!clusterRole && !isKind(r.type, "Role")) {
                 continue;
             }
             const rawName = peekPath(r.props, "metadata", "name");
             const name = typeof rawName === "string" && !isUnknownValue(rawName) ? rawName : undefined;
-            const rules = peek(r.props, "rules");
-            const info: RoleInfo = { name, wildcard: isUnknownValue(rules) ? undefined : hasWildcardRule(rules) };
+            const { rights, unknown } = dangerousRights(peek(r.props, "rules"));
+            const info: RoleInfo = { urn: r.urn, name, rights, unknownRules: unknown, props: r.props, namespace: clusterRole ? undefined : namespaceRef(r, nsIndex) };
             rolesByUrn.set(r.urn, info);
-            if (name !== undefined) {
-                rolesByName.set(name, info);
+            if (name !== undefined && clusterRole) {
+                clusterRolesByName.set(name, info);
+            } else if (name !== undefined) {
+                const ns = info.namespace!;
+                push(allRolesByName, name, info);
+                if (ns.name !== undefined) {
+                    push(rolesByNsAndName, `name:${ns.name}\u0000${name}`, info);
+                }
+                if (ns.urn !== undefined) {
+                    push(rolesByNsAndName, `urn:${ns.urn}\u0000${name}`, info);
+                }
+                if (ns.unknown || ns.name === undefined) {
+                    push(uncertainRolesByName, name, info);
+                }
             }
         }
 
@@ -132,24 +176,57 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
                 return typeof n === "string" && !isUnknownValue(n) ? n : r.name;
             })();
 
-            // Is the bound role dangerous? true / false / undefined (unknown).
             let roleName = typeof rawRoleName === "string" && !isUnknownValue(rawRoleName) ? rawRoleName : undefined;
-            let dangerous: boolean | undefined = false;
-            if (roleKind === "ClusterRole") {
-                const resolved = (r.propertyDependencies?.roleRef ?? []).map((d) => rolesByUrn.get(d.urn)).find((x) => x !== undefined)
-                    ?? (roleName !== undefined ? rolesByName.get(roleName) : undefined);
-                roleName = roleName ?? resolved?.name;
-                if (resolved) {
-                    dangerous = resolved.wildcard === true || (roleName !== undefined && dangerousNames.has(roleName))
-                        ? true
-                        : resolved.wildcard === undefined ? undefined : false;
-                } else {
-                    dangerous = roleName === undefined ? undefined : dangerousNames.has(roleName);
+            const bindingNs = cluster ? undefined : namespaceRef(r, nsIndex);
+            // The bound role, when this stack defines it: through the roleRef dependency, else by name
+            // (a Role only in the binding's own namespace). `ambiguous`: a same-named Role whose
+            // namespace cannot be told yet.
+            let resolved = (r.propertyDependencies?.roleRef ?? []).map((d) => rolesByUrn.get(d.urn)).find((x) => x !== undefined);
+            let ambiguous: RoleInfo | undefined;
+            if (!resolved && roleName !== undefined && roleKind === "ClusterRole") {
+                resolved = clusterRolesByName.get(roleName);
+            } else if (!resolved && roleName !== undefined && roleKind === "Role" && bindingNs && !bindingNs.unknown) {
+                const candidates = new Set([
+                    ...(bindingNs.name !== undefined ? rolesByNsAndName.get(`name:${bindingNs.name}\u0000${roleName}`) ?? [] : []),
+                    ...(bindingNs.urn !== undefined ? rolesByNsAndName.get(`urn:${bindingNs.urn}\u0000${roleName}`) ?? [] : []),
+                    ...(uncertainRolesByName.get(roleName) ?? []),
+                    ...(bindingNs.name === undefined ? allRolesByName.get(roleName) ?? [] : []),
+                ]);
+                for (const candidate of candidates) {
+                    const same = candidate.namespace && !candidate.namespace.unknown ? sameNamespace(candidate.namespace, bindingNs) : undefined;
+                    if (same === true) {
+                        resolved = candidate;
+                    } else if (same === undefined) {
+                        ambiguous = ambiguous ?? candidate;
+                    }
                 }
             }
+            roleName = roleName ?? resolved?.name;
+            const roleLabel = roleName ?? shown(rawRoleName);
+            // Is a bound ClusterRole dangerous everywhere it is bound? true / false / undefined (unknown).
+            let dangerous: boolean | undefined = false;
+            if (roleKind === "ClusterRole") {
+                const named = roleName !== undefined && dangerousNames.has(roleName);
+                if (resolved) {
+                    dangerous = named || resolved.rights.length > 0 ? true : resolved.unknownRules ? undefined : false;
+                } else {
+                    dangerous = roleName === undefined ? undefined : named;
+                }
+            }
+            const wildcard = resolved?.rights.includes("wildcard") === true;
+            const allows = resolved && resolved.rights.length > 0 ? `, which allows ${rightsText(resolved.rights)}` : "";
+            /** Notes why the bound role's rights could not be judged. */
+            const noteRoleUnknown = () => {
+                if (resolved?.unknownRules) {
+                    tracker.note(resolved.props, "rules");
+                } else if (ambiguous) {
+                    tracker.note(ambiguous.props, "metadata", "namespace");
+                } else {
+                    tracker.note(r.props, "roleRef");
+                }
+            };
 
             const problems: string[] = [];
-            const bindingNs = cluster ? undefined : namespaceRef(r, nsIndex);
             for (const s of subjects) {
                 if (s.kind === "Group" && s.name !== undefined && EVERYONE_GROUPS.has(s.name) && dangerous === true) {
                     problems.push(`binds ${roleKind} "${roleName}" to group ${s.name}, which includes every tenant service account`);
@@ -165,18 +242,18 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
                 }
                 const who = tenant.ns === "*" ? "every service account in the cluster (group system:serviceaccounts)" : `tenant ${describe(s, tenant.ns)}`;
                 if (cluster) {
-                    problems.push(`grants ${roleKind ?? "ClusterRole"} "${roleName ?? "?"}" cluster-wide to ${who}`);
+                    problems.push(`grants ${roleKind ?? "ClusterRole"} "${roleLabel}" cluster-wide to ${who}${allows}`);
                     continue;
                 }
                 if (roleKind === "ClusterRole" && dangerous === true) {
-                    problems.push(`binds the ${dangerousNames.has(roleName ?? "") ? "" : "wildcard "}ClusterRole "${roleName}" to ${who}`);
+                    problems.push(`binds the ${wildcard && !dangerousNames.has(roleName ?? "") ? "wildcard " : ""}ClusterRole "${roleLabel}" to ${who}${allows}`);
                     continue;
                 }
                 if (roleKind === "ClusterRole" && dangerous === undefined) {
-                    tracker.note(r.props, "roleRef");
+                    noteRoleUnknown();
                 }
                 if (tenant.ns === "*") {
-                    problems.push(`grants ${roleKind ?? "a role"} "${roleName ?? "?"}" in namespace "${bindingNs?.name ?? "?"}" to ${who}`);
+                    problems.push(`grants ${roleKind ?? "a role"} "${roleLabel}" in namespace "${bindingNs?.name ?? "?"}" to ${who}`);
                     continue;
                 }
                 if (bindingNs?.unknown) {
@@ -185,15 +262,23 @@ export const tenantRbacNamespaceScoped: StackValidationPolicy = {
                 }
                 const same = bindingNs ? sameNamespace(bindingNs, { name: tenant.name, urn: tenant.urn, unknown: false }) : true;
                 if (same === false) {
-                    problems.push(`grants ${roleKind ?? "a role"} "${roleName ?? "?"}" in namespace "${bindingNs?.name ?? "?"}" to ${who} (namespace "${tenant.ns}")`);
+                    problems.push(`grants ${roleKind ?? "a role"} "${roleLabel}" in namespace "${bindingNs?.name ?? "?"}" to ${who} (namespace "${tenant.ns}")`);
+                } else if (same === true && roleKind === "Role") {
+                    // In its own namespace: the Role's contents decide.
+                    if (resolved && resolved.rights.length > 0) {
+                        problems.push(`grants Role "${roleLabel}" to ${who} in its own namespace${allows}`);
+                    } else if (resolved?.unknownRules || (!resolved && (ambiguous || roleName === undefined))) {
+                        noteRoleUnknown();
+                    }
                 }
             }
             if (problems.length > 0) {
                 reportViolation(
                     `${cluster ? "ClusterRoleBinding" : "RoleBinding"} "${bindingName}" ${listText(problems)}. Tenant service accounts ` +
-                        "must only hold namespaced rights in their own namespace: cluster-wide or cross-namespace grants let one team read other " +
-                        "teams' Secrets and pods, or remove the NetworkPolicies and quotas that isolate them. Use a Role and RoleBinding in the " +
-                        "tenant's own namespace with only the verbs it needs.",
+                        "must only hold narrow, namespaced rights in their own namespace: cluster-wide or cross-namespace grants let one team read other " +
+                        "teams' Secrets and pods, and wildcards, Secrets reads, exec, bind/escalate/impersonate or write access to NetworkPolicies " +
+                        "and quotas let a compromised workload take over its namespace's other identities or remove the guardrails that isolate it. " +
+                        "Use a Role and RoleBinding in the tenant's own namespace with only the verbs and resources it needs.",
                     r.urn,
                 );
             }

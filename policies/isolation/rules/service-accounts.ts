@@ -2,8 +2,8 @@
  * Workloads act only as their own namespace's identities.
  *
  * Flags (one violation per resource, listing every problem):
- * - a workload (Pod, Deployment…, CronJob, SparkApplication driver/executor — policies/lib/k8s.ts
- *   podSpecs) whose `serviceAccountName` / `serviceAccount` carries a namespace qualifier
+ * - a workload (Pod, Deployment…, CronJob, SparkApplication / SparkConnect roles and their templates —
+ *   policies/lib/pod-spec.ts identityUses) whose `serviceAccountName` / `serviceAccount` carries a namespace qualifier
  *   (`other-ns:sa`, `other-ns/sa`, `system:serviceaccount:other-ns:sa`);
  * - a workload whose ServiceAccount is not defined in its own namespace while this stack defines a
  *   ServiceAccount of that name in other namespaces (the stack's SAs are the only reliable source:
@@ -16,7 +16,10 @@
  *   tenant's IAM role. The role is resolved through the `roleArn` / `targetRoleArn` property
  *   dependency on an `aws:iam/role:Role` in the stack, or from a literal ARN. It belongs to another
  *   tenant when its `team` / `moka.dev/team` tag names another namespace, when its name follows the
- *   platform's `<baseName>-team-<team>` convention (config `teamRoleNamePattern`) for another team,
+ *   platform's `<baseName>-team-<team>` convention (config `teamRoleNamePattern`) for another team —
+ *   unless the name ends in the associated namespace itself and that namespace ends in the captured
+ *   team (`<cluster>-emr-data-team-a` associated with namespace `emr-data-team-a`: the actual
+ *   association explains the name, the pattern's "a" does not),
  *   or when its name contains another tenant namespace of this stack as a delimited token and not its
  *   own. Roles without such markers are not judged: nothing reliable says whose they are.
  *
@@ -29,8 +32,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { LABELS, SPARK_SERVICE_ACCOUNT } from "../../../lib/platform";
 import { cisEks } from "../../lib/frameworks";
-import { isWorkloadType, podSpecs } from "../../lib/k8s";
 import { isUnknownValue, peek, peekPath, rawProps, UnknownTracker } from "../../lib/known";
+import { identityUses, isWorkloadType, pathText, workloadKind } from "../../lib/pod-spec";
 import { asString, configValue, isRecord, isStringValue } from "../../lib/props";
 import { asTagMap } from "../../lib/tags";
 import { listText } from "../../lib/text";
@@ -44,10 +47,6 @@ const POD_IDENTITY_TYPE = "aws:eks/podIdentityAssociation:PodIdentityAssociation
 const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 const TEAM_TAG_KEYS = ["team", LABELS.team];
 const DEFAULT_TEAM_ROLE_PATTERN = "-team-([a-z0-9]([-a-z0-9]*[a-z0-9])?)$";
-const SPARK_SA_CONF = [
-    "spark.kubernetes.authenticate.driver.serviceAccountName",
-    "spark.kubernetes.authenticate.executor.serviceAccountName",
-];
 
 interface RoleInfo {
     readonly name: string | undefined;
@@ -85,6 +84,13 @@ function delimitedSubstrings(name: string): string[] {
         }
     }
     return out;
+}
+
+/** True when `name` ends with `token` on a delimiter boundary (- _ . / : or the start), case-insensitively. */
+function endsWithToken(name: string, token: string): boolean {
+    const n = name.toLowerCase();
+    const t = token.toLowerCase();
+    return t !== "" && n.endsWith(t) && (n.length === t.length || "-_./:".includes(n[n.length - t.length - 1]));
 }
 
 function safeRegExp(source: string, fallback: string): RegExp {
@@ -198,6 +204,12 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
             }
             const m = teamRole.exec(role.name);
             if (m && m[1] !== undefined) {
+                // The namespace actually associated wins over the pattern's capture when it explains the
+                // name better: "data-on-eks-emr-data-team-a" for namespace "emr-data-team-a" captures "a",
+                // but the name ends in the whole namespace, which ends in the capture.
+                if (m[1] !== ns && endsWithToken(role.name, ns) && ns.toLowerCase().endsWith(m[1].toLowerCase())) {
+                    return undefined;
+                }
                 return m[1] !== ns ? `is team "${m[1]}"'s role by name` : undefined;
             }
             if (containsToken(role.name, ns)) {
@@ -235,7 +247,7 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
                 const ns = ref.name;
                 const raw = rawProps(r.props);
                 subject = `${r.type.split(":").pop()} "${knownString(peekPath(raw, "metadata", "name")) ?? r.name}" in namespace "${ns ?? "(auto-named)"}"`;
-                const checkSa = (where: string, path: readonly string[], v: unknown) => {
+                const checkSa = (where: string, path: readonly (string | number)[], v: unknown) => {
                     if (isUnknownValue(v)) {
                         tracker.note(r.props, ...path);
                         return;
@@ -259,26 +271,27 @@ export const tenantServiceAccountsOwnNamespace: StackValidationPolicy = {
                         problems.push(`${where} "${sa}" is defined in ${listText([...definedIn].map((n) => `"${n}"`))} but not in "${ns}"`);
                     }
                 };
-                for (const view of podSpecs(r.type, raw)) {
-                    for (const field of ["serviceAccountName", "serviceAccount"]) {
-                        checkSa(`${view.path}.${field}`, [...view.path.split("."), field], view.pod[field]);
+                // Every setting that names a pod's ServiceAccount (pod fields, Spark roles, their
+                // templates and the authenticate.*.serviceAccountName sparkConf keys), each once.
+                const seen = new Set<string>();
+                for (const use of identityUses(r.type, raw)) {
+                    for (const f of use.serviceAccount) {
+                        const where = pathText(f.path);
+                        if (!seen.has(where)) {
+                            seen.add(where);
+                            checkSa(where, f.path, f.value);
+                        }
                     }
                 }
-                if (isKind(r.type, "SparkApplication") || isKind(r.type, "ScheduledSparkApplication")) {
-                    const specPath = isKind(r.type, "SparkApplication") ? ["spec"] : ["spec", "template"];
+                const kind = workloadKind(r.type);
+                if (kind === "SparkApplication" || kind === "ScheduledSparkApplication" || kind === "SparkConnect") {
+                    const specPath = kind === "ScheduledSparkApplication" ? ["spec", "template"] : ["spec"];
                     const conf = peekPath(raw, ...specPath, "sparkConf");
-                    if (isUnknownValue(conf)) {
+                    const target = isRecord(conf) ? conf["spark.kubernetes.namespace"] : undefined;
+                    if (isUnknownValue(conf) || isUnknownValue(target)) {
                         tracker.note(r.props, ...specPath, "sparkConf");
-                    } else if (isRecord(conf)) {
-                        for (const key of SPARK_SA_CONF) {
-                            checkSa(`${specPath.join(".")}.sparkConf["${key}"]`, [...specPath, "sparkConf", key], conf[key]);
-                        }
-                        const target = conf["spark.kubernetes.namespace"];
-                        if (isUnknownValue(target)) {
-                            tracker.note(r.props, ...specPath, "sparkConf");
-                        } else if (typeof target === "string" && ns !== undefined && target !== ns) {
-                            problems.push(`sparkConf["spark.kubernetes.namespace"] is "${target}", another namespace`);
-                        }
+                    } else if (typeof target === "string" && ns !== undefined && target !== ns) {
+                        problems.push(`sparkConf["spark.kubernetes.namespace"] is "${target}", another namespace`);
                     }
                 }
             } else if (r.type === POD_IDENTITY_TYPE) {

@@ -11,13 +11,13 @@
  *  - "external": any other registry (public registries, other accounts' ECR), which serves it already;
  *  - "unknown": the reference or its producer is unknown at preview.
  *
- * Images are read from workloads (Pods, Deployments, DaemonSets…, SparkApplications: policies/lib/k8s.ts)
+ * Images are read from workloads (Pods, Deployments, DaemonSets…, SparkApplications: policies/lib/pod-spec.ts)
  * and from Helm releases: for a chart in lib/capacity/charts.ts its image values (or the chart default),
  * for any other chart every `image` value in its values.
  */
 import { CHARTS, chartName, type ValuesPath } from "../../../lib/capacity/charts";
 import { ecrRegistryOf, parseImageRef, type ImageRef } from "../image-ref";
-import { podSpecs } from "../k8s";
+import { imageUses } from "../pod-spec";
 import { isUnknownValue } from "../known";
 import { asArray, asBool, asString, isRecord, parseJsonish } from "../props";
 import { at, hasUnknown, intersects, known, refKeys, selfKeys, type ResView, type UnknownAt } from "./view";
@@ -197,13 +197,11 @@ export function imageSources(views: readonly ResView[]): ImageUse[] {
             }
             continue;
         }
-        const specs = podSpecs(r.type, r.props);
-        for (const view of specs) {
-            const root = view.path.split(".")[0];
-            view.containers.forEach((c, i) => {
-                const kind = r.type.split(":").pop();
-                out.push(classify(r, `${kind} ${known(at(r.props, "metadata", "name")) ?? r.name}`, asString(c.name) ?? `container ${i + 1}`, c.image, root, [root]));
-            });
+        // The one pod-spec reader (policies/lib/pod-spec.ts): every container's image, with its path.
+        for (const use of imageUses(r.type, r.props)) {
+            const root = String(use.image.path[0] ?? "spec");
+            const kind = r.type.split(":").pop();
+            out.push(classify(r, `${kind} ${known(at(r.props, "metadata", "name")) ?? r.name}`, use.container.split(":").pop() ?? use.container, use.image.value, root, [...use.image.path]));
         }
     }
     return out;

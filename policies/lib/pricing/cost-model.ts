@@ -11,7 +11,7 @@
  */
 import { archOfFamily, familyOf, isAcceleratedFamily, parseFamily, type Arch } from "../../../lib/instance-families";
 import { get } from "../props";
-import { ACCELERATED_FALLBACK_VCPU_HOUR, ARCH_FALLBACK_VCPU_HOUR, CATEGORY_CEILING_VCPU_HOUR, PRICE_TABLE } from "./price-table";
+import { ACCELERATED_FALLBACK_VCPU_HOUR, ARCH_FALLBACK_VCPU_HOUR, baseFamily, CATEGORY_CEILING_VCPU_HOUR, PRICE_TABLE, VARIANT_CEILING_FACTOR } from "./price-table";
 import { parseCpuQuantity } from "./quantity";
 import { ACCELERATED_CATEGORIES, acceleratedExposure, KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "./requirements";
 
@@ -20,10 +20,12 @@ import { ACCELERATED_CATEGORIES, acceleratedExposure, KARPENTER_KEYS, keyConstra
 // ---------------------------------------------------------------------------------------------
 
 /**
- * $/vCPU-hour of a family: the table price, else the accelerated ceiling for accelerated families,
- * else the architecture ceiling (amd64, the higher one, when the name does not even parse).
+ * $/vCPU-hour of a family: the table price; else the accelerated ceiling for accelerated families;
+ * else, for a variant of a listed base family (r7gn of r7g), the base price × VARIANT_CEILING_FACTOR
+ * (`derivedFrom` names the base; capped at the architecture ceiling); else the architecture ceiling
+ * (amd64, the higher one, when the name does not even parse).
  */
-export function familyVcpuHourUsd(family: string): { rate: number; known: boolean } {
+export function familyVcpuHourUsd(family: string): { rate: number; known: boolean; derivedFrom?: string } {
     const f = familyOf(family);
     const known = PRICE_TABLE[f];
     if (known !== undefined) {
@@ -32,7 +34,24 @@ export function familyVcpuHourUsd(family: string): { rate: number; known: boolea
     if (isAcceleratedFamily(f)) {
         return { rate: ACCELERATED_FALLBACK_VCPU_HOUR, known: false };
     }
-    return { rate: ARCH_FALLBACK_VCPU_HOUR[archOfFamily(f) ?? "amd64"], known: false };
+    const archCeiling = ARCH_FALLBACK_VCPU_HOUR[archOfFamily(f) ?? "amd64"];
+    const base = baseFamily(f);
+    const baseRate = base !== undefined ? PRICE_TABLE[base] : undefined;
+    if (base !== undefined && baseRate !== undefined && baseRate * VARIANT_CEILING_FACTOR < archCeiling) {
+        return { rate: baseRate * VARIANT_CEILING_FACTOR, known: false, derivedFrom: base };
+    }
+    return { rate: archCeiling, known: false };
+}
+
+/** How a pool's price basis names a family's rate. */
+function familyBasis(f: string, r: { known: boolean; derivedFrom?: string }): string {
+    if (r.known) {
+        return `${f} on-demand`;
+    }
+    if (r.derivedFrom !== undefined) {
+        return `${f} (not in the price table; ceiling ${r.derivedFrom} on-demand × ${VARIANT_CEILING_FACTOR.toFixed(2)}, the largest variant/base ratio listed)`;
+    }
+    return `${f} (not in the price table; ${isAcceleratedFamily(f) ? "accelerated" : archOfFamily(f) ?? "unknown-arch"} ceiling)`;
 }
 
 /** vCPUs of an instance type from its size (medium 1 — 2 for burstable t*, large 2, xlarge 4, Nxlarge 4N); undefined for metal/unknown. */
@@ -129,9 +148,9 @@ export function poolVcpuHourRate(input: NodePoolPricingInput): { rate: number; b
     if (input.families && input.families.length > 0) {
         let best = { rate: 0, basis: "" };
         for (const f of input.families) {
-            const { rate, known } = familyVcpuHourUsd(f);
-            if (rate > best.rate) {
-                best = { rate, basis: known ? `${f} on-demand` : `${f} (not in the price table; ${isAcceleratedFamily(f) ? "accelerated" : archOfFamily(f) ?? "unknown-arch"} ceiling)` };
+            const r = familyVcpuHourUsd(f);
+            if (r.rate > best.rate) {
+                best = { rate: r.rate, basis: familyBasis(f, r) };
             }
         }
         return best;

@@ -20,6 +20,26 @@
  *   vCPU count; $/vCPU-hour = price ÷ vCPUs. Within a family prices scale linearly with vCPUs, so
  *   one size per family is enough.
  *
+ *   ADDITIONS (issue 12: common -d / -n / -dn / -ad / -gd / -gn variants that fell back to the
+ *   architecture ceiling: c5d, m5d, r5d, c6gn, r8gd… in ADDED_REFERENCE_PRICES): transcribed from the
+ *   us-east-1 block of Karpenter's generated on-demand price table, aws/karpenter-provider-aws
+ *   pkg/providers/pricing/zz_generated.pricing_aws.go at commit 1d927085d ("generated at
+ *   2026-07-20T13:44:30Z for us-east-1", produced by Karpenter's code generator from the same AWS Price
+ *   List API, Linux on-demand, shared tenancy) — ADDED_PRICES_SOURCE / ADDED_PRICES_DATE. That source
+ *   holds us-east-1 only; us-west-2 was not re-checked for these families. Spot-checking the main
+ *   table against it, every family agrees to within rounding except r7gd (0.2903 here, 0.2722 there)
+ *   and the p4d/p5 accelerated families, whose prices AWS cut after PRICE_TABLE_DATE: the main table
+ *   stays as stated for its date, a ceiling that is, if anything, high.
+ *   `r7gn` (named in issue 12) is not an EC2 family: no such instance type exists in that price list
+ *   (Graviton3 has c7gn only), so it is priced by the variant rule below.
+ *
+ * VARIANTS (families missing from the table whose base family is in it: r7gn → r7g, c6id → c6i)
+ *   Base = series + generation + processor letter (g Graviton, i Intel, a AMD) when there is one:
+ *   m5zn → m5, m6idn → m6i, c7i-flex → c7i. The ceiling is the base's price × VARIANT_CEILING_FACTOR,
+ *   the largest variant/base price ratio among the families of the table (computed, about 1.72 for
+ *   c7gn/c7g and m5zn/m5), so no listed variant costs more than its base × the factor; capped at the
+ *   architecture ceiling. Not for accelerated families (g6e costs 2.3× g6): they keep their own ceiling.
+ *
  * FALLBACKS (for families missing from the table, and for pools that do not restrict families)
  *   Per-architecture and per-category ceilings chosen ABOVE every non-accelerated family of that
  *   architecture/category we know of (high-memory x2iedn/x1e/u-* are ~$0.21-0.25/vCPU-h, storage
@@ -27,10 +47,11 @@
  *   Inferentia, Trainium) families cost up to ~$0.47/vCPU-h (g6e.xlarge) and get their own ceiling.
  *
  * Exported (to cost-model.ts; the preview reads the citation through ./index.ts):
- *   PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, PRICE_TABLE_REGIONS, PRICE_TABLE, ARCH_FALLBACK_VCPU_HOUR,
- *   CATEGORY_CEILING_VCPU_HOUR, ACCELERATED_FALLBACK_VCPU_HOUR, PRICING_SOURCE (one-line citation)
+ *   PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, PRICE_TABLE_REGIONS, ADDED_PRICES_DATE, ADDED_PRICES_SOURCE, ADDED_FAMILIES,
+ *   PRICE_TABLE, baseFamily(family), VARIANT_CEILING_FACTOR, ARCH_FALLBACK_VCPU_HOUR, CATEGORY_CEILING_VCPU_HOUR,
+ *   ACCELERATED_FALLBACK_VCPU_HOUR, PRICING_SOURCE (one-line citation)
  */
-import type { Arch } from "../../../lib/instance-families";
+import { isAcceleratedFamily, parseFamily, type Arch } from "../../../lib/instance-families";
 
 export const PRICE_TABLE_DATE = "2025-06-01";
 export const PRICE_TABLE_SOURCE = "AWS EC2 On-Demand pricing (https://aws.amazon.com/ec2/pricing/on-demand/, AWS Price List API offer AmazonEC2), Linux, shared tenancy";
@@ -107,10 +128,71 @@ const REFERENCE_PRICES: Readonly<Record<string, PriceEntry>> = {
     p5: entry("p5.48xlarge", 98.32, 192),
 };
 
-/** On-demand USD per vCPU-hour by family, derived from REFERENCE_PRICES (price ÷ vCPUs). */
+export const ADDED_PRICES_DATE = "2026-07-20";
+export const ADDED_PRICES_SOURCE =
+    "aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go @1d927085d (AWS Price List API, us-east-1, generated 2026-07-20), Linux on-demand";
+
+/** Issue-12 additions: us-east-1 prices from ADDED_PRICES_SOURCE (ADDED_PRICES_DATE). */
+const ADDED_REFERENCE_PRICES: Readonly<Record<string, PriceEntry>> = {
+    // Graviton (arm64): local NVMe (gd) and network-optimized (gn)
+    c6gn: entry("c6gn.xlarge", 0.1728, 4),
+    m8gd: entry("m8gd.xlarge", 0.23064, 4),
+    c8gd: entry("c8gd.xlarge", 0.19596, 4),
+    r8gd: entry("r8gd.xlarge", 0.29392, 4),
+    c8gn: entry("c8gn.xlarge", 0.237, 4),
+    m8gn: entry("m8gn.xlarge", 0.291, 4),
+    r8gn: entry("r8gn.xlarge", 0.3644, 4),
+    // Intel (amd64): local NVMe (d), network (n), both (dn), high frequency (zn), flex
+    c5d: entry("c5d.xlarge", 0.192, 4),
+    m5d: entry("m5d.xlarge", 0.226, 4),
+    r5d: entry("r5d.xlarge", 0.288, 4),
+    c5n: entry("c5n.xlarge", 0.216, 4),
+    m5n: entry("m5n.xlarge", 0.238, 4),
+    r5n: entry("r5n.xlarge", 0.298, 4),
+    m5dn: entry("m5dn.xlarge", 0.272, 4),
+    r5dn: entry("r5dn.xlarge", 0.334, 4),
+    m5zn: entry("m5zn.xlarge", 0.3303, 4),
+    c6in: entry("c6in.xlarge", 0.2268, 4),
+    m6in: entry("m6in.xlarge", 0.27846, 4),
+    r6in: entry("r6in.xlarge", 0.34866, 4),
+    m6idn: entry("m6idn.xlarge", 0.31824, 4),
+    r6idn: entry("r6idn.xlarge", 0.39078, 4),
+    "c7i-flex": entry("c7i-flex.xlarge", 0.16958, 4),
+    // AMD (amd64): local NVMe (ad)
+    c5ad: entry("c5ad.xlarge", 0.172, 4),
+    m5ad: entry("m5ad.xlarge", 0.206, 4),
+    r5ad: entry("r5ad.xlarge", 0.262, 4),
+};
+
+/** The families taken from ADDED_PRICES_SOURCE. */
+export const ADDED_FAMILIES: readonly string[] = Object.keys(ADDED_REFERENCE_PRICES);
+
+/** On-demand USD per vCPU-hour by family, derived from the reference prices (price ÷ vCPUs). */
 export const PRICE_TABLE: Readonly<Record<string, number>> = Object.freeze(
-    Object.fromEntries(Object.entries(REFERENCE_PRICES).map(([f, e]) => [f, e.hourlyUsd / e.vcpus])),
+    Object.fromEntries(Object.entries({ ...REFERENCE_PRICES, ...ADDED_REFERENCE_PRICES }).map(([f, e]) => [f, e.hourlyUsd / e.vcpus])),
 );
+
+/**
+ * The base family of a variant: series + generation + processor letter (g, i or a) when the attributes
+ * start with one — c5d → c5, m5ad → m5a, r7gn → r7g, m6idn → m6i, c7i-flex → c7i; undefined when the
+ * family does not parse or is its own base (m7g, c5).
+ */
+export function baseFamily(family: string): string | undefined {
+    const f = parseFamily(family);
+    if (!f) {
+        return undefined;
+    }
+    const proc = /^[gia]/.test(f.attributes) ? f.attributes[0] : "";
+    const base = `${f.series}${f.generation}${proc}`;
+    return base === family.trim().toLowerCase() ? undefined : base;
+}
+
+/** The largest variant/base $/vCPU ratio in the table (non-accelerated families whose base is listed). */
+export const VARIANT_CEILING_FACTOR: number = Object.entries(PRICE_TABLE).reduce((max, [f, rate]) => {
+    const base = baseFamily(f);
+    const baseRate = base !== undefined && !isAcceleratedFamily(f) ? PRICE_TABLE[base] : undefined;
+    return baseRate !== undefined ? Math.max(max, rate / baseRate) : max;
+}, 1);
 
 /** Ceiling $/vCPU-hour for a non-accelerated family of unknown price, by architecture. */
 export const ARCH_FALLBACK_VCPU_HOUR: Readonly<Record<Arch, number>> = { arm64: 0.15, amd64: 0.25 };
@@ -118,12 +200,13 @@ export const ARCH_FALLBACK_VCPU_HOUR: Readonly<Record<Arch, number>> = { arm64: 
 /**
  * Ceiling $/vCPU-hour for pools restricted only by `instance-category` to general-purpose
  * categories (c, m, r, t), per architecture. Each is above every family of that category we know
- * (network- and disk-enhanced variants such as c7gn, m5zn, r6idn, r7iz included).
+ * (network- and disk-enhanced variants such as c7gn, m8gn, r8gn, m5zn, r6idn, r7iz included).
  */
 export const CATEGORY_CEILING_VCPU_HOUR: Readonly<Record<string, Readonly<Record<Arch, number>>>> = {
     c: { arm64: 0.07, amd64: 0.07 },
-    m: { arm64: 0.07, amd64: 0.09 },
-    r: { arm64: 0.08, amd64: 0.10 },
+    // Graviton4 network-optimized m8gn ($0.0728) and r8gn ($0.0911) raised m and r arm64 (were 0.07 / 0.08).
+    m: { arm64: 0.08, amd64: 0.09 },
+    r: { arm64: 0.10, amd64: 0.10 },
     t: { arm64: 0.04, amd64: 0.05 },
 };
 
@@ -131,4 +214,4 @@ export const CATEGORY_CEILING_VCPU_HOUR: Readonly<Record<string, Readonly<Record
 export const ACCELERATED_FALLBACK_VCPU_HOUR = 0.5;
 
 /** One-line citation of the price table for reports. */
-export const PRICING_SOURCE = `${PRICE_TABLE_SOURCE}; ${PRICE_TABLE_REGIONS.join("/")}; as of ${PRICE_TABLE_DATE}`;
+export const PRICING_SOURCE = `${PRICE_TABLE_SOURCE}; ${PRICE_TABLE_REGIONS.join("/")}; as of ${PRICE_TABLE_DATE} (${ADDED_FAMILIES.length} -d/-n/-gd/-gn variants from ${ADDED_PRICES_SOURCE})`;

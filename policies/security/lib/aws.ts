@@ -9,7 +9,9 @@
  *   ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE, BUCKET_POLICY_TYPE, SECURITY_GROUP_TYPES, SECURITY_GROUP_RULE_TYPE,
  *   SECURITY_GROUP_INGRESS_RULE_TYPE, KMS_KEY_TYPE, SQS_QUEUE_TYPE, SQS_QUEUE_POLICY_TYPE,
  *   ECR_REPOSITORY_TYPE, ECR_REPOSITORY_POLICY_TYPE, IAM_ROLE_TYPE, IAM_IDENTITY_POLICY_TYPES,
- *   IAM_POLICY_ATTACHMENT_TYPES, SNS_TOPIC_POLICY_TYPE,
+ *   IAM_POLICY_ATTACHMENT_TYPES, IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES, IAM_ACCESS_KEY_TYPE, SNS_TOPIC_POLICY_TYPE,
+ *   SNS_TOPIC_TYPE, SECRET_POLICY_TYPE, LAMBDA_PERMISSION_TYPE, BUCKET_LOGGING_TYPES, BUCKET_SSE_TYPES,
+ *   EKS_NODE_GROUP_TYPE, LAUNCH_TEMPLATE_TYPE, LOG_GROUP_TYPE,
  *   parseArn(arn), ecrRegistryHost(account, region), parseEcrHost(host), isEcrPrivateHost(host),
  *   isAwsProviderType(type), providerRegion(props), providerAllowedAccountIds(props)
  */
@@ -33,6 +35,13 @@ export const BUCKET_OBJECT_TYPES: ReadonlySet<string> = new Set(["aws:s3/bucketO
 export const BUCKET_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 export const ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
 export const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
+/** `aws.s3.BucketLogging` (v7, aliased from BucketLoggingV2) and the deprecated `aws.s3.BucketLoggingV2`. */
+export const BUCKET_LOGGING_TYPES: ReadonlySet<string> = new Set(["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"]);
+/** `aws.s3.BucketServerSideEncryptionConfiguration` (v7) and the deprecated `...V2`. */
+export const BUCKET_SSE_TYPES: ReadonlySet<string> = new Set([
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+]);
 
 /** Security groups with inline `ingress` blocks. */
 export const SECURITY_GROUP_TYPES: ReadonlySet<string> = new Set(["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"]);
@@ -45,6 +54,12 @@ export const SQS_QUEUE_POLICY_TYPE = "aws:sqs/queuePolicy:QueuePolicy";
 export const ECR_REPOSITORY_TYPE = "aws:ecr/repository:Repository";
 export const ECR_REPOSITORY_POLICY_TYPE = "aws:ecr/repositoryPolicy:RepositoryPolicy";
 export const SNS_TOPIC_POLICY_TYPE = "aws:sns/topicPolicy:TopicPolicy";
+export const SNS_TOPIC_TYPE = "aws:sns/topic:Topic";
+export const SECRET_POLICY_TYPE = "aws:secretsmanager/secretPolicy:SecretPolicy";
+export const LAMBDA_PERMISSION_TYPE = "aws:lambda/permission:Permission";
+export const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
+export const LAUNCH_TEMPLATE_TYPE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const EKS_NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup";
 
 export const IAM_ROLE_TYPE = "aws:iam/role:Role";
 /** Identity-based policy documents held in the `policy` property. */
@@ -61,6 +76,13 @@ export const IAM_POLICY_ATTACHMENT_TYPES: ReadonlySet<string> = new Set([
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     "aws:iam/policyAttachment:PolicyAttachment",
 ]);
+/** Exclusive managed-policy attachment sets carrying `policyArns`. */
+export const IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES: ReadonlySet<string> = new Set([
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+]);
+export const IAM_ACCESS_KEY_TYPE = "aws:iam/accessKey:AccessKey";
 
 export interface Arn {
     readonly partition: string;

@@ -12,11 +12,13 @@
  *   interface PolicyStatement { index, sid?, effect, actions, notActions?, resources, notResources?,
  *                                principal?, notPrincipal?, conditions }
  *   interface PrincipalSpec { wildcard, values: Record<string, string[]> }
- *   parsePolicyDocument(v), isAllow(s), isWildcardAction(a), actionMatches(pattern, action),
+ *   parsePolicyDocument(v), identityPolicyDocuments(type, props), isAllow(s), isWildcardAction(a), actionMatches(pattern, action),
  *   grantsAction(s, action), grantsWildcardAction(s), hasWildcardResource(s), isPublicPrincipal(s),
- *   hasPrincipalScopingCondition(s), conditionEntries(s), PRINCIPAL_SCOPING_CONDITION_KEYS
+ *   wildcardAccountPrincipals(s), accountRootPrincipals(s), conditionEntries(s)
+ * What conditions pin and which resources a statement reaches: ./iam-scope.ts.
  */
-import { asArray, isRecord, parseJsonish } from "../../lib/props";
+import { asArray, asString, get, isRecord, parseJsonish } from "../../lib/props";
+import { IAM_IDENTITY_POLICY_TYPES, IAM_ROLE_TYPE } from "./aws";
 
 export interface PrincipalSpec {
     /** True for `"*"`, or `"*"` under any principal kind (e.g. `{ AWS: "*" }`). */
@@ -148,6 +150,20 @@ export function parsePolicyDocument(v: unknown): PolicyDocument | undefined {
     return { version: typeof version === "string" ? version : undefined, statements };
 }
 
+/**
+ * Identity-policy documents a resource carries, labelled for messages: `policy` of the IAM policy types,
+ * `inlinePolicies[].policy` of a role.
+ */
+export function identityPolicyDocuments(type: string, props: Record<string, unknown>): { label: string; doc: unknown }[] {
+    if (IAM_IDENTITY_POLICY_TYPES.has(type)) {
+        return [{ label: "policy", doc: props.policy }];
+    }
+    if (type === IAM_ROLE_TYPE) {
+        return asArray(props.inlinePolicies).map((p, i) => ({ label: `inline policy "${asString(get(p, "name")) ?? i}"`, doc: get(p, "policy") }));
+    }
+    return [];
+}
+
 export function isAllow(s: PolicyStatement): boolean {
     return s.effect.trim().toLowerCase() === "allow";
 }
@@ -190,27 +206,6 @@ export function isPublicPrincipal(s: PolicyStatement): boolean {
     return (s.principal?.wildcard ?? false) || (s.notPrincipal !== undefined && isAllow(s));
 }
 
-/**
- * Global condition keys that pin WHO may use a statement with a wildcard principal
- * (organisation, account, source ARN/account/VPC endpoint). A statement carrying one of them is
- * not public. Compared case-insensitively.
- */
-export const PRINCIPAL_SCOPING_CONDITION_KEYS: readonly string[] = [
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceOwner",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "aws:SourceOrgID",
-    "aws:SourceOrgPaths",
-    "aws:userid",
-    "aws:username",
-];
-
 /** All (operator, key, values) triples of the statement's Condition block. */
 export function conditionEntries(s: PolicyStatement): { operator: string; key: string; values: readonly string[] }[] {
     const out: { operator: string; key: string; values: readonly string[] }[] = [];
@@ -222,10 +217,33 @@ export function conditionEntries(s: PolicyStatement): { operator: string; key: s
     return out;
 }
 
-/** True when a principal-scoping condition key is present with at least one non-wildcard value. */
-export function hasPrincipalScopingCondition(s: PolicyStatement): boolean {
-    const scoping = new Set(PRINCIPAL_SCOPING_CONDITION_KEYS.map((k) => k.toLowerCase()));
-    return conditionEntries(s).some(
-        (c) => scoping.has(c.key.toLowerCase()) && !/IfExists$/i.test(c.operator) && c.values.some((v) => v.trim() !== "" && v.trim() !== "*"),
-    );
+/** AWS principals whose account is a wildcard (arn:aws:iam::*:role/x): everyone in every account. */
+export function wildcardAccountPrincipals(s: PolicyStatement): string[] {
+    return (principalValues(s.principal, "aws")).filter((p) => {
+        const parts = p.trim().split(":");
+        return parts.length >= 6 && parts[0] === "arn" && parts[2] === "iam" && /[*?]/.test(parts[4]);
+    });
+}
+
+function principalValues(p: PrincipalSpec | undefined, kind: string): string[] {
+    if (!p) {
+        return [];
+    }
+    return Object.entries(p.values).filter(([k]) => k.trim().toLowerCase() === kind).flatMap(([, v]) => [...v]);
+}
+
+/**
+ * Whole accounts a statement trusts: `arn:<partition>:iam::<account>:root` or a bare 12-digit account id
+ * under Principal AWS. Returns the account ids.
+ */
+export function accountRootPrincipals(s: PolicyStatement): string[] {
+    const out: string[] = [];
+    for (const raw of principalValues(s.principal, "aws")) {
+        const p = raw.trim();
+        const m = /^arn:[a-z-]+:iam::(\d{12}):root$/i.exec(p) ?? /^(\d{12})$/.exec(p);
+        if (m) {
+            out.push(m[1]);
+        }
+    }
+    return out;
 }

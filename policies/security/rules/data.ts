@@ -3,13 +3,15 @@
  * tag immutability. Defaults matter: SQS queues get SSE-SQS when `sqsManagedSseEnabled` is absent
  * (not flagged); ECR repositories default to MUTABLE tags and no scan on push (flagged); KMS keys
  * default to no rotation (flagged), and asymmetric, HMAC and custom-key-store keys cannot rotate
- * (not applicable).
+ * (not applicable). Also: KMS keys must not skip the key-policy lockout safety check, and CloudWatch log
+ * groups should encrypt with a KMS key (advisory: CloudWatch Logs always encrypts at rest with an AWS
+ * owned key; a customer-managed key adds key-policy control and an audit trail of decryption).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { cisEks } from "../../lib/frameworks";
 import { asArray, asBool, asString, configValue, get, isStringArray } from "../../lib/props";
 import { awsFsbp, URLS } from "../common";
-import { ECR_REPOSITORY_TYPE, KMS_KEY_TYPE, SQS_QUEUE_TYPE } from "../lib/aws";
+import { ECR_REPOSITORY_TYPE, KMS_KEY_TYPE, LOG_GROUP_TYPE, SQS_QUEUE_TYPE } from "../lib/aws";
 
 function nonEmpty(v: unknown): boolean {
     const s = asString(v);
@@ -41,6 +43,30 @@ export const kmsKeyRotation: ResourceValidationPolicy = {
             reportViolation(
                 "This KMS key does not rotate its key material (enableKeyRotation is not true; the default is false). Long-lived key " +
                     "material widens the impact of a compromise and fails common compliance controls. Set enableKeyRotation: true.",
+            );
+        }
+    },
+};
+
+export const kmsNoLockoutBypass: ResourceValidationPolicy = {
+    name: "kms-no-lockout-bypass",
+    description: "Checks that no KMS key skips the key-policy lockout safety check (bypassPolicyLockoutSafetyCheck: true).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    tags: ["kms", "encryption", "data"],
+    url: URLS.kmsKeyPolicy,
+    remediationSteps:
+        "Remove bypassPolicyLockoutSafetyCheck (it defaults to false) and make sure the key policy lets the account's administrators " +
+        "(the account root principal, delegating to IAM) manage the key.",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== KMS_KEY_TYPE) {
+            return;
+        }
+        if (asBool(args.props.bypassPolicyLockoutSafetyCheck) === true) {
+            reportViolation(
+                "This KMS key sets bypassPolicyLockoutSafetyCheck: true, so KMS accepts a key policy that locks every principal (the " +
+                    "account's administrators included) out of managing the key. Once that happens only AWS Support can restore access, and " +
+                    "the data encrypted under the key may stay unreadable. Remove the flag.",
             );
         }
     },
@@ -122,6 +148,30 @@ export const ecrImmutableTags: ResourceValidationPolicy = {
                 `This ECR repository's tags are ${mode}${explicit ? "" : " (imageTagMutability is not set; the default is MUTABLE)"}. ` +
                     "A pushed tag can be silently overwritten, so a deployment pinned to a tag may run different code. " +
                     'Set imageTagMutability: "IMMUTABLE".',
+            );
+        }
+    },
+};
+
+export const cloudwatchLogGroupKmsEncrypted: ResourceValidationPolicy = {
+    name: "cloudwatch-log-group-kms-encrypted",
+    description: "Checks that CloudWatch log groups encrypt their data with a customer-managed KMS key (kmsKeyId).",
+    enforcementLevel: "advisory",
+    severity: "low",
+    tags: ["cloudwatch", "logging", "encryption", "kms"],
+    url: URLS.logGroupKms,
+    remediationSteps:
+        "Set kmsKeyId to a KMS key whose key policy lets logs.<region>.amazonaws.com use it for this log group " +
+        "(kms:EncryptionContext:aws:logs:arn condition), as the platform's control-plane log group does.",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== LOG_GROUP_TYPE) {
+            return;
+        }
+        if (!nonEmpty(args.props.kmsKeyId)) {
+            reportViolation(
+                "This CloudWatch log group has no kmsKeyId, so its logs are encrypted only with an AWS owned key: anyone with " +
+                    "logs:GetLogEvents reads them, with no key policy in between and no KMS audit trail of decryption. Logs often carry " +
+                    "request data, identifiers and stack traces. Set kmsKeyId to a customer-managed key.",
             );
         }
     },

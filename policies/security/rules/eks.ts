@@ -8,15 +8,24 @@
  * Defaults (checked in node_modules/@pulumi/eks/cluster.d.ts and pulumi-eks v4.3.0 cluster.ts):
  * endpointPublicAccess absent → public; publicAccessCidrs absent → 0.0.0.0/0; no encryptionConfigKeyArn
  * → no encryptionConfig; no authenticationMode → no accessConfig → EKS default CONFIG_MAP; log types
- * absent → none.
+ * absent → none; version absent → the newest version EKS offers (never past support).
+ * Public access with an explicit publicAccessCidrs list is public to those blocks only, whether
+ * endpointPublicAccess is true or left at its (public) default; a block shorter than the configured
+ * minimum prefix (/8 IPv4, /32 IPv6: lib/network.ts) counts as open to the internet.
+ * Also here: eks-version-supported (data/eks-versions.ts) and eks-node-group-ssh-restricted
+ * (`aws:eks/nodeGroup:NodeGroup` remoteAccess: with ec2SshKey and no sourceSecurityGroupIds EKS opens
+ * port 22 to 0.0.0.0/0, per the EKS API reference RemoteAccessConfig).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isAnyAddress } from "../../../lib/cidr";
 import { cisEks } from "../../lib/frameworks";
-import { asArray, asBool, asString, asStringArray, configValue, get, isBooleanValue, isStringArray } from "../../lib/props";
+import { peekPath } from "../../lib/known";
+import { asArray, asBool, asString, asStringArray, configValue, get, isBooleanValue, isNumberValue, isStringArray, isStringValue } from "../../lib/props";
 import { listText } from "../../lib/text";
-import { URLS } from "../common";
-import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE } from "../lib/aws";
+import { awsFsbp, URLS } from "../common";
+import { EKS_VERSION_SUPPORT } from "../data/eks-versions";
+import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE, EKS_NODE_GROUP_TYPE } from "../lib/aws";
+import { DEFAULT_MIN_PUBLIC_PREFIX_V4, DEFAULT_MIN_PUBLIC_PREFIX_V6, isAlmostOpen } from "../lib/network";
 
 type Shape = "aws" | "component";
 
@@ -31,7 +40,7 @@ function nonEmpty(v: unknown): boolean {
 
 export const eksEndpointPrivate: ResourceValidationPolicy = {
     name: "eks-endpoint-private",
-    description: "Checks that the EKS API endpoint is private, or public only to specific CIDR blocks (never 0.0.0.0/0 or by default).",
+    description: "Checks that the EKS API endpoint is private, or public only to specific CIDR blocks (never 0.0.0.0/0, an almost-open block, or by default).",
     enforcementLevel: "mandatory",
     severity: "critical",
     tags: ["eks", "network", "cis"],
@@ -39,13 +48,27 @@ export const eksEndpointPrivate: ResourceValidationPolicy = {
     framework: cisEks("5.4.2", "Ensure clusters are created with Private Endpoint Enabled and Public Access Disabled"),
     remediationSteps:
         "Set endpointPublicAccess: false and endpointPrivateAccess: true (aws.eks.Cluster: vpcConfig.*). If operators must reach the API " +
-        "from the internet, set endpointPublicAccess: true explicitly together with publicAccessCidrs listing only their egress ranges.",
+        "from the internet, list only their egress ranges in publicAccessCidrs (each at least a /8 IPv4 or /32 IPv6 block by default).",
     configSchema: {
         properties: {
             allowPublicWithCidrs: {
                 type: "boolean",
                 default: true,
-                description: "Allow an explicitly public endpoint whose publicAccessCidrs are specific ranges (no 0.0.0.0/0 or ::/0).",
+                description: "Allow a public endpoint whose publicAccessCidrs are specific ranges (no 0.0.0.0/0, ::/0 or almost-open block).",
+            },
+            minPublicCidrPrefix: {
+                type: "integer",
+                minimum: 0,
+                maximum: 32,
+                default: DEFAULT_MIN_PUBLIC_PREFIX_V4,
+                description: "Shortest IPv4 prefix a publicAccessCidrs block may have; shorter blocks count as open to the internet.",
+            },
+            minPublicCidrPrefixIpv6: {
+                type: "integer",
+                minimum: 0,
+                maximum: 128,
+                default: DEFAULT_MIN_PUBLIC_PREFIX_V6,
+                description: "Shortest IPv6 prefix a publicAccessCidrs block may have; shorter blocks count as open to the internet.",
             },
         },
     },
@@ -54,7 +77,10 @@ export const eksEndpointPrivate: ResourceValidationPolicy = {
         if (!shape) {
             return;
         }
-        const allowWithCidrs = configValue(args.getConfig(), "allowPublicWithCidrs", true, isBooleanValue);
+        const config = args.getConfig();
+        const allowWithCidrs = configValue(config, "allowPublicWithCidrs", true, isBooleanValue);
+        const minV4 = configValue(config, "minPublicCidrPrefix", DEFAULT_MIN_PUBLIC_PREFIX_V4, isNumberValue);
+        const minV6 = configValue(config, "minPublicCidrPrefixIpv6", DEFAULT_MIN_PUBLIC_PREFIX_V6, isNumberValue);
         // vpcConfig is one object (a one-element list in very old provider state).
         const base = shape === "aws" ? asArray(args.props.vpcConfig)[0] : args.props;
         const where = shape === "aws" ? "vpcConfig." : "";
@@ -64,13 +90,22 @@ export const eksEndpointPrivate: ResourceValidationPolicy = {
         }
         const cidrs = asStringArray(get(base, "publicAccessCidrs")).map((c) => c.trim()).filter((c) => c !== "");
         const world = cidrs.filter(isAnyAddress);
+        const almost = cidrs.filter((c) => !isAnyAddress(c) && isAlmostOpen(c, minV4, minV6));
+        const state = pub === undefined ? `${where}endpointPublicAccess is not set, so EKS keeps the endpoint public` : `${where}endpointPublicAccess: true`;
         if (world.length > 0) {
             reportViolation(
                 `The EKS API endpoint is public to the whole internet: ${where}publicAccessCidrs contains ${listText(world)}. ` +
                     "Anyone can probe the Kubernetes API and try stolen or leaked credentials against it. " +
                     "Disable public access, or replace it with the specific CIDR blocks operators connect from.",
             );
-        } else if (pub === undefined) {
+        } else if (almost.length > 0) {
+            reportViolation(
+                `The EKS API endpoint is public to most of the internet: ${where}publicAccessCidrs contains ${listText(almost)}, ` +
+                    `shorter than /${minV4} (IPv4) or /${minV6} (IPv6); such a block spans many unrelated networks (a /1 is half of all ` +
+                    "IPv4 addresses). Anyone in it can probe the API and try leaked credentials. List the specific blocks operators connect " +
+                    "from, or disable public access.",
+            );
+        } else if (pub === undefined && cidrs.length === 0) {
             reportViolation(
                 `The EKS API endpoint is public by default: ${where}endpointPublicAccess is not set, and EKS then exposes the API ` +
                     "to 0.0.0.0/0. Set endpointPublicAccess: false with endpointPrivateAccess: true (or set it to true explicitly with " +
@@ -78,7 +113,7 @@ export const eksEndpointPrivate: ResourceValidationPolicy = {
             );
         } else if (!allowWithCidrs) {
             reportViolation(
-                `The EKS API endpoint is public (${where}endpointPublicAccess: true) and this pack is configured to forbid public ` +
+                `The EKS API endpoint is public (${state}) and this pack is configured to forbid public ` +
                     "endpoints even with CIDR restrictions (allowPublicWithCidrs: false). Set endpointPublicAccess: false and reach the " +
                     "API through the VPC (VPN, bastion or SSM).",
             );
@@ -200,6 +235,109 @@ export const eksAuthModeApi: ResourceValidationPolicy = {
                 `The EKS cluster's authentication mode is ${mode}${explicit ? "" : ` (${field} is not set, and EKS defaults to CONFIG_MAP)`}. ` +
                     "The aws-auth ConfigMap can be edited by anyone with Kubernetes write access to kube-system, is easy to break, and " +
                     `is not auditable in IAM. Set ${field} to "API" and manage access with EKS access entries.`,
+            );
+        }
+    },
+};
+
+const TODAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Today's date (UTC, YYYY-MM-DD) unless the `today` config pins one (tests, reproducible reports). */
+function todayOf(config: unknown): string {
+    const t = configValue(config, "today", "", isStringValue).trim();
+    return TODAY_PATTERN.test(t) ? t : new Date().toISOString().slice(0, 10);
+}
+
+function minorOf(version: string): number | undefined {
+    const m = /^v?1\.(\d+)(?:\.\d+)?$/.exec(version.trim());
+    return m ? Number(m[1]) : undefined;
+}
+
+export const eksVersionSupported: ResourceValidationPolicy = {
+    name: "eks-version-supported",
+    description: "Checks that the EKS cluster runs a Kubernetes version that is still in EKS standard support.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    tags: ["eks", "lifecycle", "patching"],
+    url: URLS.eksVersions,
+    framework: awsFsbp("EKS.2", "EKS clusters should run on a supported Kubernetes version"),
+    remediationSteps:
+        "Upgrade the cluster (version on eks.Cluster / aws.eks.Cluster, then the node groups and add-ons) one minor version at a time to a " +
+        "version in standard support; plan upgrades before the end dates in the EKS Kubernetes version calendar.",
+    configSchema: {
+        properties: {
+            today: {
+                type: "string",
+                default: "",
+                description: "The date (YYYY-MM-DD) to judge support against; empty means the current date.",
+            },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (!shapeOf(args.type)) {
+            return;
+        }
+        const version = asString(args.props.version)?.trim();
+        const minor = version === undefined ? undefined : minorOf(version);
+        if (version === undefined || minor === undefined) {
+            return; // absent: EKS creates the newest version; unparseable: EKS rejects it
+        }
+        const today = todayOf(args.getConfig());
+        const oldest = minorOf(EKS_VERSION_SUPPORT[0].version)!;
+        const row = EKS_VERSION_SUPPORT.find((r) => minorOf(r.version) === minor);
+        if (!row && minor > oldest) {
+            return; // newer than the calendar: not past support
+        }
+        if (row && today <= row.endOfStandardSupport) {
+            return;
+        }
+        const supported = EKS_VERSION_SUPPORT.filter((r) => r.endOfStandardSupport >= today).map((r) => r.version);
+        // upgradePolicy.supportType only shapes the message: read raw so that an unknown does not hide the finding.
+        const supportType = peekPath(args.props, "upgradePolicy", "supportType");
+        const standardOnly = typeof supportType === "string" && supportType.trim().toUpperCase() === "STANDARD";
+        let when: string;
+        if (!row) {
+            when = `is older than every version in the EKS calendar (1.${oldest} left standard support on ${EKS_VERSION_SUPPORT[0].endOfStandardSupport})`;
+        } else if (standardOnly) {
+            when = `left EKS standard support on ${row.endOfStandardSupport}, and with upgradePolicy.supportType STANDARD EKS upgrades the control plane itself`;
+        } else if (today <= row.endOfExtendedSupport) {
+            when =
+                `left EKS standard support on ${row.endOfStandardSupport}; it now runs on extended support (still patched, but billed at a ` +
+                `higher hourly rate per cluster) until ${row.endOfExtendedSupport}, after which EKS upgrades the control plane itself`;
+        } else {
+            when = `left EKS standard support on ${row.endOfStandardSupport} and extended support on ${row.endOfExtendedSupport}; EKS upgrades such control planes itself, at a time it picks`;
+        }
+        reportViolation(
+            `Kubernetes ${version} ${when}. Upgrade to a version in standard support${supported.length > 0 ? ` (${listText(supported)} as of ${today})` : ""} ` +
+                "one minor version at a time, before a forced upgrade breaks workloads that rely on removed APIs.",
+        );
+    },
+};
+
+export const eksNodeGroupSshRestricted: ResourceValidationPolicy = {
+    name: "eks-node-group-ssh-restricted",
+    description: "Checks that EKS managed node groups with SSH access (remoteAccess.ec2SshKey) restrict it to source security groups.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    tags: ["eks", "network", "nodes", "ssh"],
+    url: URLS.eksNodeGroupRemoteAccess,
+    remediationSteps:
+        "Remove remoteAccess and reach nodes through SSM Session Manager, or set remoteAccess.sourceSecurityGroupIds to the bastion's " +
+        "security group so port 22 is not opened to 0.0.0.0/0.",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== EKS_NODE_GROUP_TYPE) {
+            return;
+        }
+        const remote = asArray(args.props.remoteAccess)[0];
+        const key = asString(get(remote, "ec2SshKey"));
+        if (key === undefined || key.trim() === "") {
+            return;
+        }
+        if (asStringArray(get(remote, "sourceSecurityGroupIds")).every((g) => g.trim() === "")) {
+            reportViolation(
+                "This node group allows SSH (remoteAccess.ec2SshKey) without remoteAccess.sourceSecurityGroupIds, so EKS opens port 22 on " +
+                    "every node to 0.0.0.0/0. Anyone on the internet can then try the key (and any SSH vulnerability) against nodes that " +
+                    "hold the node role's credentials. Restrict it to a bastion security group, or drop remoteAccess and use SSM.",
             );
         }
     },

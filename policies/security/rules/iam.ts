@@ -2,40 +2,50 @@
  * IAM rules. Policy documents arrive as JSON strings or objects, with single values or arrays
  * (policies/security/lib/iam.ts normalises them).
  *   - identity policies: `aws:iam/policy:Policy`, `rolePolicy`, `userPolicy`, `groupPolicy` (`policy`),
- *     `aws:iam/role:Role` `inlinePolicies[].policy`, plus attachments of broad AWS-managed policies;
+ *     `aws:iam/role:Role` `inlinePolicies[].policy`, plus attachments of broad AWS-managed policies
+ *     (`policyArn` of the attachment types, `policyArns` of the *PolicyAttachmentsExclusive types,
+ *     `managedPolicyArns` of a role);
  *   - resource policies: `aws:s3/bucketPolicy`, `aws:sqs/queuePolicy`, `aws:ecr/repositoryPolicy`,
- *     `aws:sns/topicPolicy` (`policy`), the `policy` of buckets, queues and KMS keys, and role trust
- *     policies (`assumeRolePolicy`);
+ *     `aws:sns/topicPolicy`, `aws:secretsmanager/secretPolicy` (`policy`), the `policy` of buckets,
+ *     queues, topics and KMS keys, role trust policies (`assumeRolePolicy`), and Lambda permissions
+ *     (`principal` "*" without sourceArn / sourceAccount / principalOrgId);
  *   - web-identity (IRSA/OIDC) trust policies must pin the token's `sub` exactly.
+ * Privilege-escalation actions on every resource and whole-account trust live in ./iam-access.ts.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { asArray, asString, asStringArray, configValue, get, isStringArray } from "../../lib/props";
+import { asString, asStringArray, configValue, isStringArray } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { awsFsbp, URLS } from "../common";
 import {
     BUCKET_POLICY_TYPE,
     BUCKET_TYPES,
     ECR_REPOSITORY_POLICY_TYPE,
-    IAM_IDENTITY_POLICY_TYPES,
     IAM_POLICY_ATTACHMENT_TYPES,
+    IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES,
     IAM_ROLE_TYPE,
     KMS_KEY_TYPE,
+    LAMBDA_PERMISSION_TYPE,
     parseArn,
+    SECRET_POLICY_TYPE,
     SNS_TOPIC_POLICY_TYPE,
+    SNS_TOPIC_TYPE,
     SQS_QUEUE_POLICY_TYPE,
     SQS_QUEUE_TYPE,
 } from "../lib/aws";
 import {
+    actionMatches,
     conditionEntries,
     grantsAction,
     grantsWildcardAction,
-    hasPrincipalScopingCondition,
     hasWildcardResource,
+    identityPolicyDocuments,
     isAllow,
     isPublicPrincipal,
     parsePolicyDocument,
     PolicyStatement,
+    wildcardAccountPrincipals,
 } from "../lib/iam";
+import { hasPrincipalScopingCondition, unpinningConditions } from "../lib/iam-scope";
 
 function stmtLabel(s: PolicyStatement): string {
     return s.sid ? `statement "${s.sid}"` : `statement #${s.index}`;
@@ -45,38 +55,41 @@ function actionText(s: PolicyStatement): string {
     return s.notActions !== undefined ? `NotAction [${s.notActions.join(", ")}]` : `Action [${s.actions.join(", ")}]`;
 }
 
-/** Identity-policy documents of a resource, labelled for messages. */
-function identityDocuments(type: string, props: Record<string, unknown>): { label: string; doc: unknown }[] {
-    if (IAM_IDENTITY_POLICY_TYPES.has(type)) {
-        return [{ label: "policy", doc: props.policy }];
+const DEFAULT_FORBIDDEN_MANAGED = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+/** Globs over AWS-managed policy names: every "...FullAccess" policy grants a whole service, AdministratorAccess-* variants more. */
+const DEFAULT_FORBIDDEN_PATTERNS = ["*FullAccess", "AdministratorAccess*"];
+
+/** ARNs of the managed policies a resource attaches. */
+function attachedPolicyArns(type: string, props: Record<string, unknown>): string[] {
+    if (IAM_POLICY_ATTACHMENT_TYPES.has(type)) {
+        return asStringArray(props.policyArn);
+    }
+    if (IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES.has(type)) {
+        return asStringArray(props.policyArns);
     }
     if (type === IAM_ROLE_TYPE) {
-        return asArray(props.inlinePolicies).map((p, i) => ({ label: `inline policy "${asString(get(p, "name")) ?? i}"`, doc: get(p, "policy") }));
+        return asStringArray(props.managedPolicyArns);
     }
     return [];
 }
 
-const DEFAULT_FORBIDDEN_MANAGED = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
-
-/** Names of AWS-managed policies (arn:aws:iam::aws:policy/...) attached by the resource that are forbidden. */
-function forbiddenAttachments(type: string, props: Record<string, unknown>, forbidden: readonly string[]): string[] {
-    let arns: string[] = [];
-    if (IAM_POLICY_ATTACHMENT_TYPES.has(type)) {
-        arns = asStringArray(props.policyArn);
-    } else if (type === IAM_ROLE_TYPE) {
-        arns = asStringArray(props.managedPolicyArns);
-    }
-    const names = new Set(forbidden.map((f) => f.toLowerCase()));
-    return arns
+/**
+ * Names of AWS-managed policies (arn:aws:iam::aws:policy/[path/]name) attached by the resource that are
+ * forbidden by name or by glob and not explicitly allowed. Compared case-insensitively.
+ */
+function forbiddenAttachments(type: string, props: Record<string, unknown>, names: readonly string[], patterns: readonly string[], allowed: readonly string[]): string[] {
+    const forbidden = new Set(names.map((f) => f.toLowerCase()));
+    const exempt = new Set(allowed.map((f) => f.toLowerCase()));
+    const attached = attachedPolicyArns(type, props)
         .map((a) => parseArn(a))
         .filter((a) => a !== undefined && a.service === "iam" && a.account === "aws")
-        .map((a) => a!.resource.split("/").pop() ?? "")
-        .filter((n) => names.has(n.toLowerCase()));
+        .map((a) => a!.resource.split("/").pop() ?? "");
+    return [...new Set(attached)].filter((n) => !exempt.has(n.toLowerCase()) && (forbidden.has(n.toLowerCase()) || patterns.some((p) => actionMatches(p, n))));
 }
 
 export const iamNoWildcardPermissions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-permissions",
-    description: "Checks that no IAM identity policy allows all actions of a service (or NotAction) on all resources, and that no admin-level AWS managed policy is attached.",
+    description: "Checks that no IAM identity policy allows all actions of a service (or NotAction) on all resources, and that no admin-level or FullAccess AWS managed policy is attached.",
     enforcementLevel: "mandatory",
     severity: "critical",
     tags: ["iam", "least-privilege"],
@@ -84,7 +97,8 @@ export const iamNoWildcardPermissions: ResourceValidationPolicy = {
     framework: awsFsbp("IAM.1", 'IAM policies should not allow full "*" administrative privileges'),
     remediationSteps:
         'List the specific actions the workload calls and scope Resource to the ARNs (or ARN prefixes) it touches. Never combine "*" / ' +
-        '"service:*" / NotAction with Resource "*". Replace AdministratorAccess-style attachments with a least-privilege policy.',
+        '"service:*" / NotAction with Resource "*". Replace AdministratorAccess- and *FullAccess-style managed-policy attachments (e.g. ' +
+        "AmazonS3FullAccess) with a customer-managed policy scoped to the workload's resources.",
     configSchema: {
         properties: {
             forbiddenManagedPolicies: {
@@ -93,10 +107,22 @@ export const iamNoWildcardPermissions: ResourceValidationPolicy = {
                 default: DEFAULT_FORBIDDEN_MANAGED,
                 description: "Names of AWS-managed policies (arn:aws:iam::aws:policy/<name>) that must not be attached.",
             },
+            forbiddenManagedPolicyPatterns: {
+                type: "array",
+                items: { type: "string" },
+                default: DEFAULT_FORBIDDEN_PATTERNS,
+                description: "Globs (* and ?) over AWS-managed policy names that must not be attached; the default catches every whole-service FullAccess policy.",
+            },
+            allowedManagedPolicies: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "AWS-managed policy names accepted even though a name or pattern above matches them.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
-        for (const { label, doc } of identityDocuments(args.type, args.props)) {
+        for (const { label, doc } of identityPolicyDocuments(args.type, args.props)) {
             const parsed = parsePolicyDocument(doc);
             for (const s of parsed?.statements ?? []) {
                 if (isAllow(s) && grantsWildcardAction(s) && hasWildcardResource(s)) {
@@ -108,23 +134,30 @@ export const iamNoWildcardPermissions: ResourceValidationPolicy = {
                 }
             }
         }
-        const forbidden = configValue(args.getConfig(), "forbiddenManagedPolicies", DEFAULT_FORBIDDEN_MANAGED, isStringArray);
-        const attached = forbiddenAttachments(args.type, args.props, forbidden);
+        const config = args.getConfig();
+        const forbidden = configValue(config, "forbiddenManagedPolicies", DEFAULT_FORBIDDEN_MANAGED, isStringArray);
+        const patterns = configValue(config, "forbiddenManagedPolicyPatterns", DEFAULT_FORBIDDEN_PATTERNS, isStringArray);
+        const allowed = configValue(config, "allowedManagedPolicies", [] as string[], isStringArray);
+        const attached = forbiddenAttachments(args.type, args.props, forbidden, patterns, allowed);
         if (attached.length > 0) {
             reportViolation(
                 `This resource attaches the AWS managed ${listText(attached)} ${attached.length > 1 ? "policies" : "policy"}, which ` +
-                    "grant(s) administrator-level access. Attach a least-privilege customer-managed policy instead.",
+                    "grant(s) administrator-level or whole-service access (every action on every resource of the service). A compromised " +
+                    "workload holding it can read, change or delete all of that data. Attach a least-privilege customer-managed policy instead.",
             );
         }
     },
 };
 
+/** Resources whose whole purpose is one resource-policy document in `policy`. */
+const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set([BUCKET_POLICY_TYPE, SQS_QUEUE_POLICY_TYPE, ECR_REPOSITORY_POLICY_TYPE, SNS_TOPIC_POLICY_TYPE, SECRET_POLICY_TYPE]);
+
 /** Resource-policy documents of a resource: [label, document, isTrustPolicy]. */
 function resourceDocuments(type: string, props: Record<string, unknown>): { label: string; doc: unknown; trust: boolean }[] {
-    if (type === BUCKET_POLICY_TYPE || type === SQS_QUEUE_POLICY_TYPE || type === ECR_REPOSITORY_POLICY_TYPE || type === SNS_TOPIC_POLICY_TYPE) {
+    if (RESOURCE_POLICY_TYPES.has(type)) {
         return [{ label: "resource policy", doc: props.policy, trust: false }];
     }
-    if ((BUCKET_TYPES.has(type) || type === SQS_QUEUE_TYPE || type === KMS_KEY_TYPE) && props.policy !== undefined) {
+    if ((BUCKET_TYPES.has(type) || type === SQS_QUEUE_TYPE || type === KMS_KEY_TYPE || type === SNS_TOPIC_TYPE) && props.policy !== undefined) {
         return [{ label: "inline resource policy", doc: props.policy, trust: false }];
     }
     if (type === IAM_ROLE_TYPE) {
@@ -133,32 +166,64 @@ function resourceDocuments(type: string, props: Record<string, unknown>): { labe
     return [];
 }
 
+/** Who a public statement lets in, for messages. */
+function publicWho(s: PolicyStatement, wildAccounts: readonly string[]): string {
+    if (s.notPrincipal !== undefined) {
+        return "NotPrincipal";
+    }
+    if (s.principal?.wildcard) {
+        return 'Principal "*"';
+    }
+    return `Principal ${listText(wildAccounts.map((p) => `"${p.trim()}"`))}, whose account is a wildcard`;
+}
+
+function nonEmpty(v: unknown): boolean {
+    const s = asString(v);
+    return s !== undefined && s.trim() !== "";
+}
+
 export const resourcePolicyNoPublicAccess: ResourceValidationPolicy = {
     name: "resource-policy-no-public-access",
-    description: "Checks that no resource or trust policy allows a wildcard principal broad access without a condition that pins the caller.",
+    description: "Checks that no resource policy, trust policy or Lambda permission allows a wildcard principal any action without a condition that pins the caller.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    tags: ["iam", "public-access", "s3", "sqs"],
+    tags: ["iam", "public-access", "s3", "sqs", "sns", "kms", "lambda"],
     url: URLS.resourcePolicies,
     remediationSteps:
-        'Name the principals (account or role ARNs) instead of "*", or keep "*" only together with a condition such as ' +
-        "aws:PrincipalOrgID, aws:SourceArn or aws:SourceVpce; and list specific actions instead of \"*\" / \"service:*\".",
+        'Name the principals (account or role ARNs) instead of "*" (or an arn:aws:iam::*:... pattern), or keep "*" only together with a ' +
+        "positive condition that pins the caller to concrete values: aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceArn, " +
+        "aws:SourceAccount or aws:SourceVpce. Lambda permissions: set sourceArn / sourceAccount / principalOrgId, or name the principal.",
     validateResource: (args, reportViolation) => {
+        if (args.type === LAMBDA_PERMISSION_TYPE) {
+            const principal = asString(args.props.principal)?.trim();
+            if (principal === "*" && !nonEmpty(args.props.sourceArn) && !nonEmpty(args.props.sourceAccount) && !nonEmpty(args.props.principalOrgId)) {
+                reportViolation(
+                    `This Lambda permission lets any principal ("*") call ${asString(args.props.action)?.trim() || "the function"} with no ` +
+                        "sourceArn, sourceAccount or principalOrgId. Anyone with AWS credentials (any account) can invoke the function. " +
+                        "Name the calling service or account as principal and pin it with sourceArn / sourceAccount.",
+                );
+            }
+            return;
+        }
         for (const { label, doc, trust } of resourceDocuments(args.type, args.props)) {
             const parsed = parsePolicyDocument(doc);
             for (const s of parsed?.statements ?? []) {
-                if (!isAllow(s) || !isPublicPrincipal(s) || hasPrincipalScopingCondition(s)) {
+                if (!isAllow(s)) {
                     continue;
                 }
-                const broad = trust ? grantsAction(s, "sts:AssumeRole") || grantsWildcardAction(s) : grantsWildcardAction(s);
-                if (broad) {
-                    reportViolation(
-                        `The ${label} ${stmtLabel(s)} allows a wildcard principal (${s.notPrincipal !== undefined ? "NotPrincipal" : 'Principal "*"'}) ` +
-                            `${actionText(s)} with no condition pinning the caller. ` +
-                            (trust ? "Any AWS account can assume this role. " : "Any AWS account, or anyone on the internet, gets that access. ") +
-                            "Name the allowed principals, or add an aws:PrincipalOrgID / aws:SourceArn / aws:SourceVpce condition, and list specific actions.",
-                    );
+                const wildAccounts = wildcardAccountPrincipals(s);
+                const grantsSomething = s.notActions !== undefined || s.actions.some((a) => a.trim() !== "");
+                if ((!isPublicPrincipal(s) && wildAccounts.length === 0) || !grantsSomething || hasPrincipalScopingCondition(s)) {
+                    continue;
                 }
+                const conditions = unpinningConditions(s);
+                reportViolation(
+                    `The ${label} ${stmtLabel(s)} allows a wildcard principal (${publicWho(s, wildAccounts)}) ${actionText(s)} with no condition ` +
+                        `pinning the caller${conditions.length > 0 ? ` (its Condition ${conditions.join("; ")} admits every caller)` : ""}. ` +
+                        (trust ? "Any AWS account can assume this role. " : "Any AWS account, or anyone on the internet, gets that access. ") +
+                        "Name the allowed principals, or add a positive aws:PrincipalOrgID / aws:SourceArn / aws:SourceAccount / aws:SourceVpce " +
+                        "condition with concrete values.",
+                );
             }
         }
     },

@@ -5,6 +5,10 @@
  * v1alpha1 AWSNodeTemplate (same spec fields). Karpenter's defaults are safe and never flagged:
  * metadataOptions absent → httpEndpoint enabled, httpTokens required, httpPutResponseHopLimit 1;
  * blockDeviceMappings absent → Karpenter's encrypted default root volume.
+ * The hop-limit maximum defaults to 1, Karpenter v1's own default (aws/karpenter-provider-aws
+ * pkg/apis/v1/ec2nodeclass.go kubebuilder default) and the EKS Best Practices Guide's advice ("Restrict
+ * access to the instance profile assigned to the worker node"): at 1 only the node itself and
+ * hostNetwork pods reach IMDS; at 2 every pod does, and with it the node role.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { parseK8sType, nameOf } from "../../lib/k8s";
@@ -38,10 +42,10 @@ export const karpenterImdsHardened: ResourceValidationPolicy = {
     url: URLS.karpenterNodeClass,
     remediationSteps:
         "Remove spec.metadataOptions to use Karpenter's defaults (httpTokens: required, httpPutResponseHopLimit: 1), or set " +
-        "httpTokens: required and httpPutResponseHopLimit to 1 (2 only if a hostNetwork agent needs IMDS).",
+        "httpTokens: required and httpPutResponseHopLimit: 1 (hostNetwork agents still reach IMDS at 1; pods get AWS access through Pod Identity).",
     configSchema: {
         properties: {
-            maxHopLimit: { type: "integer", minimum: 1, maximum: 64, default: 2, description: "Highest httpPutResponseHopLimit allowed." },
+            maxHopLimit: { type: "integer", minimum: 1, maximum: 64, default: 1, description: "Highest httpPutResponseHopLimit allowed." },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -49,7 +53,7 @@ export const karpenterImdsHardened: ResourceValidationPolicy = {
         if (spec === undefined) {
             return;
         }
-        const maxHop = configValue(args.getConfig(), "maxHopLimit", 2, isNumberValue);
+        const maxHop = configValue(args.getConfig(), "maxHopLimit", 1, isNumberValue);
         const md = get(spec, "metadataOptions");
         if (!isRecord(md)) {
             return; // Karpenter default: required tokens, hop limit 1.
@@ -67,7 +71,7 @@ export const karpenterImdsHardened: ResourceValidationPolicy = {
             reportViolation(
                 `${label(args.type, args.props)} sets spec.metadataOptions.httpPutResponseHopLimit: ${hop} (maximum ${maxHop}). ` +
                     "A high hop limit lets containers behind extra network hops reach the node's instance metadata and its role. " +
-                    `Set it to 1 (Karpenter's default) or at most ${maxHop}.`,
+                    `Set it to 1 (Karpenter's default)${maxHop > 1 ? ` or at most ${maxHop}` : ""}.`,
             );
         }
     },

@@ -14,8 +14,8 @@ import {
     BUCKET_OBJECT_TYPES,
     BUCKET_PUBLIC_ACCESS_BLOCK_TYPE,
     BUCKET_TYPES,
-    parseArn,
 } from "../lib/aws";
+import { indexBuckets, linkAttachment } from "../lib/s3";
 
 /** The four BucketPublicAccessBlock / AccountPublicAccessBlock flags; each defaults to false in the provider. */
 const PUBLIC_ACCESS_BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -47,11 +47,6 @@ function better(a: BlockStatus | undefined, b: BlockStatus): BlockStatus {
     return rank(b) > rank(a) ? b : a;
 }
 
-function knownString(v: unknown): string | undefined {
-    const s = asString(v);
-    return s !== undefined && !isUnknownValue(s) && s.trim() !== "" ? s.trim() : undefined;
-}
-
 export const s3BucketPublicAccessBlock: StackValidationPolicy = {
     name: "s3-bucket-public-access-block",
     description: "Checks that every S3 bucket in the stack has a BucketPublicAccessBlock with all four block settings enabled.",
@@ -65,32 +60,11 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
         "restrictPublicBuckets all true (or an aws.s3.AccountPublicAccessBlock with all four true in the stack).",
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
-        const bucketsByUrn = new Map<string, { urn: string; name: string }>();
-        // Bucket name (physical, else logical) → buckets carrying it.
-        const urnsByBucketName = new Map<string, Set<string>>();
         const blocks: (typeof args.resources)[number][] = [];
-        const logicalNames: [string, string][] = [];
-        // Buckets whose physical name is a preview-unknown: a block naming an unresolved bucket may be theirs.
-        const unknownNamed = new Map<string, (typeof args.resources)[number]>();
         let accountBlocked = false;
         let accountUnknown = false;
-
         for (const r of args.resources) {
-            if (BUCKET_TYPES.has(r.type)) {
-                const raw = [peek(r.props, "bucket"), peek(r.props, "id"), peek(r.props, "arn")];
-                const names = [knownString(raw[0]), knownString(raw[1]), parseArn(knownString(raw[2]))?.resource];
-                const label = names.find((n) => n !== undefined) ?? r.name;
-                bucketsByUrn.set(r.urn, { urn: r.urn, name: label });
-                for (const n of names) {
-                    if (n !== undefined) {
-                        (urnsByBucketName.get(n) ?? urnsByBucketName.set(n, new Set()).get(n)!).add(r.urn);
-                    }
-                }
-                if (names.every((n) => n === undefined) && raw.some(isUnknownValue)) {
-                    unknownNamed.set(r.urn, r);
-                }
-                logicalNames.push([r.name, r.urn]);
-            } else if (r.type === BUCKET_PUBLIC_ACCESS_BLOCK_TYPE) {
+            if (r.type === BUCKET_PUBLIC_ACCESS_BLOCK_TYPE) {
                 blocks.push(r);
             } else if (r.type === ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE) {
                 const kind = blockStatus(r.name, r.props, tracker).kind;
@@ -98,7 +72,8 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
                 accountUnknown ||= kind === "unknown";
             }
         }
-        if (bucketsByUrn.size === 0 || accountBlocked) {
+        const index = indexBuckets(args.resources);
+        if (index.buckets.size === 0 || accountBlocked) {
             return;
         }
         if (accountUnknown) {
@@ -106,72 +81,46 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
             tracker.rethrow();
             return;
         }
-        const physicalNames = new Set(urnsByBucketName.keys());
-        // Logical (Pulumi) names link only where no physical bucket name is the same string.
-        for (const [name, urn] of logicalNames) {
-            if (!physicalNames.has(name)) {
-                (urnsByBucketName.get(name) ?? urnsByBucketName.set(name, new Set()).get(name)!).add(urn);
-            }
-        }
         // True once a block names a bucket by a literal name other than its dependency's: that name may be an unknown-named bucket's.
         let nameLinkedBlock = false;
-
         const status = new Map<string, BlockStatus>();
         let ambiguous = false;
         for (const pab of blocks) {
-            const linked = new Set<string>();
-            for (const dep of pab.propertyDependencies?.bucket ?? []) {
-                if (bucketsByUrn.has(dep.urn)) {
-                    linked.add(dep.urn);
-                }
+            const link = linkAttachment(index, pab, "bucket");
+            if (link.unknownTarget) {
+                // Cannot tell which bucket this block protects: don't accuse any bucket of lacking one (or of a weak one).
+                ambiguous = true;
+                tracker.note(pab.props, "bucket");
             }
-            const target = peek(pab.props, "bucket");
-            if (isUnknownValue(target)) {
-                if (linked.size === 0) {
-                    // Cannot tell which bucket this block protects: don't accuse any bucket of lacking one (or of a weak one).
-                    ambiguous = true;
-                    tracker.note(pab.props, "bucket");
-                }
-            } else {
-                const name = knownString(target)?.replace(/^arn:aws[a-z-]*:s3:::/, "");
-                const named = name !== undefined ? urnsByBucketName.get(name) ?? new Set<string>() : new Set<string>();
-                if (name !== undefined && ![...linked].some((u) => named.has(u) || unknownNamed.has(u))) {
-                    // Not the name of the bucket it depends on: the name may be an unknown-named bucket's.
-                    nameLinkedBlock = true;
-                }
-                for (const urn of named) {
-                    linked.add(urn);
-                }
-            }
-            if (linked.size === 0) {
+            nameLinkedBlock ||= link.literalName;
+            if (link.linked.size === 0) {
                 continue;
             }
             const s = blockStatus(pab.name, pab.props, tracker);
-            for (const urn of linked) {
+            for (const urn of link.linked) {
                 status.set(urn, better(status.get(urn), s));
             }
         }
 
-        for (const b of bucketsByUrn.values()) {
+        for (const b of index.buckets.values()) {
             const s = status.get(b.urn);
             if (s?.kind === "ok" || s?.kind === "unknown") {
                 continue;
             }
-            const unnamed = unknownNamed.get(b.urn);
-            if (unnamed && nameLinkedBlock) {
+            if (index.unknownNamed.has(b.urn) && nameLinkedBlock) {
                 // Its name is unknown and some block names its bucket by a literal name: that block may be this bucket's.
-                tracker.note(unnamed.props, isUnknownValue(peek(unnamed.props, "bucket")) ? "bucket" : isUnknownValue(peek(unnamed.props, "id")) ? "id" : "arn");
+                tracker.note(b.props, isUnknownValue(peek(b.props, "bucket")) ? "bucket" : isUnknownValue(peek(b.props, "id")) ? "id" : "arn");
                 continue;
             }
             if (s?.kind === "weak" && !ambiguous) {
                 reportViolation(
-                    `S3 bucket "${b.name}" has a public access block ("${s.name}") that leaves ${listText(s.off)} off. Each off flag ` +
+                    `S3 bucket "${b.label}" has a public access block ("${s.name}") that leaves ${listText(s.off)} off. Each off flag ` +
                         "lets a public ACL or bucket policy expose the data. Set all four flags to true.",
                     b.urn,
                 );
             } else if (!ambiguous) {
                 reportViolation(
-                    `S3 bucket "${b.name}" has no BucketPublicAccessBlock in this stack. Without it a public ACL or bucket policy ` +
+                    `S3 bucket "${b.label}" has no BucketPublicAccessBlock in this stack. Without it a public ACL or bucket policy ` +
                         "added later (by hand or by another stack) exposes its data to the internet. Add an aws.s3.BucketPublicAccessBlock " +
                         "with bucket: <bucket>.id and all four block settings true.",
                     b.urn,

@@ -16,8 +16,8 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { cisEks } from "../../lib/frameworks";
-import { isWorkloadType, nameOf, podSpecs } from "../../lib/k8s";
 import { containsUnknown, isUnknownValue, rawProps, UnknownTracker } from "../../lib/known";
+import { imageUses, isWorkloadType, unknownPodParts, workloadLabel } from "../../lib/pod-spec";
 import { asString, configValue, get, isStringArray } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { URLS } from "../common";
@@ -96,21 +96,15 @@ export const helmReleaseVersionPinned: ResourceValidationPolicy = {
 // Images
 // ---------------------------------------------------------------------------------------------
 
-interface ImageUse {
-    readonly container: string;
-    readonly image: unknown;
-}
-
-function imageUses(type: string, props: unknown): ImageUse[] {
-    return podSpecs(type, props).flatMap((v) =>
-        v.containers.map((c) => ({ container: `${v.path}:${asString(c.name) ?? "?"}`, image: c.image })),
-    );
-}
-
-function workloadLabel(type: string, props: unknown): string {
-    const kind = type.split(":").pop() ?? type;
-    const name = nameOf(props);
-    return name ? `${kind} "${name}"` : kind;
+/** Distinct image references of a workload (raw: unknowns are sentinel strings), each with the containers that run it. */
+function distinctImages(type: string, raw: unknown): { image: unknown; path: readonly (string | number)[]; containers: string[] }[] {
+    const byImage = new Map<unknown, { image: unknown; path: readonly (string | number)[]; containers: string[] }>();
+    for (const use of imageUses(type, raw)) {
+        const key = typeof use.image.value === "string" ? use.image.value.trim() : use.image.value;
+        const entry = byImage.get(key) ?? byImage.set(key, { image: use.image.value, path: use.image.path, containers: [] }).get(key)!;
+        entry.containers.push(use.container);
+    }
+    return [...byImage.values()];
 }
 
 export const imageTagPinned: ResourceValidationPolicy = {
@@ -125,21 +119,32 @@ export const imageTagPinned: ResourceValidationPolicy = {
         if (!isWorkloadType(args.type)) {
             return;
         }
+        // Read raw: an unknown image (built in this stack) is judged after preview, the others now.
+        const raw = rawProps(args.props);
+        const tracker = new UnknownTracker();
         const bad: string[] = [];
-        for (const use of imageUses(args.type, args.props)) {
+        for (const part of unknownPodParts(args.type, raw)) {
+            tracker.note(args.props, ...part.path);
+        }
+        for (const use of distinctImages(args.type, raw)) {
+            if (isUnknownValue(use.image)) {
+                tracker.note(args.props, ...use.path);
+                continue;
+            }
             const ref = parseImageRef(use.image);
             const problem = ref ? mutableTagProblem(ref) : undefined;
             if (ref && problem) {
-                bad.push(`${ref.raw} (${problem === "latest" ? "tag latest" : "no tag, i.e. latest"}; ${use.container})`);
+                bad.push(`${ref.raw} (${problem === "latest" ? "tag latest" : "no tag, i.e. latest"}; ${listText(use.containers)})`);
             }
         }
         if (bad.length > 0) {
             reportViolation(
-                `${workloadLabel(args.type, args.props)} runs mutable image references: ${bad.join(", ")}. "latest" changes under ` +
+                `${workloadLabel(args.type, raw)} runs mutable image references: ${bad.join(", ")}. "latest" changes under ` +
                     "you, so nodes may run different code than was reviewed and rollbacks are impossible. Pin each image to a version " +
                     "tag or an @sha256 digest.",
             );
         }
+        tracker.rethrow();
     },
 };
 
@@ -299,9 +304,9 @@ export const imageRegistryAllowed: StackValidationPolicy = {
             }
             const raw = rawProps(r.props);
             const bad: string[] = [];
-            const uses = imageUses(r.type, raw);
+            const uses = distinctImages(r.type, raw);
             // An unknown image, or a pod template that is itself (partly) unknown, is judged after preview.
-            let unknown = uses.length === 0 && containsUnknown(raw.spec);
+            let unknown = unknownPodParts(r.type, raw).length > 0 || (uses.length === 0 && containsUnknown(raw.spec));
             for (const use of uses) {
                 if (isUnknownValue(use.image)) {
                     unknown = true;

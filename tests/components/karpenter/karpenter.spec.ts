@@ -668,7 +668,7 @@ describe("Karpenter component: pools as data", () => {
         assert.deepStrictEqual(spec.limits, { cpu: "800", memory: "6400Gi" });
         assert.strictEqual(spec.weight, 40);
         assert.strictEqual(spec.template.spec.taints, undefined);
-        assert.strictEqual(spec.disruption.consolidationPolicy, "WhenEmptyOrUnderutilized");
+        assert.strictEqual(spec.disruption.consolidationPolicy, "WhenEmpty");
         assert.strictEqual(spec.template.spec.nodeClassRef.name, "spark-memory");
         const nodeClass = byName(run.resources, "karpenter-nodeclass-memory");
         new EC2NodeClass({ metadata: nodeClass.inputs.metadata, spec: nodeClass.inputs.spec }).validate();

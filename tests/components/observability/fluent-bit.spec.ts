@@ -6,6 +6,7 @@ import {
     NAMESPACE_REGEX, NO_APP, SPARK_APP_ID_REGEX, YUNIKORN_LOG_REGEX, containerLogGroupName, containerLogPrefixProblem,
     fluentBitPipeline, fluentBitPolicy, namespaceTagMatch, renderSection, s3KeyFormat,
 } from "../../../components/observability/fluent-bit-pipeline";
+import { isAllowed } from "../../../lib/iam-eval";
 import { MockRunResult, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
 import { constructionErrors } from "../../helpers/construct";
@@ -17,8 +18,9 @@ const ACCOUNT = "111111111111";
 const REGION = "us-west-2";
 const CONFIG = { "aws:region": REGION, "moka:accountId": ACCOUNT };
 const TAGS = { "cost-center": "data-platform", owner: "platform@example.com", environment: "test", "managed-by": "pulumi" };
-const BUCKET = "moka-test-event-logs";
-const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
+const bucketOf = (team: string) => `moka-test-team-${team}-${ACCOUNT}`;
+const TEAM_BUCKETS = { "team-a": bucketOf("team-a"), "team-b": bucketOf("team-b") };
+const PATTERN = `arn:aws:s3:::moka-test-team-*-${ACCOUNT}`;
 const KMS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const LOG_GROUP = "/moka/moka-test/containers";
 const LOG_GROUP_ARN = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${LOG_GROUP}`;
@@ -39,8 +41,9 @@ function args(provider: k8s.Provider, over: Partial<FluentBitArgs> = {}): Fluent
         baseName: "moka-test",
         region: REGION,
         tags: TAGS,
-        logBucket: BUCKET,
-        logBucketArn: BUCKET_ARN,
+        teamBuckets: TEAM_BUCKETS,
+        teamBucketArnPattern: PATTERN,
+        accountId: ACCOUNT,
         containerLogPrefix: "container-logs",
         kmsKeyArn: KMS_ARN,
         logRetentionDays: 30,
@@ -50,20 +53,33 @@ function args(provider: k8s.Provider, over: Partial<FluentBitArgs> = {}): Fluent
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as string]);
 
-/** Emulates the rewrite_tag rules (first match wins, absent key never matches) to get the S3 key prefix. */
-function s3PrefixFor(record: { namespace?: string; labels?: Record<string, string> }, prefix: string): string | undefined {
+/**
+ * Emulates the pipeline for one record: the rewrite_tag rules (first match wins, absent key never matches)
+ * give the tag `applog.<namespace>.<app>`; the S3 output whose Match is `applog.<team>.*` takes it into that
+ * team's bucket at `<prefix>/<app>/`. Returns `<bucket>/<prefix>/<app>/`, or undefined for CloudWatch only.
+ */
+function s3LocationFor(record: { namespace?: string; labels?: Record<string, string> }, prefix: string, outputs: string): string | undefined {
     const app = record.labels?.["spark-app-selector"];
+    let tag: string | undefined;
     if (record.namespace && app !== undefined && new RegExp(SPARK_APP_ID_REGEX).test(app)) {
-        return `${prefix}/${record.namespace}/${app}/`;
+        tag = `applog.${record.namespace}.${app}`;
+    } else if (record.namespace && new RegExp(NAMESPACE_REGEX).test(record.namespace)) {
+        tag = `applog.${record.namespace}.${NO_APP}`;
     }
-    if (record.namespace && new RegExp(NAMESPACE_REGEX).test(record.namespace)) {
-        return `${prefix}/${record.namespace}/${NO_APP}/`;
+    if (tag === undefined) {
+        return undefined;
+    }
+    for (const section of outputs.split("[OUTPUT]").filter((x) => /Name +s3$/m.test(x))) {
+        const match = /^ {4}Match +(\S+)$/m.exec(section)![1];
+        if (new RegExp(`^${match.replace(/\./g, "\\.").replace(/\*/g, ".*")}$`).test(tag)) {
+            return `${/^ {4}bucket +(\S+)$/m.exec(section)![1]}/${prefix}/${tag.split(".")[2]}/`;
+        }
     }
     return undefined;
 }
 
 describe("fluent-bit-config (pure)", () => {
-    const pipeline = fluentBitPipeline({ region: REGION, bucket: BUCKET, containerLogPrefix: "container-logs", logGroupName: LOG_GROUP, yunikornNamespace: "yunikorn" });
+    const pipeline = fluentBitPipeline({ region: REGION, teamBuckets: TEAM_BUCKETS, containerLogPrefix: "container-logs", logGroupName: LOG_GROUP, yunikornNamespace: "yunikorn" });
 
     it("renders classic sections with one aligned key per line", () => {
         assert.strictEqual(renderSection("OUTPUT", [["Name", "s3"], ["Match", "a.*"], ["total_file_size", "50M"]]),
@@ -93,23 +109,31 @@ describe("fluent-bit-config (pure)", () => {
     });
 
     const routing: [string, { namespace?: string; labels?: Record<string, string> }, string | undefined][] = [
-        ["spark driver", { namespace: "team-a", labels: { "spark-app-selector": "spark-0a1b2c3d4e5f", "spark-role": "driver" } }, "container-logs/team-a/spark-0a1b2c3d4e5f/"],
-        ["spark executor", { namespace: "team-b", labels: { "spark-app-selector": "spark-99", "spark-role": "executor" } }, "container-logs/team-b/spark-99/"],
-        ["non-Spark pod", { namespace: "yunikorn", labels: { app: "yunikorn" } }, "container-logs/yunikorn/no-app/"],
-        ["label with a dot or slash cannot split the key", { namespace: "team-a", labels: { "spark-app-selector": "a.b/c" } }, "container-logs/team-a/no-app/"],
+        ["spark driver", { namespace: "team-a", labels: { "spark-app-selector": "spark-0a1b2c3d4e5f", "spark-role": "driver" } }, `${bucketOf("team-a")}/container-logs/spark-0a1b2c3d4e5f/`],
+        ["spark executor", { namespace: "team-b", labels: { "spark-app-selector": "spark-99", "spark-role": "executor" } }, `${bucketOf("team-b")}/container-logs/spark-99/`],
+        ["non-Spark pod of a team", { namespace: "team-a", labels: { app: "notebook" } }, `${bucketOf("team-a")}/container-logs/no-app/`],
+        ["platform pod (CloudWatch only)", { namespace: "yunikorn", labels: { app: "yunikorn" } }, undefined],
+        ["a namespace that only starts like a team", { namespace: "team-a-archive", labels: { "spark-app-selector": "spark-1" } }, undefined],
+        ["label with a dot or slash cannot split the key", { namespace: "team-a", labels: { "spark-app-selector": "a.b/c" } }, `${bucketOf("team-a")}/container-logs/no-app/`],
         ["no kubernetes metadata", {}, undefined],
     ];
     for (const [label, record, expected] of routing) {
-        it(`routes ${label} to ${expected ?? "CloudWatch only"}`, () => assert.strictEqual(s3PrefixFor(record, "container-logs"), expected));
+        it(`routes ${label} to ${expected ?? "CloudWatch only"}`, () => assert.strictEqual(s3LocationFor(record, "container-logs", pipeline.outputs), expected));
     }
 
-    it("S3 keys start with '/' (out_s3 requires it) and group by namespace and app", () => {
-        assert.strictEqual(s3KeyFormat("container-logs"), "/container-logs/$TAG[1]/$TAG[2]/%Y/%m/%d/%H%M%S-$UUID.json.gz");
-        assert.match(pipeline.outputs, /^ {4}s3_key_format +\/container-logs\/\$TAG\[1\]\/\$TAG\[2\]\//m);
-        assert.match(pipeline.outputs, /^ {4}s3_key_format_tag_delimiters +\.$/m);
-        assert.match(pipeline.outputs, /^ {4}use_put_object +On$/m);
-        assert.match(pipeline.outputs, /^ {4}total_file_size +50M$/m);
-        assert.match(pipeline.outputs, new RegExp(`^ {4}bucket +${BUCKET}$`, "m"));
+    it("one S3 output per team, into the team's bucket, with its own buffer directory; keys start with '/' (out_s3 requires it)", () => {
+        assert.strictEqual(s3KeyFormat("container-logs"), "/container-logs/$TAG[2]/%Y/%m/%d/%H%M%S-$UUID.json.gz");
+        const sections = pipeline.outputs.split("[OUTPUT]").filter((x) => /Name +s3$/m.test(x));
+        assert.strictEqual(sections.length, 2);
+        for (const [team, bucket] of Object.entries(TEAM_BUCKETS)) {
+            const section = sections.find((x) => x.includes(`applog.${team}.*`))!;
+            assert.match(section, new RegExp(`^ {4}bucket +${bucket}$`, "m"));
+            assert.match(section, new RegExp(`^ {4}store_dir +/tmp/fluent-bit/s3/${team}$`, "m"));
+            assert.match(section, /^ {4}s3_key_format +\/container-logs\/\$TAG\[2\]\//m);
+            assert.match(section, /^ {4}s3_key_format_tag_delimiters +\.$/m);
+            assert.match(section, /^ {4}use_put_object +On$/m);
+            assert.match(section, /^ {4}total_file_size +50M$/m);
+        }
         assert.doesNotMatch(pipeline.outputs, /\{\{/, "the chart runs config through tpl");
     });
 
@@ -155,14 +179,23 @@ describe("fluent-bit-config (pure)", () => {
         it(`container log prefix "${prefix}" → ${problem ?? "ok"}`, () => assert.strictEqual(containerLogPrefixProblem(prefix), problem));
     }
 
-    it("IAM: PutObject on the prefix only, KMS via S3 only, logs on the one group", () => {
-        const doc = fluentBitPolicy({ bucketArn: BUCKET_ARN, containerLogPrefix: "container-logs", kmsKeyArn: KMS_ARN, logGroupArn: LOG_GROUP_ARN, region: REGION });
+    it("IAM: PutObject on the team buckets' container-log prefix only (in the stack's account), KMS via S3 only, logs on the one group", () => {
+        const doc = fluentBitPolicy({ teamBucketArnPattern: PATTERN, accountId: ACCOUNT, containerLogPrefix: "container-logs", kmsKeyArn: KMS_ARN, logGroupArn: LOG_GROUP_ARN, region: REGION });
         assert.deepStrictEqual(doc.Statement.map((s) => [s.Sid, s.Action, s.Resource]), [
-            ["PutContainerLogObjects", ["s3:PutObject"], `${BUCKET_ARN}/container-logs/*`],
+            ["PutContainerLogObjects", ["s3:PutObject"], `${PATTERN}/container-logs/*`],
             ["EncryptWithStorageKeyViaS3", ["kms:GenerateDataKey", "kms:Encrypt"], KMS_ARN],
             ["WriteContainerLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [LOG_GROUP_ARN, `${LOG_GROUP_ARN}:*`]],
         ]);
+        assert.deepStrictEqual(doc.Statement[0].Condition, { StringEquals: { "s3:ResourceAccount": ACCOUNT } });
         assert.deepStrictEqual(doc.Statement[1].Condition, { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } });
+        const ctx = { "s3:ResourceAccount": ACCOUNT };
+        for (const bucket of Object.values(TEAM_BUCKETS)) {
+            assert.ok(isAllowed(doc.Statement, "s3:PutObject", `arn:aws:s3:::${bucket}/container-logs/app/x.json.gz`, ctx), bucket);
+            assert.ok(!isAllowed(doc.Statement, "s3:PutObject", `arn:aws:s3:::${bucket}/teams/${bucket}/data.parquet`, ctx), "no data writes");
+            assert.ok(!isAllowed(doc.Statement, "s3:GetObject", `arn:aws:s3:::${bucket}/container-logs/app/x.json.gz`, ctx), "no reads");
+        }
+        assert.ok(!isAllowed(doc.Statement, "s3:PutObject", "arn:aws:s3:::moka-test-s3-access-logs-111111111111/container-logs/x", ctx), "not the log bucket");
+        assert.ok(!isAllowed(doc.Statement, "s3:PutObject", `arn:aws:s3:::${bucketOf("x")}/container-logs/x`, { "s3:ResourceAccount": "999999999999" }), "not another account's lookalike");
     });
 });
 
@@ -179,7 +212,7 @@ describe("FluentBit component", () => {
             program: () => {
                 const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
                 const fb = new FluentBit("logs", args(provider));
-                return { logGroupName: fb.logGroupName, logGroupArn: fb.logGroupArn, roleArn: fb.roleArn, s3Location: fb.s3Location };
+                return { logGroupName: fb.logGroupName, logGroupArn: fb.logGroupArn, roleArn: fb.roleArn, s3Locations: fb.s3Locations };
             },
         });
         providerUrn = run.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.urn;
@@ -221,7 +254,7 @@ describe("FluentBit component", () => {
         const doc = policyDoc(byName(run.resources, "logs-policy").inputs.policy);
         const resources = doc.Statement.flatMap((s) => asList(s.Resource));
         assert.ok(!resources.includes("*"));
-        assert.deepStrictEqual(resources, [`${BUCKET_ARN}/container-logs/*`, KMS_ARN, LOG_GROUP_ARN, `${LOG_GROUP_ARN}:*`]);
+        assert.deepStrictEqual(resources, [`${PATTERN}/container-logs/*`, KMS_ARN, LOG_GROUP_ARN, `${LOG_GROUP_ARN}:*`]);
         assert.deepStrictEqual(doc.Statement.flatMap((s) => asList(s.Action)).sort(), [
             "kms:Encrypt", "kms:GenerateDataKey", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents", "s3:PutObject",
         ]);
@@ -258,11 +291,13 @@ describe("FluentBit component", () => {
         assert.strictEqual(v.nodeSelector, undefined, "a log shipper must run on every node");
     });
 
-    it("values: pipeline carries the bucket, the prefix, the region and the created log group", () => {
+    it("values: pipeline carries the team buckets, the prefix, the region and the created log group", () => {
         const cfg = byName(run.resources, "logs-release").inputs.values.config;
         assert.deepStrictEqual(Object.keys(cfg).sort(), ["customParsers", "filters", "inputs", "outputs"]);
-        assert.match(cfg.outputs, new RegExp(`^ {4}bucket +${BUCKET}$`, "m"));
-        assert.match(cfg.outputs, /^ {4}s3_key_format +\/container-logs\/\$TAG\[1\]\/\$TAG\[2\]\//m);
+        for (const bucket of Object.values(TEAM_BUCKETS)) {
+            assert.match(cfg.outputs, new RegExp(`^ {4}bucket +${bucket}$`, "m"));
+        }
+        assert.match(cfg.outputs, /^ {4}s3_key_format +\/container-logs\/\$TAG\[2\]\//m);
         assert.match(cfg.outputs, new RegExp(`^ {4}region +${REGION}$`, "m"));
         assert.match(cfg.outputs, /^ {4}log_group_name +\/moka\/moka-test\/containers$/m);
         assert.match(cfg.filters, /_yunikorn_/);
@@ -291,12 +326,12 @@ describe("FluentBit component", () => {
         assert.deepStrictEqual(v.securityContext.capabilities, { drop: ["ALL"] });
     });
 
-    it("exposes the log group, role and S3 location", () => {
+    it("exposes the log group, role and each team's S3 location", () => {
         assert.deepStrictEqual(run.outputs, {
             logGroupName: LOG_GROUP,
             logGroupArn: LOG_GROUP_ARN,
             roleArn: `arn:aws:iam::${ACCOUNT}:role/moka-test-fluent-bit`,
-            s3Location: `s3://${BUCKET}/container-logs/`,
+            s3Locations: { "team-a": `s3://${bucketOf("team-a")}/container-logs/`, "team-b": `s3://${bucketOf("team-b")}/container-logs/` },
         });
     });
 });
@@ -308,6 +343,8 @@ describe("FluentBit component: arguments", () => {
         ["empty prefix", { containerLogPrefix: "" }, 'moka:observability:FluentBit "bad": args.containerLogPrefix must not be empty, got ""'],
         ["no baseName", { baseName: "" }, 'moka:observability:FluentBit "bad": args.baseName is required'],
         ["no provider", { k8sProvider: undefined as unknown as k8s.Provider }, 'moka:observability:FluentBit "bad": args.k8sProvider is required'],
+        ["a bad account id", { accountId: "12" }, 'moka:observability:FluentBit "bad": args.accountId must be a 12-digit AWS account id, got "12"'],
+        ["a team key that is not a namespace", { teamBuckets: { Team_A: "b" } }, 'moka:observability:FluentBit "bad": args.teamBuckets key "Team_A" is not a team namespace name'],
     ];
     for (const [label, over, message] of cases) {
         it(`rejects ${label}`, async () => {

@@ -23,6 +23,7 @@ function team(name: string, quota: Partial<TeamQuota> = {}): TeamConfig {
         dataPrefix: `teams/${name}`,
         sharedPrefixes: [],
         podSecurity: "restricted",
+        access: { ci: `arn:aws:iam::111111111111:role/${name}-ci`, developers: [], allowAdminOverlap: false },
     };
 }
 

@@ -36,20 +36,20 @@ describe("shared/arg-errors", () => {
             "moka:karpenter:Karpenter \"bad\": args.accountId must be a 12-digit AWS account id, got \"1\"; "
             + "args.nodePools: needs at least one pool with role executor (Spark executors are placed on the executor pools only); "
             + "args.nodePools: needs at least one pool with role driver (Spark drivers are placed on the driver pools only)"],
-        ["SparkStorage", () => new SparkStorage("bad", { baseName: "", accountId: "1", tags: {}, protect: false, storage: cfg.storage }),
+        ["SparkStorage", () => new SparkStorage("bad", { baseName: "", accountId: "1", tags: {}, protect: false, storage: cfg.storage, teams: ["growth"] }),
             "moka:storage:SparkStorage \"bad\": args.baseName is required; args.accountId must be a 12-digit AWS account id, got \"1\""],
         ["ImageRegistry", () => new ImageRegistry("bad", { baseName: "", tags: {}, protect: false, keepTaggedImages: 0 }),
             "moka:images:ImageRegistry \"bad\": args.baseName is required; args.keepTaggedImages must be a whole number between 1 and 1000, got 0"],
         ["Team", (p) => new Team("bad", {
-            team: cfg.teams[0], environment: "", baseName: "", clusterName: "c", k8sProvider: p, dataBucket: "b", dataBucketArn: "arn:aws:s3:::b",
-            eventLogBucket: "e", eventLogBucketArn: "arn:aws:s3:::e", kmsKeyArn: "k", eventLogPrefix: "spark-events", region: "us-west-2", tags: {},
+            team: cfg.teams[0], environment: "", baseName: "", clusterName: "c", k8sProvider: p, bucket: "b", bucketArn: "arn:aws:s3:::b",
+            kmsKeyArn: "k", eventLogPrefix: "spark-events", containerLogPrefix: "container-logs", region: "us-west-2", tags: {},
         }), "moka:tenancy:Team \"bad\": args.baseName is required; args.environment is required"],
         ["YuniKorn", () => new YuniKorn("bad", { k8sProvider: noProvider, teams: [] }),
             "moka:scheduling:YuniKorn \"bad\": args.k8sProvider is required; args.teams must list at least one team"],
         ["SparkOperator", () => new SparkOperator("bad", { k8sProvider: noProvider, jobNamespaces: ["growth", "karpenter"] }),
             "moka:spark:SparkOperator \"bad\": args.k8sProvider is required; args.jobNamespaces entry \"karpenter\" is a platform namespace, not a team namespace"],
         ["HistoryServer", (p) => new HistoryServer("bad", {
-            k8sProvider: p, clusterName: "c", baseName: "moka-prod", tags: {}, teams: ["growth", "growth"], eventLogBucket: "e", eventLogBucketArn: "arn:aws:s3:::e",
+            k8sProvider: p, clusterName: "c", baseName: "moka-prod", tags: {}, teams: ["growth", "growth"].map((name) => ({ name, bucket: "e", bucketArn: "arn:aws:s3:::e" })),
             eventLogPrefix: "/spark-events", kmsKeyArn: "k", image: "i:1", region: "us-west-2",
         }), "moka:spark:HistoryServer \"bad\": args.teams lists \"growth\" twice; args.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got \"/spark-events\""],
         ["ObservabilityNamespace", () => new ObservabilityNamespace("bad", { k8sProvider: noProvider }),
@@ -57,8 +57,8 @@ describe("shared/arg-errors", () => {
         ["Metrics", (p) => new Metrics("bad", { k8sProvider: p, clusterName: "c", baseName: "", region: "", tags: {}, metricsRetentionDays: 150 }),
             "moka:observability:Metrics \"bad\": args.baseName is required; args.region is required"],
         ["FluentBit", (p) => new FluentBit("bad", {
-            k8sProvider: p, clusterName: "c", baseName: "", region: "us-west-2", tags: {}, logBucket: "b", logBucketArn: "arn:aws:s3:::b",
-            containerLogPrefix: "container-logs", kmsKeyArn: "k", logRetentionDays: 31,
+            k8sProvider: p, clusterName: "c", baseName: "", region: "us-west-2", tags: {}, teamBuckets: { growth: "b" }, teamBucketArnPattern: "arn:aws:s3:::b-*",
+            accountId: "111111111111", containerLogPrefix: "container-logs", kmsKeyArn: "k", logRetentionDays: 31,
         }), `moka:observability:FluentBit "bad": args.baseName is required; args.logRetentionDays ${LOG_RETENTION_MESSAGE}, got 31`],
         ["Engines", () => new Engines("bad", { k8sProvider: noProvider, ray: true, teamNamespaces: [] }),
             "moka:engines:Engines \"bad\": args.k8sProvider is required; args.teamNamespaces must list at least one namespace when flink or ray is enabled (an empty list would make the operators watch every namespace)"],

@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { teamEventLogPrefix } from "../../../lib/platform";
 import { HistoryServer, HistoryServerArgs } from "../../../components/spark/history-server";
 import {
     historyServerConfigMap, historyServerDeployment, historyServerNamespace, historyServerPolicy, historyServerService, historyServerSparkConf,
-    historyServerUrl, historyServiceAccount, sha256, teamEventLogDirectory,
+    historyServerUrl, historyServiceAccount, historyUiAccessRules, sha256, teamEventLogDirectory,
 } from "../../../components/spark/history-server-objects";
+import { headMissingKeyStatus, isAllowed, s3aMissingPermissions } from "../../../lib/iam-eval";
 import { podIdentityTrustPolicy } from "../../../components/shared/iam";
 import { renderSparkDefaultsConf } from "../../../components/shared/spark-conf";
 import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
@@ -18,7 +18,8 @@ const ACCOUNT = "111111111111";
 const REGION = "us-west-2";
 const CONFIG = { "aws:region": REGION, "moka:accountId": ACCOUNT };
 const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "test", "managed-by": "pulumi" };
-const BUCKET = "moka-test-spark-events-111111111111";
+const bucketOf = (team: string) => `moka-test-team-${team}-111111111111`;
+const BUCKET = bucketOf("analytics");
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/moka-test/spark:3.5.6-1`;
@@ -33,6 +34,8 @@ const T = {
     configMap: "kubernetes:core/v1:ConfigMap",
     deployment: "kubernetes:apps/v1:Deployment",
     service: "kubernetes:core/v1:Service",
+    k8sRole: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    k8sRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
 };
 
 /** Every action a statement allows, lower-cased. */
@@ -49,12 +52,12 @@ describe("history-server-config", () => {
         for (const c of cases) {
             describe(`prefix ${c.prefix} in ${c.bucketArn}`, () => {
                 const doc = historyServerPolicy({ bucketArn: c.bucketArn, eventLogPrefix: c.prefix, kmsKeyArn: KEY_ARN, region: c.region });
-                it("is exactly list-under-prefix, get-under-prefix and decrypt-via-S3", () => {
+                it("is exactly list-the-team-bucket, get-under-prefix and decrypt-via-S3", () => {
                     assert.deepEqual(doc, {
                         Version: "2012-10-17",
                         Statement: [
-                            { Sid: "ListEventLogPrefix", Effect: "Allow", Action: ["s3:ListBucket"], Resource: c.bucketArn, Condition: { StringLike: { "s3:prefix": [`${c.prefix}/*`] } } },
-                            { Sid: "ReadEventLogs", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${c.bucketArn}/${c.prefix}/*` },
+                            { Sid: "ListTeamBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: c.bucketArn },
+                            { Sid: "ReadEventLogs", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${c.bucketArn}/${c.prefix}`, `${c.bucketArn}/${c.prefix}/*`] },
                             { Sid: "DecryptEventLogsViaS3", Effect: "Allow", Action: ["kms:Decrypt"], Resource: KEY_ARN, Condition: { StringEquals: { "kms:ViaService": `s3.${c.region}.amazonaws.com` } } },
                         ],
                     });
@@ -73,12 +76,13 @@ describe("history-server-config", () => {
                     assert.ok(all.every((a) => /^s3:(get|list)/.test(a) || a === "kms:decrypt"));
                     assert.ok(doc.Statement.every((s) => s.Effect === "Allow"));
                 });
-                it("scopes objects to the event-log prefix and the listing to it too", () => {
-                    const get = doc.Statement.find((s) => s.Action.includes("s3:GetObject"))!;
-                    assert.equal(get.Resource, `${c.bucketArn}/${c.prefix}/*`);
-                    const list = doc.Statement.find((s) => s.Action.includes("s3:ListBucket"))!;
-                    assert.equal(list.Resource, c.bucketArn);
-                    assert.deepEqual(list.Condition, { StringLike: { "s3:prefix": [`${c.prefix}/*`] } });
+                it("S3A can open the log directory: HEAD of the missing directory key answers 404 (then S3A lists it), reads only under the prefix", () => {
+                    assert.equal(headMissingKeyStatus(doc.Statement, c.bucketArn, c.prefix), 404);
+                    assert.deepEqual(s3aMissingPermissions(doc.Statement, {
+                        bucketArn: c.bucketArn, prefix: c.prefix, mode: "read", kmsKeyArn: KEY_ARN, kmsContext: { "kms:ViaService": `s3.${c.region}.amazonaws.com` },
+                    }), []);
+                    assert.ok(!isAllowed(doc.Statement, "s3:GetObject", `${c.bucketArn}/teams/x/data.parquet`), "no data reads");
+                    assert.ok(!isAllowed(doc.Statement, "s3:GetObject", `${c.bucketArn}/${c.prefix}-old/x`), "no sibling prefix");
                 });
             });
         }
@@ -90,18 +94,17 @@ describe("history-server-config", () => {
 
     describe("historyServerSparkConf", () => {
         const cases: [string, string, string][] = [
-            ["spark-events", "analytics", `s3a://${BUCKET}/spark-events/analytics/`],
-            ["logs/spark", "ml", `s3a://${BUCKET}/logs/spark/ml/`],
+            ["spark-events", "analytics", `s3a://${bucketOf("analytics")}/spark-events/`],
+            ["logs/spark", "ml", `s3a://${bucketOf("ml")}/logs/spark/`],
         ];
         for (const [prefix, team, dir] of cases) {
-            it(`${prefix} + ${team} -> ${dir}`, () => {
-                assert.equal(teamEventLogDirectory(BUCKET, prefix, team), dir);
-                assert.equal(dir, `s3a://${BUCKET}/${teamEventLogPrefix(prefix, team)}/`);
-                assert.equal(historyServerSparkConf({ bucket: BUCKET, eventLogPrefix: prefix, team, region: REGION })["spark.history.fs.logDirectory"], dir);
+            it(`${prefix} in ${team}'s bucket -> ${dir}`, () => {
+                assert.equal(teamEventLogDirectory(bucketOf(team), prefix), dir);
+                assert.equal(historyServerSparkConf({ bucket: bucketOf(team), eventLogPrefix: prefix, region: REGION })["spark.history.fs.logDirectory"], dir);
             });
         }
         it("uses S3A with the Pod Identity (SDK v2 container) credentials provider and never cleans", () => {
-            const conf = historyServerSparkConf({ bucket: BUCKET, eventLogPrefix: "spark-events", team: "analytics", region: REGION });
+            const conf = historyServerSparkConf({ bucket: BUCKET, eventLogPrefix: "spark-events", region: REGION });
             assert.equal(conf["spark.hadoop.fs.s3a.impl"], "org.apache.hadoop.fs.s3a.S3AFileSystem");
             assert.equal(conf["spark.hadoop.fs.s3a.aws.credentials.provider"], "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider");
             assert.equal(conf["spark.hadoop.fs.s3a.endpoint.region"], REGION);
@@ -127,7 +130,7 @@ describe("history-server-config", () => {
         it("Namespace, ServiceAccount, ConfigMap, Service, Deployment", () => {
             const objs: any[] = [
                 historyServerNamespace(),
-                historyServiceAccount(),
+                historyServiceAccount("analytics"),
                 historyServerConfigMap("analytics", "a 1\n"),
                 historyServerService("analytics"),
                 historyServerDeployment({ team: "analytics", image: IMAGE, configHash: sha256("a 1\n") }),
@@ -153,11 +156,11 @@ describe("HistoryServer", () => {
     let r: MockRunResult;
     let models: Record<string, any>;
 
+    const teamArgs = (names: string[]) => names.map((t) => ({ name: t, bucket: bucketOf(t), bucketArn: `arn:aws:s3:::${bucketOf(t)}` }));
     function args(p: k8s.Provider, overrides: Partial<HistoryServerArgs> = {}): HistoryServerArgs {
         return {
-            k8sProvider: p, clusterName: "moka-test", baseName: "moka-test", tags: TAGS, teams,
-            eventLogBucket: BUCKET, eventLogBucketArn: BUCKET_ARN, eventLogPrefix: "spark-events", kmsKeyArn: KEY_ARN,
-            image: IMAGE, region: REGION, ...overrides,
+            k8sProvider: p, clusterName: "moka-test", baseName: "moka-test", tags: TAGS, teams: teamArgs(teams),
+            eventLogPrefix: "spark-events", kmsKeyArn: KEY_ARN, image: IMAGE, region: REGION, ...overrides,
         };
     }
 
@@ -175,22 +178,22 @@ describe("HistoryServer", () => {
             program: () => {
                 const p = new k8s.Provider("k8s", { kubeconfig: "{}" });
                 const h = new HistoryServer("hs", args(p));
-                return { urls: h.urls, roleArn: h.roleArn, namespace: h.namespace };
+                return { urls: h.urls, roleArns: h.roleArns, namespace: h.namespace };
             },
         });
     });
 
     const of = (t: string): RecordedResource[] => ofType(r.resources, t);
 
-    it("creates exactly one role, one inline policy, one association, namespace and ServiceAccount, and a ConfigMap + Deployment + Service per team", () => {
+    it("creates the namespace, and per team a role, inline policy, association, ServiceAccount, ConfigMap, Deployment, Service and UI Role + RoleBinding", () => {
         const counts = Object.fromEntries(Object.entries(T).map(([k, t]) => [k, of(t).length]));
-        assert.deepEqual(counts, { component: 1, role: 1, rolePolicy: 1, association: 1, namespace: 1, serviceAccount: 1, configMap: 3, deployment: 3, service: 3 });
+        assert.deepEqual(counts, { component: 1, role: 3, rolePolicy: 3, association: 3, namespace: 1, serviceAccount: 3, configMap: 3, deployment: 3, service: 3, k8sRole: 3, k8sRoleBinding: 3 });
         const component = of(T.component)[0];
         const children = r.resources.filter((x) => x.parent === component.urn).map((x) => x.name).sort();
-        assert.deepEqual(children, [
-            "hs-analytics", "hs-analytics-conf", "hs-analytics-service", "hs-bi", "hs-bi-conf", "hs-bi-service",
-            "hs-ml", "hs-ml-conf", "hs-ml-service", "hs-namespace", "hs-pod-identity", "hs-read-event-logs", "hs-role", "hs-service-account",
-        ]);
+        assert.deepEqual(children, ["hs-namespace", ...teams.flatMap((t) => [
+            `hs-${t}`, `hs-${t}-conf`, `hs-${t}-service`, `hs-${t}-role`, `hs-${t}-read-event-logs`, `hs-${t}-pod-identity`, `hs-${t}-service-account`,
+            `hs-${t}-ui-role`, `hs-${t}-ui-rolebinding`,
+        ])].sort());
     });
 
     it("gives every Kubernetes child the explicit provider", () => {
@@ -200,29 +203,36 @@ describe("HistoryServer", () => {
         }
     });
 
-    describe("IAM", () => {
-        it("role moka-test-spark-history trusts EKS Pod Identity, tagged", () => {
-            const role = byName(r.resources, "hs-role");
-            assert.equal(role.inputs.name, "moka-test-spark-history");
-            assert.deepEqual(policyDoc(role.inputs.assumeRolePolicy).Statement, podIdentityTrustPolicy().Statement);
-            assert.deepEqual(role.inputs.tags, TAGS);
-        });
-        it("inline policy is read-only on the event-log prefix and decrypt on the storage key", () => {
-            const doc = policyDoc(byName(r.resources, "hs-read-event-logs").inputs.policy);
-            assert.deepEqual(doc, historyServerPolicy({ bucketArn: BUCKET_ARN, eventLogPrefix: "spark-events", kmsKeyArn: KEY_ARN, region: REGION }));
-            assert.ok(doc.Statement.every((s) => s.Resource !== "*"));
-            assert.deepEqual(doc.Statement.flatMap(actions).sort(), ["kms:decrypt", "s3:getobject", "s3:listbucket"]);
-            assert.equal(doc.Statement.find((s) => s.Sid === "ReadEventLogs")!.Resource, `arn:aws:s3:::${BUCKET}/spark-events/*`);
-            assert.deepEqual(doc.Statement.find((s) => s.Sid === "ListEventLogPrefix")!.Condition, { StringLike: { "s3:prefix": ["spark-events/*"] } });
-        });
-        it("associates the role with spark-history/spark-history on the cluster", () => {
-            const a = byName(r.resources, "hs-pod-identity");
-            assert.deepEqual(
-                [a.inputs.clusterName, a.inputs.namespace, a.inputs.serviceAccount, a.inputs.roleArn],
-                ["moka-test", "spark-history", "spark-history", `arn:aws:iam::${ACCOUNT}:role/moka-test-spark-history`],
-            );
-            assert.deepEqual(a.inputs.tags, TAGS);
-        });
+    describe("IAM: one read-only role per team", () => {
+        for (const team of teams) {
+            it(`${team}: role moka-test-spark-history-${team} trusts EKS Pod Identity, tagged`, () => {
+                const role = byName(r.resources, `hs-${team}-role`);
+                assert.equal(role.inputs.name, `moka-test-spark-history-${team}`);
+                assert.deepEqual(policyDoc(role.inputs.assumeRolePolicy).Statement, podIdentityTrustPolicy().Statement);
+                assert.deepEqual(role.inputs.tags, TAGS);
+            });
+            it(`${team}: inline policy reads only its own bucket's event logs`, () => {
+                const doc = policyDoc(byName(r.resources, `hs-${team}-read-event-logs`).inputs.policy);
+                const arn = `arn:aws:s3:::${bucketOf(team)}`;
+                assert.deepEqual(doc, historyServerPolicy({ bucketArn: arn, eventLogPrefix: "spark-events", kmsKeyArn: KEY_ARN, region: REGION }));
+                assert.deepEqual(doc.Statement.flatMap(actions).sort(), ["kms:decrypt", "s3:getobject", "s3:listbucket"]);
+                for (const other of teams.filter((o) => o !== team)) {
+                    const otherArn = `arn:aws:s3:::${bucketOf(other)}`;
+                    assert.ok(!isAllowed(doc.Statement, "s3:GetObject", `${otherArn}/spark-events/app-1`), `${team} reads ${other}'s event logs`);
+                    assert.ok(!isAllowed(doc.Statement, "s3:ListBucket", otherArn), `${team} lists ${other}'s bucket`);
+                }
+                assert.ok(isAllowed(doc.Statement, "s3:GetObject", `${arn}/spark-events/app-1`));
+            });
+            it(`${team}: associates the role with spark-history/history-${team} on the cluster`, () => {
+                const a = byName(r.resources, `hs-${team}-pod-identity`);
+                assert.deepEqual(
+                    [a.inputs.clusterName, a.inputs.namespace, a.inputs.serviceAccount, a.inputs.roleArn],
+                    ["moka-test", "spark-history", `history-${team}`, `arn:aws:iam::${ACCOUNT}:role/moka-test-spark-history-${team}`],
+                );
+                assert.deepEqual(a.inputs.tags, TAGS);
+                assert.ok(a.dependencies.includes(byName(r.resources, `hs-${team}-read-event-logs`).urn));
+            });
+        }
     });
 
     describe("Kubernetes", () => {
@@ -234,10 +244,12 @@ describe("HistoryServer", () => {
             }
             new models.Namespace(ns.inputs).validate();
         });
-        it("one shared ServiceAccount spark-history, valid", () => {
-            const sa = byName(r.resources, "hs-service-account");
-            assert.deepEqual([sa.inputs.metadata.name, sa.inputs.metadata.namespace], ["spark-history", "spark-history"]);
-            new models.ServiceAccount(sa.inputs).validate();
+        it("one ServiceAccount per team, valid", () => {
+            for (const team of teams) {
+                const sa = byName(r.resources, `hs-${team}-service-account`);
+                assert.deepEqual([sa.inputs.metadata.name, sa.inputs.metadata.namespace], [`history-${team}`, "spark-history"]);
+                new models.ServiceAccount(sa.inputs).validate();
+            }
         });
 
         for (const team of teams) {
@@ -246,12 +258,12 @@ describe("HistoryServer", () => {
                 const pod = () => dep().inputs.spec.template.spec;
                 const container = () => pod().containers[0];
 
-                it("ConfigMap points the History Server at s3a://<bucket>/<prefix>/<team>/ and validates", () => {
+                it("ConfigMap points the History Server at s3a://<team bucket>/<prefix>/ and validates", () => {
                     const cm = byName(r.resources, `hs-${team}-conf`);
                     assert.equal(cm.inputs.metadata.name, `history-${team}-conf`);
                     const text: string = cm.inputs.data["spark-defaults.conf"];
-                    assert.equal(text, renderSparkDefaultsConf(historyServerSparkConf({ bucket: BUCKET, eventLogPrefix: "spark-events", team, region: REGION }), { header: false }));
-                    assert.match(text, new RegExp(`^spark.history.fs.logDirectory s3a://${BUCKET}/spark-events/${team}/$`, "m"));
+                    assert.equal(text, renderSparkDefaultsConf(historyServerSparkConf({ bucket: bucketOf(team), eventLogPrefix: "spark-events", region: REGION }), { header: false }));
+                    assert.match(text, new RegExp(`^spark.history.fs.logDirectory s3a://${bucketOf(team)}/spark-events/$`, "m"));
                     assert.match(text, /^spark.hadoop.fs.s3a.impl org.apache.hadoop.fs.s3a.S3AFileSystem$/m);
                     assert.match(text, /^spark.hadoop.fs.s3a.aws.credentials.provider software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider$/m);
                     new models.ConfigMap(cm.inputs).validate();
@@ -273,7 +285,7 @@ describe("HistoryServer", () => {
                     assert.deepEqual(pod().volumes[0], { name: "conf", configMap: { name: `history-${team}-conf` } });
                 });
                 it("is locked down: non-root 185, RuntimeDefault seccomp, no privilege escalation, no capabilities, read-only root with an emptyDir /tmp", () => {
-                    assert.equal(pod().serviceAccountName, "spark-history");
+                    assert.equal(pod().serviceAccountName, `history-${team}`);
                     assert.deepEqual(pod().securityContext, { runAsNonRoot: true, runAsUser: 185, runAsGroup: 185, seccompProfile: { type: "RuntimeDefault" } });
                     assert.deepEqual(container().securityContext, {
                         allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] },
@@ -288,7 +300,7 @@ describe("HistoryServer", () => {
                     assert.deepEqual(pod().tolerations, [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }]);
                 });
                 it("waits for the namespace, ServiceAccount, ConfigMap and Pod Identity association", () => {
-                    for (const n of ["hs-namespace", "hs-service-account", `hs-${team}-conf`, "hs-pod-identity"]) {
+                    for (const n of ["hs-namespace", `hs-${team}-service-account`, `hs-${team}-conf`, `hs-${team}-pod-identity`]) {
                         assert.ok(dep().dependencies.includes(byName(r.resources, n).urn), n);
                     }
                 });
@@ -301,18 +313,34 @@ describe("HistoryServer", () => {
                     assert.equal(s.inputs.spec.selector["app.kubernetes.io/instance"], `history-${team}`);
                     new models.Service(s.inputs).validate();
                 });
+                it("the team's groups may port-forward to it: get its Service by name, find its pod, create pods/portforward", () => {
+                    const role = byName(r.resources, `hs-${team}-ui-role`).inputs;
+                    assert.deepEqual([role.metadata.name, role.metadata.namespace], [`history-${team}-ui`, "spark-history"]);
+                    assert.deepEqual(role.rules, historyUiAccessRules(team));
+                    assert.deepEqual(role.rules, [
+                        { apiGroups: [""], resources: ["services"], resourceNames: [`history-${team}`], verbs: ["get"] },
+                        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
+                        { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create"] },
+                    ]);
+                    const rb = byName(r.resources, `hs-${team}-ui-rolebinding`).inputs;
+                    assert.deepEqual(rb.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `history-${team}-ui` });
+                    assert.deepEqual(rb.subjects, [
+                        { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `moka:team:${team}:view` },
+                        { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `moka:team:${team}:edit` },
+                    ]);
+                });
             });
         }
     });
 
-    it("exports a URL per team, the role ARN and the namespace", () => {
+    it("exports a URL and a role ARN per team, and the namespace", () => {
         assert.deepEqual(r.outputs, {
             urls: {
                 analytics: "http://history-analytics.spark-history.svc.cluster.local:18080",
                 ml: "http://history-ml.spark-history.svc.cluster.local:18080",
                 bi: "http://history-bi.spark-history.svc.cluster.local:18080",
             },
-            roleArn: `arn:aws:iam::${ACCOUNT}:role/moka-test-spark-history`,
+            roleArns: Object.fromEntries(teams.map((t) => [t, `arn:aws:iam::${ACCOUNT}:role/moka-test-spark-history-${t}`])),
             namespace: "spark-history",
         });
     });
@@ -322,14 +350,14 @@ describe("HistoryServer", () => {
             { title: "no provider", o: () => ({ k8sProvider: undefined as unknown as k8s.Provider }), message: "moka:spark:HistoryServer \"hs\": args.k8sProvider is required" },
             { title: "no baseName", o: () => ({ baseName: "" }), message: "moka:spark:HistoryServer \"hs\": args.baseName is required" },
             { title: "no teams", o: () => ({ teams: [] }), message: "moka:spark:HistoryServer \"hs\": args.teams must list at least one team" },
-            { title: "bad team", o: () => ({ teams: ["Team_A"] }), message: "moka:spark:HistoryServer \"hs\": args.teams entry \"Team_A\" must be a DNS-1123 label of at most 40 characters" },
-            { title: "duplicate team", o: () => ({ teams: ["a", "a"] }), message: "moka:spark:HistoryServer \"hs\": args.teams lists \"a\" twice" },
+            { title: "bad team", o: () => ({ teams: teamArgs(["Team_A"]) }), message: "moka:spark:HistoryServer \"hs\": args.teams entry \"Team_A\" must be a DNS-1123 label of at most 40 characters" },
+            { title: "duplicate team", o: () => ({ teams: teamArgs(["a", "a"]) }), message: "moka:spark:HistoryServer \"hs\": args.teams lists \"a\" twice" },
             { title: "prefix with slash", o: () => ({ eventLogPrefix: "/spark-events" }), message: "moka:spark:HistoryServer \"hs\": args.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got \"/spark-events\"" },
             { title: "bad region", o: () => ({ region: "moon-1" }), message: "moka:spark:HistoryServer \"hs\": args.region must be an AWS region such as us-west-2, got \"moon-1\"" },
             {
                 title: "role name too long",
-                o: () => ({ baseName: "x".repeat(51) }),
-                message: `moka:spark:HistoryServer "hs": IAM role name "${"x".repeat(51)}-spark-history" is longer than 64 characters; shorten args.baseName`,
+                o: () => ({ baseName: "x".repeat(41), teams: teamArgs(["analytics"]) }),
+                message: `moka:spark:HistoryServer "hs": IAM role name "${"x".repeat(41)}-spark-history-analytics" is longer than 64 characters; shorten args.baseName or the team name`,
             },
         ];
         for (const c of cases) {

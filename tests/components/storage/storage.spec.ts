@@ -1,14 +1,23 @@
 import { strict as assert } from "assert";
 import type { StorageConfig } from "../../../config";
 import { SparkStorage, SparkStorageArgs } from "../../../components/storage";
-import { bucketNameProblem, lifecycleRules, sparkBucketName, tlsOnlyBucketPolicy } from "../../../components/storage/plan";
+import {
+    accessLogBucketName, accessLogBucketPolicy, bucketNameProblem, legacyBucketName, lifecycleRules, teamBucketArnPattern, teamBucketName,
+    tlsOnlyBucketPolicy,
+} from "../../../components/storage/plan";
+import { iamGlob } from "../../../lib/iam-eval";
 import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "prod", "managed-by": "pulumi" };
-const STORAGE: StorageConfig = { eventLogPrefix: "spark-events", eventLogRetentionDays: 30, noncurrentVersionExpirationDays: 14, containerLogPrefix: "container-logs" };
+const STORAGE: StorageConfig = {
+    eventLogPrefix: "spark-events", eventLogRetentionDays: 30, noncurrentVersionExpirationDays: 14, containerLogPrefix: "container-logs",
+    accessLogRetentionDays: 365, retainLegacySharedBuckets: false,
+};
 const KEY_ARN = "arn:aws:kms:us-west-2:111111111111:key/s-key-id";
+const TEAMS = ["ads-ranking", "growth"];
+const LOG_BUCKET = "moka-prod-s3-access-logs-111111111111";
 
 const T = {
     component: "moka:storage:SparkStorage",
@@ -21,10 +30,12 @@ const T = {
     versioning: "aws:s3/bucketVersioning:BucketVersioning",
     policy: "aws:s3/bucketPolicy:BucketPolicy",
     lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    logging: "aws:s3/bucketLogging:BucketLogging",
 };
+const SETTINGS = ["ownership", "public-access", "encryption", "versioning", "policy", "lifecycle"];
 
 function args(overrides: Partial<SparkStorageArgs> = {}): SparkStorageArgs {
-    return { baseName: "moka-prod", accountId: "111111111111", tags: TAGS, protect: true, storage: STORAGE, ...overrides };
+    return { baseName: "moka-prod", accountId: "111111111111", tags: TAGS, protect: true, storage: STORAGE, teams: TEAMS, ...overrides };
 }
 
 async function run(a: SparkStorageArgs): Promise<MockRunResult> {
@@ -34,23 +45,37 @@ async function run(a: SparkStorageArgs): Promise<MockRunResult> {
         program: () => {
             const s = new SparkStorage("s", a);
             return {
-                eventLogBucket: s.eventLogBucket, eventLogBucketArn: s.eventLogBucketArn, dataBucket: s.dataBucket,
-                dataBucketArn: s.dataBucketArn, kmsKeyArn: s.kmsKeyArn, eventLogPrefix: s.eventLogPrefix, containerLogPrefix: s.containerLogPrefix,
+                teamBuckets: Object.fromEntries(Object.entries(s.teamBuckets).map(([t, b]) => [t, { bucket: b.bucket, arn: b.arn }])),
+                teamBucketArnPattern: s.teamBucketArnPattern, accessLogBucket: s.accessLogBucket.bucket, kmsKeyArn: s.kmsKeyArn,
+                eventLogPrefix: s.eventLogPrefix, containerLogPrefix: s.containerLogPrefix,
+                legacy: s.legacyBuckets ? { eventLog: s.legacyBuckets.eventLog.bucket, data: s.legacyBuckets.data.bucket } : "none",
             };
         },
     });
 }
 
 describe("storage-rules", () => {
-    describe("sparkBucketName", () => {
-        const cases: [Parameters<typeof sparkBucketName>, string][] = [
-            [["eventLog", "moka-prod", "111111111111"], "moka-prod-spark-events-111111111111"],
-            [["data", "moka-prod", "111111111111"], "moka-prod-data-111111111111"],
-            [["eventLog", "acme-staging", "222222222222"], "acme-staging-spark-events-222222222222"],
+    describe("bucket names", () => {
+        const cases: [string, string, string][] = [
+            ["team bucket", teamBucketName("moka-prod", "ads-ranking", "111111111111"), "moka-prod-team-ads-ranking-111111111111"],
+            ["access-log bucket", accessLogBucketName("moka-prod", "111111111111"), "moka-prod-s3-access-logs-111111111111"],
+            ["legacy event-log bucket", legacyBucketName("eventLog", "moka-prod", "111111111111"), "moka-prod-spark-events-111111111111"],
+            ["legacy data bucket", legacyBucketName("data", "acme-staging", "222222222222"), "acme-staging-data-222222222222"],
+            ["team bucket pattern", teamBucketArnPattern("aws", "moka-prod", "111111111111"), "arn:aws:s3:::moka-prod-team-*-111111111111"],
         ];
-        for (const [input, expected] of cases) {
-            it(`${input.join(" ")} -> ${expected}`, () => assert.equal(sparkBucketName(...input), expected));
+        for (const [label, actual, expected] of cases) {
+            it(`${label}: ${expected}`, () => assert.equal(actual, expected));
         }
+        it("the team pattern matches every team bucket and no platform or legacy bucket", () => {
+            const pattern = teamBucketArnPattern("aws", "moka-prod", "111111111111");
+            for (const t of ["a", "ads-ranking", "data"]) {
+                assert.ok(iamGlob(pattern, `arn:aws:s3:::${teamBucketName("moka-prod", t, "111111111111")}`), t);
+            }
+            for (const b of [accessLogBucketName("moka-prod", "111111111111"), legacyBucketName("eventLog", "moka-prod", "111111111111"), legacyBucketName("data", "moka-prod", "111111111111"),
+                teamBucketName("moka-prod", "a", "222222222222"), teamBucketName("moka-dev", "a", "111111111111")]) {
+                assert.ok(!iamGlob(pattern, `arn:aws:s3:::${b}`), b);
+            }
+        });
     });
 
     describe("bucketNameProblem", () => {
@@ -84,31 +109,33 @@ describe("storage-rules", () => {
             noncurrentVersionExpiration: { noncurrentDays: 14 },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
         };
-        it("event-log bucket: expires event logs and container logs after the retention, plus housekeeping", () => {
-            assert.deepEqual(lifecycleRules("eventLog", STORAGE), [
-                { id: "expire-spark-event-logs", status: "Enabled", filter: { and: { prefix: "spark-events/", objectSizeGreaterThan: 0 } }, expiration: { days: 30 } },
-                { id: "expire-container-logs", status: "Enabled", filter: { prefix: "container-logs/" }, expiration: { days: 30 } },
-                housekeeping,
-            ]);
+        const logs = [
+            { id: "expire-spark-event-logs", status: "Enabled", filter: { and: { prefix: "spark-events/", objectSizeGreaterThan: 0 } }, expiration: { days: 30 } },
+            { id: "expire-container-logs", status: "Enabled", filter: { prefix: "container-logs/" }, expiration: { days: 30 } },
+        ];
+        it("team bucket: expires event logs and container logs after the retention, never data; plus housekeeping", () => {
+            assert.deepEqual(lifecycleRules("team", STORAGE), [...logs, housekeeping]);
         });
-        it("data bucket: never expires current objects, only noncurrent versions and multipart uploads", () => {
-            assert.deepEqual(lifecycleRules("data", STORAGE), [housekeeping]);
+        it("legacy buckets keep their pre-2.0 rules (event-log: logs + housekeeping; data: housekeeping only)", () => {
+            assert.deepEqual(lifecycleRules("legacyEventLog", STORAGE), [...logs, housekeeping]);
+            assert.deepEqual(lifecycleRules("legacyData", STORAGE), [housekeeping]);
+        });
+        it("access-log bucket: every object expires after accessLogRetentionDays", () => {
+            assert.deepEqual(lifecycleRules("accessLogs", STORAGE), [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 365 } }, housekeeping]);
         });
         it("follows the configured prefixes and days", () => {
-            const rules = lifecycleRules("eventLog", { eventLogPrefix: "logs/spark", eventLogRetentionDays: 7, noncurrentVersionExpirationDays: 1, containerLogPrefix: "logs/pods" });
+            const rules = lifecycleRules("team", { ...STORAGE, eventLogPrefix: "logs/spark", eventLogRetentionDays: 7, noncurrentVersionExpirationDays: 1, containerLogPrefix: "logs/pods" });
             assert.deepEqual(rules.map((r) => [r.filter.prefix ?? r.filter.and?.prefix, r.expiration?.days, r.noncurrentVersionExpiration?.noncurrentDays]), [
                 ["logs/spark/", 7, undefined],
                 ["logs/pods/", 7, undefined],
                 [undefined, undefined, 1],
             ]);
         });
-        it("keeps the 0-byte event-log directory markers: the event-log rule only expires non-empty objects", () => {
-            const rule = lifecycleRules("eventLog", { eventLogPrefix: "spark-events", eventLogRetentionDays: 7, noncurrentVersionExpirationDays: 1, containerLogPrefix: "container-logs" })[0];
-            assert.deepEqual(rule.filter, { and: { prefix: "spark-events/", objectSizeGreaterThan: 0 } });
-        });
         it("never combines Days with ExpiredObjectDeleteMarker in one rule (S3 rejects that)", () => {
-            for (const r of [...lifecycleRules("eventLog", STORAGE), ...lifecycleRules("data", STORAGE)]) {
-                assert.ok(!(r.expiration?.days !== undefined && r.expiration?.expiredObjectDeleteMarker !== undefined), r.id);
+            for (const role of ["team", "accessLogs", "legacyEventLog", "legacyData"] as const) {
+                for (const r of lifecycleRules(role, STORAGE)) {
+                    assert.ok(!(r.expiration?.days !== undefined && r.expiration?.expiredObjectDeleteMarker !== undefined), `${role} ${r.id}`);
+                }
             }
         });
     });
@@ -126,32 +153,39 @@ describe("storage-rules", () => {
             }],
         });
     });
+
+    it("accessLogBucketPolicy: TLS only, and only S3 log delivery for the stack's buckets in its account may put objects", () => {
+        const doc = accessLogBucketPolicy({ bucketArn: "arn:aws:s3:::logs", sourceBucketArnPattern: "arn:aws:s3:::moka-prod-*", accountId: "111111111111" });
+        assert.deepEqual(doc.Statement[0], tlsOnlyBucketPolicy("arn:aws:s3:::logs").Statement[0]);
+        assert.deepEqual(doc.Statement[1], {
+            Sid: "AllowS3ServerAccessLogDelivery", Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::logs/*",
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::moka-prod-*" }, StringEquals: { "aws:SourceAccount": "111111111111" } },
+        });
+        assert.equal(doc.Statement.length, 2);
+    });
 });
 
 describe("SparkStorage", () => {
-    describe("protect = true", () => {
+    describe("two teams, protect = true, no legacy buckets", () => {
         let r: MockRunResult;
-        const buckets = [
-            { role: "spark-events", kind: "eventLog" as const, name: "moka-prod-spark-events-111111111111" },
-            { role: "data", kind: "data" as const, name: "moka-prod-data-111111111111" },
-        ];
-        const child = (role: string, suffix: string): RecordedResource => byName(r.resources, `s-${role}-${suffix}`);
+        const child = (bucket: string, suffix: string): RecordedResource => byName(r.resources, `${bucket}-${suffix}`);
+        const teamBucket = (t: string) => `moka-prod-team-${t}-111111111111`;
 
         before(async () => {
             r = await run(args());
         });
 
-        it("creates exactly one key, one alias, two buckets and each bucket's six settings", () => {
+        it("creates one key + alias, the access-log bucket and one bucket per team, each with its settings; team buckets log access", () => {
             const counts = Object.fromEntries(Object.entries(T).map(([k, t]) => [k, ofType(r.resources, t).length]));
-            assert.deepEqual(counts, { component: 1, key: 1, alias: 1, bucket: 2, ownership: 2, pab: 2, sse: 2, versioning: 2, policy: 2, lifecycle: 2 });
-            assert.equal(r.resources.length, 17);
+            assert.deepEqual(counts, { component: 1, key: 1, alias: 1, bucket: 3, ownership: 3, pab: 3, sse: 3, versioning: 3, policy: 3, lifecycle: 3, logging: 2 });
+            assert.equal(r.resources.length, 1 + 2 + 3 * 7 + 2);
             const names = r.resources.filter((x) => x.custom).map((x) => x.name).sort();
             assert.deepEqual(names, [
-                "s-data", "s-data-encryption", "s-data-lifecycle", "s-data-ownership", "s-data-policy", "s-data-public-access", "s-data-versioning",
+                "s-access-logs", ...SETTINGS.map((x) => `s-access-logs-${x}`),
                 "s-key", "s-key-alias",
-                "s-spark-events", "s-spark-events-encryption", "s-spark-events-lifecycle", "s-spark-events-ownership", "s-spark-events-policy",
-                "s-spark-events-public-access", "s-spark-events-versioning",
-            ]);
+                ...TEAMS.flatMap((t) => [`s-team-${t}`, `s-team-${t}-access-logging`, ...SETTINGS.map((x) => `s-team-${t}-${x}`)]),
+            ].sort());
         });
 
         it("parents every child on the component", () => {
@@ -171,85 +205,110 @@ describe("SparkStorage", () => {
             assert.equal(byName(r.resources, "s-key-alias").inputs.name, "alias/moka-prod-spark-storage");
         });
 
+        const buckets = [
+            ...TEAMS.map((t) => ({ res: `s-team-${t}`, name: `moka-prod-team-${t}-111111111111`, tags: { ...TAGS, team: t, "moka.dev/bucket-role": "team" }, kms: true, rules: lifecycleRules("team", STORAGE) })),
+            { res: "s-access-logs", name: LOG_BUCKET, tags: { ...TAGS, "moka.dev/bucket-role": "s3-access-logs" }, kms: false, rules: lifecycleRules("accessLogs", STORAGE) },
+        ];
         for (const b of buckets) {
-            describe(`${b.role} bucket`, () => {
+            describe(`bucket ${b.res}`, () => {
                 it("is a v7 aws.s3.Bucket with the physical name, no forceDestroy, tags, protected and retained", () => {
-                    const bucket = byName(r.resources, `s-${b.role}`);
+                    const bucket = byName(r.resources, b.res);
                     assert.equal(bucket.type, T.bucket);
                     assert.equal(bucket.inputs.bucket, b.name);
                     assert.equal(bucket.inputs.forceDestroy, false);
-                    assert.deepEqual(bucket.inputs.tags, { ...TAGS, "moka.dev/bucket-role": b.role });
+                    assert.deepEqual(bucket.inputs.tags, b.tags);
                     assert.equal(bucket.protect, true);
                     assert.equal(bucket.retainOnDelete, true);
                     assert.equal(bucket.inputs.acl, undefined);
                     assert.equal(bucket.inputs.policy, undefined);
                 });
-                it("blocks all public access (all four flags)", () => {
-                    const pab = child(b.role, "public-access");
+                it("blocks all public access (all four flags) and turns ACLs off", () => {
+                    const pab = child(b.res, "public-access");
                     assert.equal(pab.inputs.bucket, b.name);
                     assert.deepEqual(
                         [pab.inputs.blockPublicAcls, pab.inputs.blockPublicPolicy, pab.inputs.ignorePublicAcls, pab.inputs.restrictPublicBuckets],
                         [true, true, true, true],
                     );
+                    assert.deepEqual(child(b.res, "ownership").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
                 });
-                it("turns ACLs off (BucketOwnerEnforced)", () => {
-                    const o = child(b.role, "ownership");
-                    assert.equal(o.inputs.bucket, b.name);
-                    assert.deepEqual(o.inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
-                });
-                it("encrypts with SSE-KMS under the stack key, with a bucket key", () => {
-                    const sse = child(b.role, "encryption");
+                it(b.kms ? "encrypts with SSE-KMS under the stack key, with a bucket key" : "encrypts with SSE-S3 (the supported default for an access-log destination)", () => {
+                    const sse = child(b.res, "encryption");
                     assert.equal(sse.inputs.bucket, b.name);
-                    assert.deepEqual(sse.inputs.rules, [{
-                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN },
-                        bucketKeyEnabled: true,
-                    }]);
+                    assert.deepEqual(sse.inputs.rules, [b.kms
+                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }
+                        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
                 });
-                it("enables versioning", () => {
-                    const v = child(b.role, "versioning");
-                    assert.equal(v.inputs.bucket, b.name);
-                    assert.deepEqual(v.inputs.versioningConfiguration, { status: "Enabled" });
+                it("enables versioning; lifecycle rules for its role, applied after versioning", () => {
+                    assert.deepEqual(child(b.res, "versioning").inputs.versioningConfiguration, { status: "Enabled" });
+                    const l = child(b.res, "lifecycle");
+                    assert.deepEqual(l.inputs.rules, b.rules);
+                    assert.ok(l.dependencies.includes(child(b.res, "versioning").urn));
                 });
-                it("denies non-TLS requests on the bucket and its objects, after the public access block", () => {
-                    const p = child(b.role, "policy");
-                    assert.equal(p.inputs.bucket, b.name);
+                it("denies non-TLS requests, after the public access block", () => {
+                    const p = child(b.res, "policy");
                     const doc = policyDoc(p.inputs.policy);
-                    assert.deepEqual(doc.Statement, [{
-                        Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
-                        Resource: [`arn:aws:s3:::${b.name}`, `arn:aws:s3:::${b.name}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    }]);
-                    assert.ok(p.dependencies.includes(child(b.role, "public-access").urn));
-                });
-                it("has the lifecycle rules for its kind, applied after versioning", () => {
-                    const l = child(b.role, "lifecycle");
-                    assert.equal(l.inputs.bucket, b.name);
-                    assert.deepEqual(l.inputs.rules, lifecycleRules(b.kind, STORAGE));
-                    assert.ok(l.dependencies.includes(child(b.role, "versioning").urn));
+                    assert.deepEqual(doc.Statement[0], tlsOnlyBucketPolicy(`arn:aws:s3:::${b.name}`).Statement[0]);
+                    assert.ok(p.dependencies.includes(child(b.res, "public-access").urn));
                 });
                 it("does not protect the bucket's setting resources (only buckets and the key)", () => {
-                    for (const suffix of ["public-access", "ownership", "encryption", "versioning", "policy", "lifecycle"]) {
-                        assert.equal(child(b.role, suffix).protect, false, suffix);
+                    for (const suffix of SETTINGS) {
+                        assert.equal(child(b.res, suffix).protect, false, suffix);
                     }
                 });
             });
         }
 
-        it("event-log bucket expires both log prefixes after eventLogRetentionDays", () => {
-            const rules = child("spark-events", "lifecycle").inputs.rules as any[];
-            assert.deepEqual(rules.filter((x) => x.expiration?.days).map((x) => [x.filter.prefix ?? x.filter.and?.prefix, x.expiration.days]), [["spark-events/", 30], ["container-logs/", 30]]);
+        it("team buckets: TLS-only policy and nothing else; access logs to the log bucket under their own name, after its delivery grant", () => {
+            for (const t of TEAMS) {
+                assert.equal(policyDoc(child(`s-team-${t}`, "policy").inputs.policy).Statement.length, 1);
+                const logging = child(`s-team-${t}`, "access-logging");
+                assert.deepEqual(
+                    { bucket: logging.inputs.bucket, targetBucket: logging.inputs.targetBucket, targetPrefix: logging.inputs.targetPrefix, format: logging.inputs.targetObjectKeyFormat },
+                    { bucket: teamBucket(t), targetBucket: LOG_BUCKET, targetPrefix: `${teamBucket(t)}/`, format: { partitionedPrefix: { partitionDateSource: "EventTime" } } },
+                );
+                assert.ok(logging.dependencies.includes(child("s-access-logs", "policy").urn));
+            }
         });
 
-        it("exports names, ARNs, the key ARN and the prefixes", () => {
+        it("the access-log bucket admits S3 log delivery only from the stack's buckets in its account, and logs nowhere itself", () => {
+            const doc = policyDoc(child("s-access-logs", "policy").inputs.policy);
+            assert.deepEqual(doc, accessLogBucketPolicy({ bucketArn: `arn:aws:s3:::${LOG_BUCKET}`, sourceBucketArnPattern: "arn:aws:s3:::moka-prod-*", accountId: "111111111111" }));
+            assert.equal(ofType(r.resources, T.logging).filter((l) => l.inputs.bucket === LOG_BUCKET).length, 0);
+        });
+
+        it("exports the team buckets, the pattern, the log bucket, the key ARN and the prefixes; no legacy buckets", () => {
             assert.deepEqual(r.outputs, {
-                eventLogBucket: "moka-prod-spark-events-111111111111",
-                eventLogBucketArn: "arn:aws:s3:::moka-prod-spark-events-111111111111",
-                dataBucket: "moka-prod-data-111111111111",
-                dataBucketArn: "arn:aws:s3:::moka-prod-data-111111111111",
+                teamBuckets: Object.fromEntries(TEAMS.map((t) => [t, { bucket: teamBucket(t), arn: `arn:aws:s3:::${teamBucket(t)}` }])),
+                teamBucketArnPattern: "arn:aws:s3:::moka-prod-team-*-111111111111",
+                accessLogBucket: LOG_BUCKET,
                 kmsKeyArn: KEY_ARN,
                 eventLogPrefix: "spark-events",
                 containerLogPrefix: "container-logs",
+                legacy: "none",
             });
+        });
+    });
+
+    describe("retained legacy buckets", () => {
+        let r: MockRunResult;
+        before(async () => {
+            r = await run(args({ storage: { ...STORAGE, retainLegacySharedBuckets: true } }));
+        });
+        it("keeps both pre-2.0 buckets under their old logical names and inputs (same URNs), protected, logging access", () => {
+            for (const [res, name, role] of [["s-spark-events", "moka-prod-spark-events-111111111111", "spark-events"], ["s-data", "moka-prod-data-111111111111", "data"]]) {
+                const b = byName(r.resources, res);
+                assert.deepEqual(b.inputs, { bucket: name, forceDestroy: false, tags: { ...TAGS, "moka.dev/bucket-role": role } });
+                assert.equal(b.protect, true);
+                assert.equal(b.retainOnDelete, true);
+                for (const suffix of SETTINGS) {
+                    byName(r.resources, `${res}-${suffix}`);
+                }
+                assert.equal(byName(r.resources, `${res}-access-logging`).inputs.targetBucket, LOG_BUCKET);
+            }
+            assert.deepEqual(byName(r.resources, "s-spark-events-lifecycle").inputs.rules, lifecycleRules("legacyEventLog", STORAGE));
+            assert.deepEqual(byName(r.resources, "s-data-lifecycle").inputs.rules, lifecycleRules("legacyData", STORAGE));
+            assert.deepEqual(r.outputs.legacy, { eventLog: "moka-prod-spark-events-111111111111", data: "moka-prod-data-111111111111" });
+            assert.equal(ofType(r.resources, T.bucket).length, 5);
         });
     });
 
@@ -259,17 +318,16 @@ describe("SparkStorage", () => {
             r = await run(args({ protect: false, baseName: "moka-dev" }));
         });
         it("neither protects nor retains the buckets and key, and uses a 7-day deletion window", () => {
-            for (const name of ["s-key", "s-spark-events", "s-data"]) {
+            for (const name of ["s-key", "s-access-logs", ...TEAMS.map((t) => `s-team-${t}`)]) {
                 const x = byName(r.resources, name);
                 assert.equal(x.protect, false, name);
                 assert.equal(x.retainOnDelete, false, name);
             }
             assert.equal(byName(r.resources, "s-key").inputs.deletionWindowInDays, 7);
-            assert.equal(byName(r.resources, "s-spark-events").inputs.forceDestroy, false);
         });
         it("still encrypts, versions and blocks public access", () => {
-            assert.equal(ofType(r.resources, T.sse).length, 2);
-            assert.equal(ofType(r.resources, T.versioning).length, 2);
+            assert.equal(ofType(r.resources, T.sse).length, 3);
+            assert.equal(ofType(r.resources, T.versioning).length, 3);
             assert.ok(ofType(r.resources, T.pab).every((p) => p.inputs.restrictPublicBuckets === true));
         });
     });
@@ -284,40 +342,27 @@ describe("SparkStorage", () => {
                 message: "moka:storage:SparkStorage \"s\": args.storage.eventLogPrefix must be an S3 key prefix without leading or trailing '/', got \"spark-events/\"",
             },
             {
-                title: "container prefix with a leading slash",
-                a: { storage: { ...STORAGE, containerLogPrefix: "/logs" } },
-                message: "moka:storage:SparkStorage \"s\": args.storage.containerLogPrefix must be an S3 key prefix without leading or trailing '/', got \"/logs\"",
-            },
-            {
                 title: "container logs under the event-log prefix",
                 a: { storage: { ...STORAGE, containerLogPrefix: "spark-events/pods" } },
                 message: "moka:storage:SparkStorage \"s\": args.storage.containerLogPrefix \"spark-events/pods\" and eventLogPrefix \"spark-events\" must not overlap (the History Server role reads everything under the event-log prefix)",
             },
             {
-                title: "same prefix for both",
-                a: { storage: { ...STORAGE, containerLogPrefix: "spark-events" } },
-                message: "moka:storage:SparkStorage \"s\": args.storage.containerLogPrefix \"spark-events\" and eventLogPrefix \"spark-events\" must not overlap (the History Server role reads everything under the event-log prefix)",
+                title: "zero access-log retention",
+                a: { storage: { ...STORAGE, accessLogRetentionDays: 0 } },
+                message: "moka:storage:SparkStorage \"s\": args.storage.accessLogRetentionDays must be a whole number of days >= 1, got 0",
             },
+            { title: "no team", a: { teams: [] }, message: "moka:storage:SparkStorage \"s\": args.teams must list at least one team" },
+            { title: "a team twice", a: { teams: ["a", "a"] }, message: "moka:storage:SparkStorage \"s\": args.teams[1] \"a\" is listed twice" },
             {
-                title: "zero retention",
-                a: { storage: { ...STORAGE, eventLogRetentionDays: 0 } },
-                message: "moka:storage:SparkStorage \"s\": args.storage.eventLogRetentionDays must be a whole number of days >= 1, got 0",
-            },
-            {
-                title: "fractional noncurrent expiry",
-                a: { storage: { ...STORAGE, noncurrentVersionExpirationDays: 1.5 } },
-                message: "moka:storage:SparkStorage \"s\": args.storage.noncurrentVersionExpirationDays must be a whole number of days >= 1, got 1.5",
-            },
-            {
-                title: "baseName too long for a bucket name",
-                a: { baseName: "a-very-long-platform-name-for-prod-xyz" },
-                message: "moka:storage:SparkStorage \"s\": bucket name \"a-very-long-platform-name-for-prod-xyz-spark-events-111111111111\" is 64 characters; S3 bucket names are 3-63; shorten args.baseName",
+                title: "a team whose bucket name is too long",
+                a: { teams: ["t".repeat(40)] },
+                message: `moka:storage:SparkStorage "s": bucket name "moka-prod-team-${"t".repeat(40)}-111111111111" is 68 characters; S3 bucket names are 3-63; shorten args.baseName or the team name`,
             },
             {
                 title: "upper-case baseName",
-                a: { baseName: "Moka-prod" },
-                message: "moka:storage:SparkStorage \"s\": bucket name \"Moka-prod-spark-events-111111111111\" must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; shorten args.baseName; "
-                    + "bucket name \"Moka-prod-data-111111111111\" must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; shorten args.baseName",
+                a: { baseName: "Moka-prod", teams: ["a"] },
+                message: "moka:storage:SparkStorage \"s\": bucket name \"Moka-prod-s3-access-logs-111111111111\" must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; shorten args.baseName or the team name; "
+                    + "bucket name \"Moka-prod-team-a-111111111111\" must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; shorten args.baseName or the team name",
             },
         ];
         for (const c of cases) {

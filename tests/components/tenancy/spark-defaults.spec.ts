@@ -2,9 +2,8 @@ import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
 import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_UID } from "../../../lib/platform";
 import {
-    DRIVER_CONTAINER_NAME, DRIVER_POD_TEMPLATE_KEY, driverPodTemplate, EXECUTOR_CONTAINER_NAME, EXECUTOR_POD_TEMPLATE_KEY,
-    EXECUTOR_TERMINATION_GRACE_SECONDS, executorAffinity, executorPodTemplate, platformSparkDefaults,
-    podTemplateYaml, SPARK_DEFAULTS_CONF_KEY, sparkDefaultsConfigMapData,
+    DECOMMISSION_FORCE_KILL_SECONDS, EXECUTOR_TERMINATION_GRACE_SECONDS, executorAffinity, platformSparkDefaults, SPARK_APPLICATION_DEFAULTS_KEY,
+    sparkApplicationDefaults, SPARK_DEFAULTS_CONF_KEY, sparkDefaultsConfigMapData,
 } from "../../../components/tenancy/spark-defaults";
 import { POD_IDENTITY_CREDENTIALS_PROVIDER, renderSparkDefaultsConf } from "../../../components/shared/spark-conf";
 import { restrictedProblems } from "../../examples/support";
@@ -12,14 +11,15 @@ import { esmImport } from "../../helpers/esm";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
 
-const INPUT = { eventLogBucket: "moka-dev-spark-events-111111111111", eventLogPrefix: "spark-events", team: "ads-ranking", region: "us-west-2" };
+const BUCKET = "moka-dev-team-ads-ranking-111111111111";
+const INPUT = { bucket: BUCKET, eventLogPrefix: "spark-events", team: "ads-ranking", region: "us-west-2" };
 
 describe("spark-defaults: platformSparkDefaults", () => {
     const props = platformSparkDefaults(INPUT);
 
     const expected: [string, string][] = [
         ["spark.eventLog.enabled", "true"],
-        ["spark.eventLog.dir", "s3a://moka-dev-spark-events-111111111111/spark-events/ads-ranking/"],
+        ["spark.eventLog.dir", `s3a://${BUCKET}/spark-events/`],
         ["spark.eventLog.rolling.enabled", "true"],
         ["spark.eventLog.rolling.maxFileSize", "64m"],
         ["spark.ui.prometheus.enabled", "true"],
@@ -37,6 +37,7 @@ describe("spark-defaults: platformSparkDefaults", () => {
         ["spark.kubernetes.scheduler.name", "yunikorn"],
         ["spark.kubernetes.driver.label.queue", "root.ads-ranking"],
         ["spark.kubernetes.executor.label.queue", "root.ads-ranking"],
+        ["spark.kubernetes.driver.annotation.karpenter.sh/do-not-disrupt", "true"],
     ];
     for (const [key, value] of expected) {
         it(`sets ${key} = ${value}`, () => assert.equal(props[key], value));
@@ -55,9 +56,9 @@ describe("spark-defaults: platformSparkDefaults", () => {
         assert.equal(renderSparkDefaultsConf(platformSparkDefaults(INPUT)), renderSparkDefaultsConf(props));
     });
 
-    it("puts each team in its own event-log directory", () => {
-        const other = platformSparkDefaults({ ...INPUT, team: "growth" });
-        assert.equal(other["spark.eventLog.dir"], "s3a://moka-dev-spark-events-111111111111/spark-events/growth/");
+    it("puts each team's event logs in its own bucket", () => {
+        const other = platformSparkDefaults({ ...INPUT, bucket: "moka-dev-team-growth-111111111111", team: "growth" });
+        assert.equal(other["spark.eventLog.dir"], "s3a://moka-dev-team-growth-111111111111/spark-events/");
         assert.equal(other["spark.kubernetes.driver.label.queue"], "root.growth");
     });
 
@@ -68,7 +69,7 @@ describe("spark-defaults: platformSparkDefaults", () => {
     });
 
     const bad: [string, Partial<typeof INPUT>, string][] = [
-        ["bucket ARN instead of name", { eventLogBucket: "arn:aws:s3:::b" }, "platformSparkDefaults: eventLogBucket \"arn:aws:s3:::b\" is not an S3 bucket name"],
+        ["bucket ARN instead of name", { bucket: "arn:aws:s3:::b" }, "platformSparkDefaults: bucket \"arn:aws:s3:::b\" is not an S3 bucket name"],
         ["prefix with trailing slash", { eventLogPrefix: "spark-events/" }, "platformSparkDefaults: eventLogPrefix \"spark-events/\" must be a non-empty S3 prefix without leading or trailing '/'"],
         ["empty prefix", { eventLogPrefix: "" }, "platformSparkDefaults: eventLogPrefix \"\" must be a non-empty S3 prefix without leading or trailing '/'"],
         ["empty team", { team: "" }, "platformSparkDefaults: team must not be empty"],
@@ -102,40 +103,69 @@ describe("spark-defaults: renderSparkDefaultsConf", () => {
     }
 });
 
-describe("spark-defaults: pod templates", () => {
+/**
+ * Fields of kubeflow/spark-operator v2.5.2 api/v1beta2/sparkapplication_types.go the fragment may use
+ * (SparkApplicationSpec; SparkPodSpec, inlined into DriverSpec and ExecutorSpec).
+ */
+const SPEC_FIELDS = ["batchScheduler", "batchSchedulerOptions", "sparkConf"];
+const POD_FIELDS = ["serviceAccount", "annotations", "nodeSelector", "tolerations", "affinity", "terminationGracePeriodSeconds", "podSecurityContext", "securityContext"];
+
+describe("spark-defaults: sparkApplicationDefaults (the spot-safe spec fragment)", () => {
     let Pod: any;
+    const d = sparkApplicationDefaults(INPUT);
     before(async () => {
         ({ Pod } = await esmImport("kubernetes-models/v1/Pod"));
     });
 
-    const templates: [string, any, string][] = [
-        ["driver", driverPodTemplate(), DRIVER_CONTAINER_NAME],
-        ["executor", executorPodTemplate(), EXECUTOR_CONTAINER_NAME],
-    ];
-    for (const [role, template, container] of templates) {
-        it(`${role}: validates as a v1 Pod`, () => {
-            new Pod(template).validate();
-        });
+    it("uses only SparkApplication v1beta2 spec fields (operator v2.5.2)", () => {
+        assert.deepEqual(Object.keys(d).filter((k) => k !== "driver" && k !== "executor").sort(), [...SPEC_FIELDS].sort());
+        for (const role of ["driver", "executor"] as const) {
+            for (const k of Object.keys(d[role])) {
+                assert.ok(POD_FIELDS.includes(k), `${role}.${k}`);
+            }
+        }
+    });
 
-        it(`${role}: the YAML form parses back to the same object and validates`, () => {
-            const parsed = yaml.load(podTemplateYaml(template)) as any;
-            assert.deepEqual(parsed, template);
-            new Pod(parsed).validate();
-        });
+    it("YuniKorn with the team queue, the platform Spark properties, the team ServiceAccount", () => {
+        assert.equal(d.batchScheduler, "yunikorn");
+        assert.deepEqual(d.batchSchedulerOptions, { queue: "root.ads-ranking" });
+        assert.deepEqual(d.sparkConf, platformSparkDefaults(INPUT));
+        assert.equal(d.driver.serviceAccount, "spark");
+        assert.equal(d.executor.serviceAccount, "spark");
+    });
 
-        it(`${role}: passes the restricted Pod Security Standard`, () => {
-            assert.deepEqual(restrictedProblems(template.spec), []);
-        });
+    it("driver: karpenter.sh/do-not-disrupt, on the on-demand driver pool", () => {
+        assert.deepEqual(d.driver.annotations, { "karpenter.sh/do-not-disrupt": "true" });
+        assert.deepEqual(d.driver.nodeSelector, { ...DRIVER_NODE_LABEL, "karpenter.sh/capacity-type": "on-demand" });
+        assert.deepEqual(d.driver.tolerations, DRIVER_TOLERATIONS);
+        assert.equal((d.driver as any).affinity, undefined);
+        assert.equal((d.driver as any).terminationGracePeriodSeconds, undefined);
+    });
 
-        it(`${role}: runs as the Spark user with RuntimeDefault seccomp`, () => {
-            assert.deepEqual(template.spec.securityContext, {
+    it("executor: a grace period longer than the decommission force-kill timeout, no lifecycle (it would replace Spark's decom.sh preStop)", () => {
+        assert.equal(d.executor.terminationGracePeriodSeconds, EXECUTOR_TERMINATION_GRACE_SECONDS);
+        const forceKill = Number(d.sparkConf["spark.executor.decommission.forceKillTimeout"].replace(/s$/, ""));
+        assert.equal(forceKill, DECOMMISSION_FORCE_KILL_SECONDS);
+        assert.ok(d.executor.terminationGracePeriodSeconds > forceKill, `${d.executor.terminationGracePeriodSeconds} > ${forceKill}`);
+        assert.equal(d.sparkConf["spark.decommission.enabled"], "true");
+        assert.equal((d.executor as any).lifecycle, undefined);
+        assert.equal((d.executor as any).annotations?.["karpenter.sh/do-not-disrupt"], undefined, "executors stay disruptible (decommissioning covers them)");
+    });
+
+    for (const role of ["driver", "executor"] as const) {
+        it(`${role}: as a pod it validates as a v1 Pod and passes the restricted Pod Security Standard`, () => {
+            const f = d[role] as any;
+            const spec = {
+                securityContext: f.podSecurityContext, nodeSelector: f.nodeSelector, tolerations: f.tolerations, affinity: f.affinity,
+                terminationGracePeriodSeconds: f.terminationGracePeriodSeconds, serviceAccountName: f.serviceAccount,
+                containers: [{ name: `spark-kubernetes-${role}`, image: "spark:4.1.2", securityContext: f.securityContext }],
+            };
+            new Pod({ apiVersion: "v1", kind: "Pod", metadata: { name: "x", annotations: f.annotations }, spec }).validate();
+            assert.deepEqual(restrictedProblems(spec), []);
+            assert.deepEqual(f.podSecurityContext, {
                 runAsNonRoot: true, runAsUser: SPARK_UID, runAsGroup: SPARK_UID, fsGroup: SPARK_UID, seccompProfile: { type: "RuntimeDefault" },
             });
-            assert.equal(template.spec.containers.length, 1);
-            assert.equal(template.spec.containers[0].name, container);
-            assert.deepEqual(template.spec.containers[0].securityContext, {
-                allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, runAsUser: SPARK_UID,
-            });
+            assert.deepEqual(f.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, runAsUser: SPARK_UID });
         });
     }
 
@@ -149,25 +179,6 @@ describe("spark-defaults: pod templates", () => {
         ]);
     });
 
-    it("driver: tolerates the driver taint and selects the driver pool", () => {
-        const spec = driverPodTemplate().spec as any;
-        assert.deepEqual(spec.tolerations, DRIVER_TOLERATIONS);
-        assert.deepEqual(spec.nodeSelector, DRIVER_NODE_LABEL);
-        assert.equal(spec.affinity, undefined);
-    });
-
-    it("executor: requires arm64 or amd64 and prefers arm64 with weight 100; no driver-pool toleration", () => {
-        const spec = executorPodTemplate().spec as any;
-        assert.deepEqual(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
-            { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["arm64", "amd64"] }] },
-        ]);
-        assert.deepEqual(spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, [
-            { weight: 100, preference: { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["arm64"] }] } },
-        ]);
-        assert.equal(spec.tolerations, undefined);
-        assert.equal(spec.nodeSelector, undefined);
-    });
-
     const affinityTable: [string, ("arm64" | "amd64")[], string[], string[] | undefined][] = [
         ["Graviton and x86 executor pools", ["arm64", "amd64"], ["arm64", "amd64"], ["arm64"]],
         ["Graviton executor pools only", ["arm64"], ["arm64"], undefined],
@@ -175,7 +186,7 @@ describe("spark-defaults: pod templates", () => {
     ];
     for (const [title, archs, required, preferred] of affinityTable) {
         it(`executor affinity from the pools' architectures: ${title}`, () => {
-            const affinity = (executorPodTemplate(archs).spec as any).affinity.nodeAffinity;
+            const affinity = (sparkApplicationDefaults({ ...INPUT, executorArchitectures: archs }).executor.affinity as any).nodeAffinity;
             assert.deepEqual(affinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
                 { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: required }] },
             ]);
@@ -187,28 +198,19 @@ describe("spark-defaults: pod templates", () => {
     it("executor affinity needs at least one architecture", () => {
         assert.throws(() => executorAffinity([]), { message: "executorAffinity: architectures must list at least one architecture (no executor pool?)" });
     });
-
-    it("executor: gives decommissioning time beyond Spark's force-kill timeout", () => {
-        const spec = executorPodTemplate().spec as any;
-        assert.equal(spec.terminationGracePeriodSeconds, EXECUTOR_TERMINATION_GRACE_SECONDS);
-        const timeout = Number(platformSparkDefaults(INPUT)["spark.executor.decommission.forceKillTimeout"].replace("s", ""));
-        assert.ok(timeout < EXECUTOR_TERMINATION_GRACE_SECONDS);
-    });
 });
 
 describe("spark-defaults: sparkDefaultsConfigMapData", () => {
-    it("holds exactly the conf file and both templates", () => {
+    it("holds exactly the conf file and the SparkApplication defaults (no pod templates: the operator never reads them)", () => {
         const data = sparkDefaultsConfigMapData(INPUT);
-        assert.deepEqual(Object.keys(data).sort(), [DRIVER_POD_TEMPLATE_KEY, EXECUTOR_POD_TEMPLATE_KEY, SPARK_DEFAULTS_CONF_KEY].sort());
-        assert.deepEqual(Object.keys(data), ["spark-defaults.conf", "driver-pod-template.yaml", "executor-pod-template.yaml"]);
+        assert.deepEqual(Object.keys(data), [SPARK_DEFAULTS_CONF_KEY, SPARK_APPLICATION_DEFAULTS_KEY]);
+        assert.deepEqual(Object.keys(data), ["spark-defaults.conf", "sparkapplication-defaults.yaml"]);
         assert.equal(data[SPARK_DEFAULTS_CONF_KEY], renderSparkDefaultsConf(platformSparkDefaults(INPUT)));
-        assert.deepEqual(yaml.load(data[DRIVER_POD_TEMPLATE_KEY]), driverPodTemplate());
-        assert.deepEqual(yaml.load(data[EXECUTOR_POD_TEMPLATE_KEY]), executorPodTemplate());
+        assert.deepEqual(yaml.load(data[SPARK_APPLICATION_DEFAULTS_KEY]), sparkApplicationDefaults(INPUT));
     });
 
-    it("the executor template follows the executor pools' architectures", () => {
+    it("the executor affinity follows the executor pools' architectures", () => {
         const data = sparkDefaultsConfigMapData({ ...INPUT, executorArchitectures: ["amd64"] });
-        assert.deepEqual(yaml.load(data[EXECUTOR_POD_TEMPLATE_KEY]), executorPodTemplate(["amd64"]));
-        assert.notDeepEqual(executorPodTemplate(["amd64"]), executorPodTemplate());
+        assert.deepEqual((yaml.load(data[SPARK_APPLICATION_DEFAULTS_KEY]) as any).executor.affinity, executorAffinity(["amd64"]));
     });
 });

@@ -3,10 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as yaml from "js-yaml";
 import { TeamConfig, TeamQuota } from "../../../config";
 import { DRIVER_NODE_LABEL, LABELS, NAMESPACES } from "../../../lib/platform";
-import { executorPodTemplate, platformSparkDefaults, sparkDefaultsConfigMapData } from "../../../components/tenancy/spark-defaults";
+import { executorAffinity, platformSparkDefaults, sparkApplicationDefaults, sparkDefaultsConfigMapData } from "../../../components/tenancy/spark-defaults";
 import { renderSparkDefaultsConf } from "../../../components/shared/spark-conf";
 import { Team, TeamArgs, teamArgsProblems } from "../../../components/tenancy";
-import { prefixListValues, prefixObjectArns, teamAccessPolicy, teamAccessPolicyProblems, teamRoleName, teamTrustPolicy } from "../../../components/tenancy/iam";
+import { prefixListValues, prefixObjectArns, prefixOwner, teamAccessPolicy, teamAccessPolicyProblems, teamRoleName, teamTrustPolicy } from "../../../components/tenancy/iam";
 import { teamNamespaceLabels } from "../../../components/tenancy/namespace";
 import { teamNetworkPolicies } from "../../../components/tenancy/network-policies";
 import { cpuQuantity, limitRangeLimits, memoryQuantity, quotaHard } from "../../../components/tenancy/quota";
@@ -21,10 +21,13 @@ const ACCOUNT = "111111111111";
 const REGION = "us-west-2";
 const CONFIG = { "aws:region": REGION, "moka:accountId": ACCOUNT };
 const BASE = "moka-dev";
-const DATA_BUCKET = `moka-dev-data-${ACCOUNT}`;
-const EVENT_BUCKET = `moka-dev-spark-events-${ACCOUNT}`;
-const DATA_ARN = `arn:aws:s3:::${DATA_BUCKET}`;
-const EVENT_ARN = `arn:aws:s3:::${EVENT_BUCKET}`;
+const bucketOf = (team: string) => `moka-dev-team-${team}-${ACCOUNT}`;
+const arnOf = (team: string) => `arn:aws:s3:::${bucketOf(team)}`;
+const BUCKET = bucketOf("ads-ranking");
+const BUCKET_ARN = arnOf("ads-ranking");
+const GROWTH_ARN = arnOf("growth");
+const OTLP = { namespace: "observability", selector: { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": "otel-collector", component: "standalone-collector" }, ports: [4317, 4318] };
+const historyEndpoint = (team: string) => ({ namespace: "spark-history", selector: { "app.kubernetes.io/name": "spark-history-server", "app.kubernetes.io/instance": `history-${team}` }, ports: [18080] });
 const KMS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/moka-dev-storage`;
 const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "dev", "managed-by": "pulumi" };
 
@@ -42,31 +45,40 @@ const T = {
     iamRole: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    accessEntry: "aws:eks/accessEntry:AccessEntry",
+    accessPolicy: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
     object: "aws:s3/bucketObjectv2:BucketObjectv2",
     team: "moka:tenancy:Team",
 } as const;
 
 /** Children of one Team, by type. */
 const PER_TEAM: Record<string, number> = {
-    [T.namespace]: 1, [T.quota]: 1, [T.limits]: 1, [T.netpol]: 8, [T.sa]: 1, [T.role]: 1, [T.roleBinding]: 1, [T.configMap]: 1,
-    [T.iamRole]: 1, [T.rolePolicy]: 1, [T.podIdentity]: 1, [T.object]: 1,
+    [T.namespace]: 1, [T.quota]: 1, [T.limits]: 1, [T.netpol]: 8, [T.sa]: 1, [T.role]: 3, [T.roleBinding]: 3, [T.configMap]: 1,
+    [T.iamRole]: 1, [T.rolePolicy]: 1, [T.podIdentity]: 1, [T.object]: 1, [T.accessEntry]: 1, [T.accessPolicy]: 1,
 };
 const NETPOL_NAMES = [
     "default-deny-ingress", "default-deny-egress", "allow-same-namespace", "allow-ingress-from-scrapers", "allow-ingress-from-operators",
     "allow-egress-dns", "allow-egress-pod-identity", "allow-egress-https",
 ];
+/** With the OTLP and History Server endpoints passed (as the platform does). */
+const ENDPOINT_NETPOLS = ["allow-egress-otlp", "allow-egress-history-server"];
 
 const QUOTA: TeamQuota = { cpu: 64, memoryGi: 256, pods: 200, pvcs: 20, maxApplications: 10, guaranteedCpu: 16, guaranteedMemoryGi: 64 };
 
+const ciArn = (team: string) => `arn:aws:iam::${ACCOUNT}:role/moka-dev-${team}-ci`;
+
 function teamConfig(name: string, patch: Partial<TeamConfig> = {}): TeamConfig {
-    return { name, namespace: name, quota: QUOTA, dataPrefix: `teams/${name}`, sharedPrefixes: [], podSecurity: "restricted", ...patch };
+    return {
+        name, namespace: name, quota: QUOTA, dataPrefix: `teams/${name}`, sharedPrefixes: [], podSecurity: "restricted",
+        access: { ci: ciArn(name), developers: [], allowAdminOverlap: false }, ...patch,
+    };
 }
 
 function teamArgs(team: TeamConfig, provider: k8s.Provider, patch: Partial<TeamArgs> = {}): TeamArgs {
     return {
         team, environment: "dev", baseName: BASE, clusterName: BASE, k8sProvider: provider,
-        dataBucket: DATA_BUCKET, dataBucketArn: DATA_ARN, eventLogBucket: EVENT_BUCKET, eventLogBucketArn: EVENT_ARN, kmsKeyArn: KMS_ARN,
-        eventLogPrefix: "spark-events", region: REGION, tags: TAGS, ...patch,
+        bucket: bucketOf(team.name), bucketArn: arnOf(team.name), kmsKeyArn: KMS_ARN,
+        eventLogPrefix: "spark-events", containerLogPrefix: "container-logs", region: REGION, tags: TAGS, ...patch,
     };
 }
 
@@ -81,7 +93,9 @@ function run(teams: TeamConfig[], patch: Partial<TeamArgs> = {}): Promise<MockRu
                 const team = new Team(`team-${t.name}`, teamArgs(t, provider, patch));
                 out[t.name] = {
                     teamName: team.teamName, namespace: team.namespace, serviceAccount: team.serviceAccount, roleArn: team.roleArn,
-                    queue: team.queue, dataPrefix: team.dataPrefix, dataUri: team.dataUri, eventLogPrefix: team.eventLogPrefix, sparkDefaults: team.sparkDefaults,
+                    queue: team.queue, bucket: team.bucket, dataPrefix: team.dataPrefix, dataUri: team.dataUri, eventLogPrefix: team.eventLogPrefix,
+                    eventLogUri: team.eventLogUri, containerLogUri: team.containerLogUri, sharedReadUris: team.sharedReadUris,
+                    sparkDefaults: team.sparkDefaults, sparkApplicationDefaults: team.sparkApplicationDefaults, access: team.access,
                 };
             }
             return out;
@@ -130,29 +144,36 @@ async function loadModels(): Promise<void> {
         [T.configMap]: v1[4].ConfigMap, [T.role]: rbac[0].Role, [T.roleBinding]: rbac[1].RoleBinding, [T.netpol]: net.NetworkPolicy,
     };
 }
-
 describe("Team (one team, dev)", () => {
     let res: MockRunResult;
     let all: RecordedResource[];
     const name = "ads-ranking";
     const p = `team-${name}`;
+    const devArn = `arn:aws:iam::${ACCOUNT}:role/moka-dev-ads-ranking-developers`;
+    const SHARED = [{ team: "growth", bucketArn: GROWTH_ARN, prefix: "teams/growth/exports" }];
     before(async () => {
         await loadModels();
-        res = await run([teamConfig(name, { sharedPrefixes: ["teams/growth/exports", "reference"] })]);
+        res = await run([teamConfig(name, {
+            sharedPrefixes: ["teams/growth/exports"],
+            access: { ci: ciArn(name), developers: [{ roleArn: devArn, level: "view" }], allowAdminOverlap: false },
+        })], { sharedReads: SHARED, kubeDnsIp: "172.20.0.10", otlp: OTLP, historyServer: historyEndpoint(name), engines: { flink: true } });
         all = res.resources;
     });
 
     it("registers one moka:tenancy:Team and exactly its children, by type", () => {
         assert.equal(ofType(all, T.team).length, 1);
         const counts = countByType(all.filter((r) => r.type !== T.team && r.type !== "pulumi:providers:kubernetes"));
-        assert.deepEqual(counts, PER_TEAM);
+        assert.deepEqual(counts, { ...PER_TEAM, [T.netpol]: 10, [T.accessEntry]: 2, [T.accessPolicy]: 2 });
     });
 
     it("names every child <component>-<role>", () => {
         const names = all.filter((r) => r.parent === byName(all, p).urn).map((r) => r.name).sort();
         assert.deepEqual(names, [
-            `${p}-access`, `${p}-event-log-dir`, `${p}-limits`, `${p}-namespace`, ...NETPOL_NAMES.map((n) => `${p}-netpol-${n}`),
+            `${p}-access`, `${p}-event-log-dir`, `${p}-limits`, `${p}-namespace`, ...[...NETPOL_NAMES, ...ENDPOINT_NETPOLS].map((n) => `${p}-netpol-${n}`),
             `${p}-pod-identity`, `${p}-quota`, `${p}-role`, `${p}-spark-defaults`, `${p}-spark-role`, `${p}-spark-rolebinding`, `${p}-spark-sa`,
+            `${p}-edit-role`, `${p}-edit-rolebinding`, `${p}-view-role`, `${p}-view-rolebinding`,
+            `${p}-access-ci-moka-dev-ads-ranking-ci`, `${p}-access-ci-moka-dev-ads-ranking-ci-policy`,
+            `${p}-access-dev-moka-dev-ads-ranking-developers`, `${p}-access-dev-moka-dev-ads-ranking-developers-policy`,
         ].sort());
     });
 
@@ -175,7 +196,7 @@ describe("Team (one team, dev)", () => {
 
     it("validates every Kubernetes object against the upstream schema", () => {
         const k8sObjects = all.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes");
-        assert.equal(k8sObjects.length, 15);
+        assert.equal(k8sObjects.length, 21);
         for (const r of k8sObjects) {
             const Model = models[r.type];
             assert.ok(Model, `no model for ${r.type}`);
@@ -227,7 +248,7 @@ describe("Team (one team, dev)", () => {
 
     it("network policies: exact names and specs", () => {
         const pols = ofType(all, T.netpol);
-        assert.deepEqual(pols.map((x) => x.inputs.metadata.name).sort(), [...NETPOL_NAMES].sort());
+        assert.deepEqual(pols.map((x) => x.inputs.metadata.name).sort(), [...NETPOL_NAMES, ...ENDPOINT_NETPOLS].sort());
         const spec = (n: string) => pols.find((x) => x.inputs.metadata.name === n)!.inputs.spec;
         assert.deepEqual(spec("default-deny-ingress"), { podSelector: {}, policyTypes: ["Ingress"] });
         assert.deepEqual(spec("default-deny-egress"), { podSelector: {}, policyTypes: ["Egress"] });
@@ -245,7 +266,10 @@ describe("Team (one team, dev)", () => {
         assert.deepEqual(spec("allow-egress-dns"), {
             podSelector: {}, policyTypes: ["Egress"],
             egress: [{
-                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                to: [
+                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+                    { ipBlock: { cidr: "172.20.0.10/32" } },
+                ],
                 ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
             }],
         });
@@ -254,6 +278,20 @@ describe("Team (one team, dev)", () => {
         });
         assert.deepEqual(spec("allow-egress-https"), {
             podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+        });
+        assert.deepEqual(spec("allow-egress-otlp"), {
+            podSelector: {}, policyTypes: ["Egress"],
+            egress: [{
+                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } }, podSelector: { matchLabels: OTLP.selector } }],
+                ports: [{ protocol: "TCP", port: 4317 }, { protocol: "TCP", port: 4318 }],
+            }],
+        });
+        assert.deepEqual(spec("allow-egress-history-server"), {
+            podSelector: {}, policyTypes: ["Egress"],
+            egress: [{
+                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spark-history" } }, podSelector: { matchLabels: historyEndpoint(name).selector } }],
+                ports: [{ protocol: "TCP", port: 18080 }],
+            }],
         });
     });
 
@@ -293,6 +331,46 @@ describe("Team (one team, dev)", () => {
         assert.deepEqual(rb.subjects, [{ kind: "ServiceAccount", name: "spark", namespace: name }]);
     });
 
+    it("access entries: one STANDARD entry per principal in the team's group, Edit (CI) / View (developer) scoped to the namespace", () => {
+        const entries = ofType(all, T.accessEntry);
+        assert.deepEqual(entries.map((e) => ({ principalArn: e.inputs.principalArn, type: e.inputs.type, groups: e.inputs.kubernetesGroups, cluster: e.inputs.clusterName })), [
+            { principalArn: ciArn(name), type: "STANDARD", groups: ["moka:team:ads-ranking:edit"], cluster: BASE },
+            { principalArn: devArn, type: "STANDARD", groups: ["moka:team:ads-ranking:view"], cluster: BASE },
+        ]);
+        const assoc = ofType(all, T.accessPolicy);
+        assert.deepEqual(assoc.map((a) => ({ principalArn: a.inputs.principalArn, policyArn: a.inputs.policyArn, accessScope: a.inputs.accessScope })), [
+            { principalArn: ciArn(name), policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", accessScope: { type: "namespace", namespaces: [name] } },
+            { principalArn: devArn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "namespace", namespaces: [name] } },
+        ]);
+        for (const a of assoc) {
+            assert.notEqual(a.inputs.accessScope.type, "cluster");
+            const entry = entries.find((e) => e.inputs.principalArn === a.inputs.principalArn)!;
+            assert.ok(a.dependencies.includes(entry.urn), "the association waits for its entry");
+        }
+    });
+
+    it("team group RBAC: view reads, edit writes SparkApplications (and Flink CRs when on); no escalation verbs, no wildcards", () => {
+        const spark = { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications", "scheduledsparkapplications"] };
+        const flink = { apiGroups: ["flink.apache.org"], resources: ["flinkdeployments", "flinksessionjobs"] };
+        const write = ["get", "list", "watch", "create", "update", "patch", "delete"];
+        const read = ["get", "list", "watch"];
+        assert.deepEqual(byName(all, `${p}-edit-role`).inputs.rules, [{ ...spark, verbs: write }, { ...flink, verbs: write }]);
+        assert.deepEqual(byName(all, `${p}-view-role`).inputs.rules, [{ ...spark, verbs: read }, { ...flink, verbs: read }]);
+        for (const level of ["edit", "view"]) {
+            const role = byName(all, `${p}-${level}-role`).inputs;
+            assert.equal(role.metadata.name, `team-${level}`);
+            for (const rule of role.rules) {
+                for (const v of ["*", "bind", "escalate", "impersonate", "deletecollection"]) {
+                    assert.ok(!rule.verbs.includes(v), `${level}: ${v}`);
+                }
+                assert.ok(!rule.resources.some((r: string) => r === "*" || /roles|rolebindings|secrets/.test(r)));
+            }
+            const rb = byName(all, `${p}-${level}-rolebinding`).inputs;
+            assert.deepEqual(rb.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `team-${level}` });
+            assert.deepEqual(rb.subjects, [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `moka:team:${name}:${level}` }]);
+        }
+    });
+
     it("IAM role `<baseName>-team-<team>`, trusted only by Pod Identity for <ns>/spark on the cluster", () => {
         const role = byName(all, `${p}-role`);
         assert.equal(role.inputs.name, "moka-dev-team-ads-ranking");
@@ -311,42 +389,32 @@ describe("Team (one team, dev)", () => {
         }]);
     });
 
-    it("access policy: only the team prefix, its shared read prefixes, its event-log directory and the storage key", () => {
+    it("access policy: plain list on its own bucket, S3A writes under data and event logs, reads container logs and the shared prefix, the storage key", () => {
         const pol = byName(all, `${p}-access`);
         assert.equal(pol.inputs.role, "moka-dev-team-ads-ranking");
         const doc = policyDoc(pol.inputs.policy);
-        assert.equal(doc.Version, "2012-10-17");
-        const sid = (s: string) => doc.Statement.find((x) => x.Sid === s);
-        assert.deepEqual(doc.Statement.map((s) => s.Sid), ["TeamDataReadWrite", "TeamDataList", "SharedDataRead", "TeamEventLogWrite", "TeamEventLogList", "StorageKeyViaS3"]);
-        assert.deepEqual(sid("TeamDataReadWrite"), {
-            Sid: "TeamDataReadWrite", Effect: "Allow",
-            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-            Resource: [`${DATA_ARN}/teams/ads-ranking`, `${DATA_ARN}/teams/ads-ranking/*`],
-        });
-        assert.deepEqual(sid("TeamDataList"), {
-            Sid: "TeamDataList", Effect: "Allow", Action: "s3:ListBucket", Resource: DATA_ARN,
-            Condition: { StringLike: { "s3:prefix": ["teams/ads-ranking/", "teams/ads-ranking/*", "teams/growth/exports/", "teams/growth/exports/*", "reference/", "reference/*"] } },
-        });
-        assert.deepEqual(sid("SharedDataRead"), {
-            Sid: "SharedDataRead", Effect: "Allow", Action: "s3:GetObject",
-            Resource: [`${DATA_ARN}/teams/growth/exports`, `${DATA_ARN}/teams/growth/exports/*`, `${DATA_ARN}/reference`, `${DATA_ARN}/reference/*`],
-        });
-        assert.deepEqual(sid("TeamEventLogWrite"), {
-            Sid: "TeamEventLogWrite", Effect: "Allow",
-            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-            Resource: [`${EVENT_ARN}/spark-events/ads-ranking`, `${EVENT_ARN}/spark-events/ads-ranking/*`],
-        });
-        assert.deepEqual(sid("TeamEventLogList"), {
-            Sid: "TeamEventLogList", Effect: "Allow", Action: "s3:ListBucket", Resource: EVENT_ARN,
-            Condition: { StringLike: { "s3:prefix": ["spark-events/ads-ranking/", "spark-events/ads-ranking/*"] } },
-        });
-        assert.deepEqual(sid("StorageKeyViaS3"), {
-            Sid: "StorageKeyViaS3", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: KMS_ARN,
-            Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } },
+        const write = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+        assert.deepEqual(doc, {
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "TeamBucketList", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: BUCKET_ARN },
+                { Sid: "TeamDataReadWrite", Effect: "Allow", Action: write, Resource: [`${BUCKET_ARN}/teams/ads-ranking`, `${BUCKET_ARN}/teams/ads-ranking/*`] },
+                { Sid: "TeamEventLogReadWrite", Effect: "Allow", Action: write, Resource: [`${BUCKET_ARN}/spark-events`, `${BUCKET_ARN}/spark-events/*`] },
+                { Sid: "TeamContainerLogRead", Effect: "Allow", Action: "s3:GetObject", Resource: [`${BUCKET_ARN}/container-logs`, `${BUCKET_ARN}/container-logs/*`] },
+                { Sid: "SharedDataRead", Effect: "Allow", Action: "s3:GetObject", Resource: [`${GROWTH_ARN}/teams/growth/exports`, `${GROWTH_ARN}/teams/growth/exports/*`] },
+                {
+                    Sid: "SharedDataListgrowth", Effect: "Allow", Action: "s3:ListBucket", Resource: GROWTH_ARN,
+                    Condition: { StringLike: { "s3:prefix": ["teams/growth/exports/", "teams/growth/exports/*"] } },
+                },
+                {
+                    Sid: "StorageKeyViaS3", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KMS_ARN,
+                    Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } },
+                },
+            ],
         });
     });
 
-    it("access policy: no wildcard actions or resources, and shared prefixes are read-only", () => {
+    it("access policy: no wildcard actions, no whole-account resource; writes only in its own bucket", () => {
         const doc = policyDoc(byName(all, `${p}-access`).inputs.policy);
         for (const s of doc.Statement) {
             assert.equal(s.Effect, "Allow");
@@ -355,13 +423,12 @@ describe("Team (one team, dev)", () => {
             }
             for (const r of [s.Resource].flat()) {
                 assert.notEqual(r, "*");
-                assert.ok(!/:::[^/]+\/\*$/.test(r), `${s.Sid} grants a whole bucket: ${r}`);
                 assert.ok(r.includes("moka-dev"), `${s.Sid} resource ${r} does not carry the environment`);
             }
         }
         const writes = doc.Statement.filter((s) => [s.Action].flat().some((a: string) => /Put|Delete/.test(a)));
         for (const r of writes.flatMap((s) => [s.Resource].flat())) {
-            assert.ok(r.startsWith(`${DATA_ARN}/teams/ads-ranking`) || r.startsWith(`${EVENT_ARN}/spark-events/ads-ranking`), `write outside the team: ${r}`);
+            assert.ok(r.startsWith(`${BUCKET_ARN}/`), `write outside the team's bucket: ${r}`);
         }
     });
 
@@ -383,7 +450,7 @@ describe("Team (one team, dev)", () => {
         // fabricated by preview/mocks.ts from logical names.
         const expand = (v: string): string[] => (v.startsWith("{") ? strings(JSON.parse(v)) : [v]);
         const arns = [...aws.flatMap((r) => strings(r.inputs)), byName(all, `${p}-role`).state.arn]
-            .flatMap(expand).filter((x) => x.startsWith("arn:"));
+            .flatMap(expand).filter((x) => x.startsWith("arn:") && !x.startsWith("arn:aws:eks::aws:cluster-access-policy/"));
         assert.ok(arns.length > 0);
         for (const arn of arns) {
             assert.match(arn, /moka-dev/, arn);
@@ -397,33 +464,50 @@ describe("Team (one team, dev)", () => {
         }
     });
 
-    it("event-log directory marker: `<eventLogPrefix>/<team>/` in the event-log bucket", () => {
+    it("event-log directory marker: `<eventLogPrefix>/` in the team's bucket", () => {
         const o = byName(all, `${p}-event-log-dir`).inputs;
-        assert.deepEqual({ bucket: o.bucket, key: o.key, content: o.content }, { bucket: EVENT_BUCKET, key: "spark-events/ads-ranking/", content: "" });
+        assert.deepEqual({ bucket: o.bucket, key: o.key, content: o.content }, { bucket: BUCKET, key: "spark-events/", content: "" });
         assert.deepEqual(o.tags, { ...TAGS, team: name });
     });
 
-    it("ConfigMap `spark-defaults` holds the platform conf and both pod templates", () => {
+    it("ConfigMap `spark-defaults` holds the platform conf and the SparkApplication defaults", () => {
         const cm = byName(all, `${p}-spark-defaults`).inputs;
         assert.equal(cm.metadata.name, "spark-defaults");
-        const input = { eventLogBucket: EVENT_BUCKET, eventLogPrefix: "spark-events", team: name, region: REGION };
+        const input = { bucket: BUCKET, eventLogPrefix: "spark-events", team: name, region: REGION };
         assert.deepEqual(cm.data, sparkDefaultsConfigMapData(input));
-        assert.ok(cm.data["spark-defaults.conf"].includes(`spark.eventLog.dir s3a://${EVENT_BUCKET}/spark-events/ads-ranking/\n`));
-        assert.ok(cm.data["driver-pod-template.yaml"].includes(Object.keys(DRIVER_NODE_LABEL)[0]));
+        assert.deepEqual(Object.keys(cm.data).sort(), ["spark-defaults.conf", "sparkapplication-defaults.yaml"]);
+        assert.ok(cm.data["spark-defaults.conf"].includes(`spark.eventLog.dir s3a://${BUCKET}/spark-events/\n`));
+        assert.deepEqual(yaml.load(cm.data["sparkapplication-defaults.yaml"]), sparkApplicationDefaults(input));
+        assert.ok(cm.data["sparkapplication-defaults.yaml"].includes(Object.keys(DRIVER_NODE_LABEL)[0]));
     });
 
-    it("outputs: namespace, serviceAccount, roleArn, queue, prefixes, sparkDefaults", () => {
-        assert.deepEqual(res.outputs[name], {
+    it("outputs: namespace, bucket URIs, queue, spark defaults and the access it grants", () => {
+        const input = { bucket: BUCKET, eventLogPrefix: "spark-events", team: name, region: REGION };
+        const out = res.outputs[name] as Record<string, any>;
+        assert.deepEqual({ ...out, access: undefined }, {
             teamName: name,
             namespace: name,
             serviceAccount: "spark",
             roleArn: `arn:aws:iam::${ACCOUNT}:role/moka-dev-team-ads-ranking`,
             queue: "root.ads-ranking",
+            bucket: BUCKET,
             dataPrefix: "teams/ads-ranking",
-            dataUri: `s3a://${DATA_BUCKET}/teams/ads-ranking/`,
-            eventLogPrefix: "spark-events/ads-ranking",
-            sparkDefaults: platformSparkDefaults({ eventLogBucket: EVENT_BUCKET, eventLogPrefix: "spark-events", team: name, region: REGION }),
+            dataUri: `s3a://${BUCKET}/teams/ads-ranking/`,
+            eventLogPrefix: "spark-events",
+            eventLogUri: `s3a://${BUCKET}/spark-events/`,
+            containerLogUri: `s3a://${BUCKET}/container-logs/`,
+            sharedReadUris: [`s3a://${bucketOf("growth")}/teams/growth/exports/`],
+            sparkDefaults: platformSparkDefaults(input),
+            sparkApplicationDefaults: sparkApplicationDefaults(input),
+            access: undefined,
         });
+        assert.deepEqual(out.access.principals.map((x: any) => [x.roleArn, x.kind, x.level, x.accessPolicy, x.accessScope, x.kubernetesGroups]), [
+            [ciArn(name), "ci", "edit", "AmazonEKSEditPolicy", { type: "namespace", namespaces: [name] }, ["moka:team:ads-ranking:edit"]],
+            [devArn, "developer", "view", "AmazonEKSViewPolicy", { type: "namespace", namespaces: [name] }, ["moka:team:ads-ranking:view"]],
+        ]);
+        assert.deepEqual(out.access.kubernetesGroups, { edit: "moka:team:ads-ranking:edit", view: "moka:team:ads-ranking:view" });
+        assert.deepEqual(out.access.kubernetesPermissions.edit, byName(all, `${p}-edit-role`).inputs.rules);
+        assert.deepEqual(out.access.kubernetesPermissions.view, byName(all, `${p}-view-role`).inputs.rules);
     });
 });
 
@@ -445,25 +529,33 @@ describe("Team (three teams)", () => {
         assert.deepEqual(ofType(res.resources, T.namespace).map((r) => r.inputs.metadata.name).sort(), [...names].sort());
         assert.deepEqual(ofType(res.resources, T.iamRole).map((r) => r.inputs.name).sort(), names.map((n) => `moka-dev-team-${n}`).sort());
         assert.deepEqual(ofType(res.resources, T.podIdentity).map((r) => `${r.inputs.namespace}/${r.inputs.serviceAccount}`).sort(), names.map((n) => `${n}/spark`).sort());
-        assert.deepEqual(ofType(res.resources, T.object).map((r) => r.inputs.key).sort(), names.map((n) => `spark-events/${n}/`).sort());
+        assert.deepEqual(ofType(res.resources, T.object).map((r) => `${r.inputs.bucket}/${r.inputs.key}`).sort(), names.map((n) => `${bucketOf(n)}/spark-events/`).sort());
     });
 
-    it("never lets one team's policy touch another team's prefix", () => {
+    it("never lets one team's policy touch another team's bucket or prefix", () => {
         for (const n of names) {
             const doc = policyDoc(byName(res.resources, `team-${n}-access`).inputs.policy);
             const text = JSON.stringify(doc);
             for (const other of names.filter((o) => o !== n)) {
+                assert.ok(!text.includes(bucketOf(other)), `${n} mentions ${bucketOf(other)}`);
                 assert.ok(!text.includes(`teams/${other}`), `${n} mentions teams/${other}`);
-                assert.ok(!text.includes(`spark-events/${other}`), `${n} mentions spark-events/${other}`);
             }
             assert.ok(!doc.Statement.some((s) => s.Sid === "SharedDataRead"), "no shared statement without shared prefixes");
+        }
+    });
+
+    it("gives each team's CI role one namespace-scoped entry in its own group", () => {
+        for (const n of names) {
+            const entry = byName(res.resources, `team-${n}-access-ci-moka-dev-${n}-ci`).inputs;
+            assert.deepEqual(entry.kubernetesGroups, [`moka:team:${n}:edit`]);
+            assert.deepEqual(byName(res.resources, `team-${n}-access-ci-moka-dev-${n}-ci-policy`).inputs.accessScope, { type: "namespace", namespaces: [n] });
         }
     });
 
     it("places each team's namespaced objects in its own namespace", () => {
         for (const n of names) {
             const children = res.resources.filter((r) => r.parent === byName(res.resources, `team-${n}`).urn && r.type.startsWith("kubernetes:") && r.type !== T.namespace);
-            assert.equal(children.length, 14);
+            assert.equal(children.length, 18);
             for (const c of children) {
                 assert.equal(c.inputs.metadata.namespace, n, c.name);
             }
@@ -504,10 +596,25 @@ describe("Team (options)", () => {
         assert.equal(byName(res.resources, "team-ads-quota").inputs.spec.hard["requests.storage"], "500Gi");
     });
 
-    it("executor pod template follows the executor pools' architectures", async () => {
+    it("the executor affinity follows the executor pools' architectures", async () => {
         const res = await run([teamConfig("ads")], { executorArchitectures: ["amd64"] });
         const data = byName(res.resources, "team-ads-spark-defaults").inputs.data;
-        assert.deepEqual(yaml.load(data["executor-pod-template.yaml"]), executorPodTemplate(["amd64"]));
+        assert.deepEqual((yaml.load(data["sparkapplication-defaults.yaml"]) as any).executor.affinity, executorAffinity(["amd64"]));
+    });
+
+    it("a principal that is also a cluster admin (allowAdminOverlap) keeps its admin entry: no team entry, cluster scope in the contract", async () => {
+        const admin = `arn:aws:iam::${ACCOUNT}:role/moka-dev-platform-admin`;
+        const team = teamConfig("ads", { access: { ci: ciArn("ads"), developers: [{ roleArn: admin, level: "edit" }], allowAdminOverlap: true, adminOverlapReason: "the platform team develops this team's jobs" } });
+        const res = await run([team], { adminRoleArns: [admin] });
+        assert.deepEqual(ofType(res.resources, T.accessEntry).map((e) => e.inputs.principalArn), [ciArn("ads")]);
+        const access = (res.outputs.ads as any).access;
+        assert.deepEqual(access.principals[1], { roleArn: admin, kind: "developer", level: "edit", accessPolicy: "AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" }, kubernetesGroups: [] });
+    });
+
+    it("Ray CRs join the group roles when Ray is on", async () => {
+        const res = await run([teamConfig("ads")], { engines: { ray: true } });
+        assert.deepEqual(byName(res.resources, "team-ads-edit-role").inputs.rules.map((r: any) => r.apiGroups[0]), ["sparkoperator.k8s.io", "ray.io"]);
+        assert.deepEqual(byName(res.resources, "team-ads-view-role").inputs.rules[1].resources, ["rayclusters", "rayjobs", "rayservices"]);
     });
 
     it("empty scraper and operator lists leave those policies out (deny stays)", async () => {
@@ -525,6 +632,12 @@ describe("Team (options)", () => {
         ["a bad PSA version", { podSecurityVersion: "1.33" }, "moka:tenancy:Team \"team-x\": args.podSecurityVersion \"1.33\" must be \"latest\" or \"v1.<minor>\""],
         ["a fractional storage quota", { storageQuotaGi: 1.5 }, "moka:tenancy:Team \"team-x\": args.storageQuotaGi 1.5 must be a positive whole number of GiB"],
         ["no executor architecture", { executorArchitectures: [] }, "moka:tenancy:Team \"team-x\": args.executorArchitectures [] must list arm64 and/or amd64, each once"],
+        ["an admin role as a principal without allowAdminOverlap", { adminRoleArns: [ciArn("x")] },
+            `moka:tenancy:Team "team-x": args.team.access names a cluster admin role (${ciArn("x")}) without allowAdminOverlap`],
+        ["the same principal twice", (t) => ({ ...t, access: { ...t.access, developers: [{ roleArn: ciArn("x"), level: "view" }] } }),
+            `moka:tenancy:Team "team-x": args.team.access lists ${ciArn("x")} twice; an IAM principal has one access entry and one level`],
+        ["a shared read of its own bucket", { sharedReads: [{ team: "x", bucketArn: arnOf("x"), prefix: "teams/x/a" }] },
+            "moka:tenancy:Team \"team-x\": args.sharedReads[0] names the team itself; shared reads are for other teams' buckets"],
     ];
     for (const [label, patch, message] of errors) {
         it(`rejects ${label}`, async () => {
@@ -609,19 +722,20 @@ describe("team pure helpers", () => {
 
     describe("teamAccessPolicy", () => {
         const input = {
-            dataBucketArn: DATA_ARN, eventLogBucketArn: EVENT_ARN, kmsKeyArn: KMS_ARN, dataPrefix: "teams/a", sharedPrefixes: [] as string[],
-            eventLogPrefix: "spark-events/a", region: REGION,
+            bucketArn: BUCKET_ARN, kmsKeyArn: KMS_ARN, dataPrefix: "teams/a", eventLogPrefix: "spark-events", containerLogPrefix: "container-logs",
+            sharedReads: [] as { team: string; bucketArn: string; prefix: string }[], region: REGION,
         };
         it("prefix helpers never use a bare `<prefix>*`", () => {
-            assert.deepEqual(prefixObjectArns(DATA_ARN, "teams/a"), [`${DATA_ARN}/teams/a`, `${DATA_ARN}/teams/a/*`]);
+            assert.deepEqual(prefixObjectArns(BUCKET_ARN, "teams/a"), [`${BUCKET_ARN}/teams/a`, `${BUCKET_ARN}/teams/a/*`]);
             assert.deepEqual(prefixListValues("teams/a"), ["teams/a/", "teams/a/*"]);
         });
         const bad: [string, object, string][] = [
             ["a wildcard data prefix", { dataPrefix: "teams/*" }, "dataPrefix \"teams/*\" is not an S3 prefix (no wildcards, no leading or trailing '/', no '..')"],
-            ["a shared prefix with '..'", { sharedPrefixes: ["teams/../x"] }, "sharedPrefixes[0] \"teams/../x\" is not an S3 prefix (no wildcards, no leading or trailing '/', no '..')"],
+            ["a shared prefix with '..'", { sharedReads: [{ team: "growth", bucketArn: GROWTH_ARN, prefix: "teams/../x" }] }, "sharedReads[0].prefix \"teams/../x\" is not an S3 prefix (no wildcards, no leading or trailing '/', no '..')"],
             ["an empty event-log prefix", { eventLogPrefix: "" }, "eventLogPrefix \"\" is not an S3 prefix (no wildcards, no leading or trailing '/', no '..')"],
-            ["a bucket name instead of an ARN", { dataBucketArn: DATA_BUCKET }, `dataBucketArn "${DATA_BUCKET}" is not an S3 bucket ARN`],
-            ["an object ARN as bucket", { eventLogBucketArn: `${EVENT_ARN}/*` }, `eventLogBucketArn "${EVENT_ARN}/*" is not an S3 bucket ARN`],
+            ["a bucket name instead of an ARN", { bucketArn: BUCKET }, `bucketArn "${BUCKET}" is not an S3 bucket ARN`],
+            ["an object ARN as a shared bucket", { sharedReads: [{ team: "growth", bucketArn: `${GROWTH_ARN}/*`, prefix: "teams/growth" }] }, `sharedReads[0].bucketArn "${GROWTH_ARN}/*" is not an S3 bucket ARN`],
+            ["a shared read of its own bucket", { sharedReads: [{ team: "a", bucketArn: BUCKET_ARN, prefix: "x" }] }, "sharedReads[0] names the team's own bucket; shared reads are for other teams' buckets"],
             ["a KMS alias", { kmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/x` }, `kmsKeyArn "arn:aws:kms:${REGION}:${ACCOUNT}:alias/x" is not a KMS key ARN`],
         ];
         for (const [label, patch, problem] of bad) {
@@ -630,8 +744,19 @@ describe("team pure helpers", () => {
                 assert.throws(() => teamAccessPolicy({ ...input, ...patch }), { message: `teamAccessPolicy: ${problem}` });
             });
         }
+        it("one prefix-conditioned list statement per shared bucket (a union would open one team's prefix in another's bucket)", () => {
+            const other = arnOf("fraud");
+            const doc = teamAccessPolicy({ ...input, sharedReads: [
+                { team: "growth", bucketArn: GROWTH_ARN, prefix: "teams/growth/x" }, { team: "fraud", bucketArn: other, prefix: "teams/fraud/y" },
+                { team: "growth", bucketArn: GROWTH_ARN, prefix: "teams/growth/z" },
+            ] });
+            assert.deepEqual(doc.Statement.filter((s) => s.Sid?.startsWith("SharedDataList")).map((s) => [s.Resource, s.Condition!.StringLike["s3:prefix"]]), [
+                [GROWTH_ARN, ["teams/growth/x/", "teams/growth/x/*", "teams/growth/z/", "teams/growth/z/*"]],
+                [other, ["teams/fraud/y/", "teams/fraud/y/*"]],
+            ]);
+        });
         it("uses the china S3 host for kms:ViaService in cn regions", () => {
-            const doc = teamAccessPolicy({ ...input, region: "cn-north-1", dataBucketArn: "arn:aws-cn:s3:::b-dev", eventLogBucketArn: "arn:aws-cn:s3:::e-dev", kmsKeyArn: "arn:aws-cn:kms:cn-north-1:111111111111:key/k" });
+            const doc = teamAccessPolicy({ ...input, region: "cn-north-1", bucketArn: "arn:aws-cn:s3:::b-dev", kmsKeyArn: "arn:aws-cn:kms:cn-north-1:111111111111:key/k" });
             assert.deepEqual(doc.Statement.at(-1)!.Condition, { StringEquals: { "kms:ViaService": "s3.cn-north-1.amazonaws.com.cn" } });
         });
         it("trust policy conditions on all three Pod Identity session tags", () => {
@@ -639,6 +764,12 @@ describe("team pure helpers", () => {
             assert.deepEqual(Object.keys(doc.Statement[0].Condition!.StringEquals).sort(),
                 ["aws:RequestTag/eks-cluster-name", "aws:RequestTag/kubernetes-namespace", "aws:RequestTag/kubernetes-service-account"]);
         });
+        const owners: [string, string | undefined][] = [["teams/growth", "growth"], ["teams/growth/exports", "growth"], ["teams/growth-archive", undefined], ["reference", undefined]];
+        for (const [prefix, owner] of owners) {
+            it(`prefixOwner(${prefix}) = ${owner}`, () => {
+                assert.equal(prefixOwner(prefix, [{ name: "ads", dataPrefix: "teams/ads" }, { name: "growth", dataPrefix: "teams/growth" }]), owner);
+            });
+        }
     });
 
     it("sparkDriverRules: core group only, no update/escalate/bind/impersonate", () => {
@@ -658,8 +789,8 @@ describe("team pure helpers", () => {
         assert.equal(l[LABELS.environment], "prod");
     });
 
-    it("renderSparkDefaultsConf of the team defaults mentions only the team's directory", () => {
-        const text = renderSparkDefaultsConf(platformSparkDefaults({ eventLogBucket: EVENT_BUCKET, eventLogPrefix: "spark-events", team: "a", region: REGION }));
-        assert.ok(text.includes("spark-events/a/"));
+    it("renderSparkDefaultsConf of the team defaults names the team's own bucket", () => {
+        const text = renderSparkDefaultsConf(platformSparkDefaults({ bucket: bucketOf("a"), eventLogPrefix: "spark-events", team: "a", region: REGION }));
+        assert.ok(text.includes(`s3a://${bucketOf("a")}/spark-events/`));
     });
 });

@@ -40,19 +40,26 @@ describe("cost: nodepool limits", () => {
             await expectClean(nodepoolLimitsRequired, mutate(nodePool(), (d) => (d.props.spec.limits = { cpu: "64000m", memory: "1Ti" })));
         });
         it("checks v1beta1 NodePools too", async () => {
-            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => { d.type = "kubernetes:karpenter.sh/v1beta1:NodePool"; delete d.props.spec.limits; }), /spec\.limits\.cpu is not set and spec\.limits\.memory is not set/);
+            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => { d.type = "kubernetes:karpenter.sh/v1beta1:NodePool"; delete d.props.spec.limits; }), /spec\.limits\.cpu is not set\. Without a cpu limit/);
         });
         it("flags missing spec.limits", async () => {
-            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => delete d.props.spec.limits), /NodePool "spark-graviton": spec\.limits\.cpu is not set and spec\.limits\.memory is not set/);
+            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => delete d.props.spec.limits), /NodePool "spark-graviton": spec\.limits\.cpu is not set\. Without a cpu limit/);
         });
         it("flags a missing cpu limit", async () => {
-            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => delete d.props.spec.limits.cpu), /spec\.limits\.cpu is not set\. Without both limits/);
+            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => delete d.props.spec.limits.cpu), /spec\.limits\.cpu is not set\. Without a cpu limit/);
         });
-        it("flags a missing memory limit", async () => {
-            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => delete d.props.spec.limits.memory), /spec\.limits\.memory is not set/);
+        it("passes a cpu-only limit (the cpu limit bounds the cost): Karpenter's examples/v1/100-cpu-limit.yaml (corpus karp-100-cpu-limit-nodepool)", async () => {
+            await expectClean(nodepoolLimitsRequired, mutate(nodePool(), (d) => delete d.props.spec.limits.memory));
+            await expectClean(nodepoolLimitsRequired, mutate(nodePool(), (d) => (d.props.spec.limits = { cpu: 100 })));
+        });
+        it("flags a missing memory limit when requireMemoryLimit is set (and falls back on a malformed setting)", async () => {
+            const cpuOnly = mutate(nodePool(), (d) => delete d.props.spec.limits.memory);
+            await expectViolation(nodepoolLimitsRequired, cpuOnly, /spec\.limits\.memory is not set\..*Set spec\.limits\.cpu and spec\.limits\.memory/, { config: { requireMemoryLimit: true } });
+            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => delete d.props.spec.limits), /cpu is not set and spec\.limits\.memory is not set/, { config: { requireMemoryLimit: true } });
+            await expectClean(nodepoolLimitsRequired, cpuOnly, { requireMemoryLimit: "yes" });
         });
         it("flags empty and null limits, and values that are not quantities", async () => {
-            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => (d.props.spec.limits = { cpu: "", memory: null })), /cpu is not set and spec\.limits\.memory is not set/);
+            await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => (d.props.spec.limits = { cpu: "", memory: null })), /spec\.limits\.cpu is not set\./);
             await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => (d.props.spec.limits.cpu = "lots")), /spec\.limits\.cpu "lots" is not a Kubernetes quantity/);
             await expectViolation(nodepoolLimitsRequired, mutate(nodePool(), (d) => (d.props.spec.limits.memory = { gi: 4 })), /spec\.limits\.memory \{"gi":4\} is not a Kubernetes quantity/);
         });

@@ -8,7 +8,8 @@ import {
     familyVcpuHourUsd, idleFloorHourlyCost, instanceHourlyUsd, instanceVcpus, nodePoolPricingInput, poolVcpuHourRate, pricingInputsFromConfig, worstCaseHourlyCost,
 } from "../../../policies/lib/pricing/cost-model";
 import {
-    ACCELERATED_FALLBACK_VCPU_HOUR, ARCH_FALLBACK_VCPU_HOUR, CATEGORY_CEILING_VCPU_HOUR, PRICE_TABLE, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, PRICING_SOURCE,
+    ACCELERATED_FALLBACK_VCPU_HOUR, ADDED_FAMILIES, ADDED_PRICES_DATE, ADDED_PRICES_SOURCE, ARCH_FALLBACK_VCPU_HOUR, baseFamily, CATEGORY_CEILING_VCPU_HOUR,
+    PRICE_TABLE, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, PRICING_SOURCE, VARIANT_CEILING_FACTOR,
 } from "../../../policies/lib/pricing/price-table";
 import {
     instanceHourlyUsd as publicInstanceHourlyUsd, nodePoolsWorstCase, PRICE_TABLE_DATE as PUBLIC_PRICE_TABLE_DATE, PRICE_TABLE_SOURCE as PUBLIC_PRICE_TABLE_SOURCE,
@@ -65,6 +66,47 @@ describe("cost: policies/lib/pricing", () => {
             assert.ok(Math.abs(PRICE_TABLE.r8g - 0.23562 / 4) < 1e-12);
             assert.ok(Math.abs(PRICE_TABLE.m7i - 0.2016 / 4) < 1e-12);
             assert.ok(Math.abs(PRICE_TABLE.p5 - 98.32 / 192) < 1e-12);
+        });
+        it("cites the source of the issue-12 additions (Karpenter's generated us-east-1 table, with commit and date)", () => {
+            assert.equal(ADDED_PRICES_DATE, "2026-07-20");
+            assert.match(ADDED_PRICES_SOURCE, /aws\/karpenter-provider-aws pkg\/providers\/pricing\/zz_generated\.pricing_aws\.go @1d927085d/);
+            assert.match(PRICING_SOURCE, /variants from aws\/karpenter-provider-aws/);
+            assert.ok(ADDED_FAMILIES.length >= 20);
+        });
+        it("prices the common -d / -n / -gd / -gn families the ceiling used to inflate (issue 12), at their us-east-1 on-demand price", () => {
+            // $/hour of the .xlarge (4 vCPUs) in Karpenter's zz_generated.pricing_aws.go @1d927085d.
+            const xlarge: Record<string, number> = { c5d: 0.192, r5d: 0.288, m5d: 0.226, c6gn: 0.1728, r8gd: 0.29392, c5n: 0.216, m5dn: 0.272, r6idn: 0.39078, c8gn: 0.237, r8gn: 0.3644 };
+            for (const [f, price] of Object.entries(xlarge)) {
+                assert.deepEqual(familyVcpuHourUsd(f), { rate: price / 4, known: true }, f);
+                assert.ok(ADDED_FAMILIES.includes(f), f);
+            }
+        });
+        it("names the real most expensive family as a pool's basis (regression: c6gn's inflated fallback used to win over r8g)", () => {
+            assert.deepEqual(poolVcpuHourRate({ name: "p", cpuLimit: 10, families: ["r8g", "c6gn"] }), { rate: PRICE_TABLE.r8g, basis: "r8g on-demand" });
+            assert.deepEqual(poolVcpuHourRate({ name: "p", cpuLimit: 10, families: ["c5", "c5d", "m5d", "r5d", "c6gn", "r8gd"] }), { rate: 0.29392 / 4, basis: "r8gd on-demand" });
+        });
+        it("prices an unlisted variant at its base family × the largest listed variant/base ratio (r7gn is no EC2 family: r7g × factor)", () => {
+            assert.ok(VARIANT_CEILING_FACTOR > 1.7 && VARIANT_CEILING_FACTOR < 1.75, String(VARIANT_CEILING_FACTOR));
+            assert.deepEqual(familyVcpuHourUsd("r7gn"), { rate: PRICE_TABLE.r7g * VARIANT_CEILING_FACTOR, known: false, derivedFrom: "r7g" });
+            assert.deepEqual(familyVcpuHourUsd("m6ad"), { rate: PRICE_TABLE.m6a * VARIANT_CEILING_FACTOR, known: false, derivedFrom: "m6a" });
+            assert.deepEqual(poolVcpuHourRate({ name: "p", cpuLimit: 1, families: ["r8g", "r7gn"] }).basis, "r7gn (not in the price table; ceiling r7g on-demand × 1.72, the largest variant/base ratio listed)");
+            // Accelerated variants keep the accelerated ceiling (g6e costs 2.3× g6); families that are their own base keep the arch ceiling.
+            assert.deepEqual(familyVcpuHourUsd("g6f"), { rate: ACCELERATED_FALLBACK_VCPU_HOUR, known: false });
+            assert.deepEqual(familyVcpuHourUsd("m99g"), { rate: ARCH_FALLBACK_VCPU_HOUR.arm64, known: false });
+        });
+        it("derives base families from the processor letter", () => {
+            const table: [string, string | undefined][] = [["c5d", "c5"], ["m5ad", "m5a"], ["r7gn", "r7g"], ["m6idn", "m6i"], ["c7i-flex", "c7i"], ["m5zn", "m5"], ["x2iedn", "x2i"], ["m7g", undefined], ["c5", undefined], ["!!", undefined]];
+            for (const [f, base] of table) {
+                assert.equal(baseFamily(f), base, f);
+            }
+        });
+        it("keeps every listed variant at or below its base × VARIANT_CEILING_FACTOR", () => {
+            for (const [f, rate] of Object.entries(PRICE_TABLE)) {
+                const base = baseFamily(f);
+                if (base !== undefined && PRICE_TABLE[base] !== undefined && !isAcceleratedFamily(f)) {
+                    assert.ok(rate <= PRICE_TABLE[base] * VARIANT_CEILING_FACTOR + 1e-12, f);
+                }
+            }
         });
         it("covers every family in the stack configs", () => {
             for (const f of ["m7g", "c7g", "r7g", "m8g", "r8g", "m7i", "c7i", "r7i", "m7a", "r7a", "m6i", "c6i", "r6i", "m6g", "c6g", "r6g"]) {
@@ -167,7 +209,8 @@ describe("cost: policies/lib/pricing", () => {
             assert.equal(poolVcpuHourRate(input).rate, PRICE_TABLE.r7i);
         });
         it("uses category and architecture ceilings when families are not restricted", () => {
-            assert.equal(poolVcpuHourRate(nodePoolPricingInput("c", pool([req("karpenter.k8s.aws/instance-category", "In", ["c", "m"]), req("kubernetes.io/arch", "In", ["arm64"])]))).rate, 0.07);
+            // m arm64 is 0.08 since m8gn ($0.0728/vCPU-h) joined the table; c arm64 stays 0.07.
+            assert.equal(poolVcpuHourRate(nodePoolPricingInput("c", pool([req("karpenter.k8s.aws/instance-category", "In", ["c", "m"]), req("kubernetes.io/arch", "In", ["arm64"])]))).rate, 0.08);
             assert.equal(poolVcpuHourRate(nodePoolPricingInput("a", pool([req("kubernetes.io/arch", "In", ["arm64"]), req("karpenter.k8s.aws/instance-gpu-count", "DoesNotExist")]))).rate, ARCH_FALLBACK_VCPU_HOUR.arm64);
             assert.equal(poolVcpuHourRate(nodePoolPricingInput("n", pool([req("karpenter.k8s.aws/instance-gpu-count", "DoesNotExist")]))).rate, ARCH_FALLBACK_VCPU_HOUR.amd64);
             assert.equal(poolVcpuHourRate(nodePoolPricingInput("x", pool([req("karpenter.k8s.aws/instance-category", "In", ["x", "m"])]))).rate, ARCH_FALLBACK_VCPU_HOUR.amd64);
@@ -237,7 +280,7 @@ describe("cost: policies/lib/pricing edge cases", () => {
         assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, archs: [], families: [] }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "amd64 ceiling (families not restricted)" });
         assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, archs: ["arm64"] }), { rate: ARCH_FALLBACK_VCPU_HOUR.arm64, basis: "arm64 ceiling (families not restricted)" });
         assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c"] }), { rate: CATEGORY_CEILING_VCPU_HOUR.c.arm64, basis: "category c arm64 ceiling" });
-        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c", "m"], archs: ["arm64"] }), { rate: CATEGORY_CEILING_VCPU_HOUR.c.arm64, basis: "category c arm64 ceiling" });
+        assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c", "m"], archs: ["arm64"] }), { rate: CATEGORY_CEILING_VCPU_HOUR.m.arm64, basis: "category m arm64 ceiling" });
         assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c", "m"] }), { rate: CATEGORY_CEILING_VCPU_HOUR.m.amd64, basis: "category m amd64 ceiling" });
         assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["g", "p"] }), { rate: ACCELERATED_FALLBACK_VCPU_HOUR, basis: "accelerated ceiling" });
         assert.deepEqual(poolVcpuHourRate({ name: "a", cpuLimit: undefined, categories: ["c", "g"] }), { rate: ARCH_FALLBACK_VCPU_HOUR.amd64, basis: "amd64 ceiling (families not restricted)" });

@@ -641,6 +641,7 @@ const T = {
     sa: "kubernetes:core/v1:ServiceAccount", role: "aws:iam/role:Role", podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     deployment: "kubernetes:apps/v1:Deployment", pod: "kubernetes:core/v1:Pod", spark: "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication",
     scheduledSpark: "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", cronJob: "kubernetes:batch/v1:CronJob",
+    sparkConnect: "kubernetes:sparkoperator.k8s.io/v1alpha1:SparkConnect", k8sRole: "kubernetes:rbac.authorization.k8s.io/v1:Role",
     ecr: "aws:ecr/repository:Repository", awsProvider: "pulumi:providers:aws", nodePool: "kubernetes:karpenter.sh/v1:NodePool",
     nodePoolBeta: "kubernetes:karpenter.sh/v1beta1:NodePool", nodeClass: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
     logGroup: "aws:cloudwatch/logGroup:LogGroup", configMap: "kubernetes:core/v1:ConfigMap",
@@ -650,25 +651,29 @@ const T = {
     lt: "aws:ec2/launchTemplate:LaunchTemplate", eniConfig: "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig", nodeGroup: "aws:eks/nodeGroup:NodeGroup",
     addon: "aws:eks/addon:Addon", release: "kubernetes:helm.sh/v3:Release", daemonSet: "kubernetes:apps/v1:DaemonSet",
     build: "docker-build:index:Image", pullThrough: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
+    bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucketLogging: "aws:s3/bucketLogging:BucketLogging",
 } as const;
 
 export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     s3: {
-        types: [[T.bucket, 4], [T.bucketV2, 1], [T.pab, 4], [T.accountPab, 1], [T.bucketPolicy, 1], [T.kms, 1]],
-        links: { bucket: { from: [T.pab, T.bucketPolicy], to: [T.bucket, T.bucketV2] } },
+        types: [[T.bucket, 4], [T.bucketV2, 1], [T.pab, 4], [T.accountPab, 1], [T.bucketPolicy, 2], [T.kms, 1], [T.bucketSse, 2], [T.bucketLogging, 2]],
+        links: {
+            bucket: { from: [T.pab, T.bucketPolicy, T.bucketSse, T.bucketLogging], to: [T.bucket, T.bucketV2] },
+            targetBucket: { from: [T.bucketLogging], to: [T.bucket, T.bucketV2] },
+        },
     },
     tenancy: {
-        types: [[T.ns, 4], [T.quota, 2], [T.limits, 2], [T.netpol, 3], [T.clusterRole, 2], [T.crb, 2], [T.rb, 3], [T.sa, 1]],
+        types: [[T.ns, 4], [T.quota, 2], [T.limits, 2], [T.netpol, 3], [T.clusterRole, 2], [T.k8sRole, 2], [T.crb, 2], [T.rb, 3], [T.sa, 1]],
         links: {
-            metadata: { from: [T.quota, T.limits, T.netpol, T.rb, T.sa], to: [T.ns] },
-            roleRef: { from: [T.rb, T.crb], to: [T.clusterRole] },
+            metadata: { from: [T.quota, T.limits, T.netpol, T.rb, T.sa, T.k8sRole], to: [T.ns] },
+            roleRef: { from: [T.rb, T.crb], to: [T.clusterRole, T.k8sRole] },
             subjects: { from: [T.rb, T.crb], to: [T.ns] },
         },
     },
     identity: {
-        types: [[T.ns, 3], [T.sa, 3], [T.role, 3], [T.podIdentity, 3], [T.deployment, 1], [T.spark, 2], [T.scheduledSpark, 1], [T.pod, 1]],
+        types: [[T.ns, 3], [T.sa, 3], [T.role, 3], [T.podIdentity, 3], [T.deployment, 1], [T.spark, 2], [T.scheduledSpark, 1], [T.sparkConnect, 1], [T.pod, 1]],
         links: {
-            metadata: { from: [T.sa, T.deployment, T.spark, T.scheduledSpark, T.pod], to: [T.ns] },
+            metadata: { from: [T.sa, T.deployment, T.spark, T.scheduledSpark, T.sparkConnect, T.pod], to: [T.ns] },
             annotations: { from: [T.sa], to: [T.role] },
             roleArn: { from: [T.podIdentity], to: [T.role] },
             targetRoleArn: { from: [T.podIdentity], to: [T.role] },
@@ -676,7 +681,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
         },
     },
     images: {
-        types: [[T.deployment, 2], [T.pod, 1], [T.spark, 2], [T.cronJob, 1], [T.ecr, 2], [T.awsProvider, 2]],
+        types: [[T.deployment, 2], [T.pod, 1], [T.spark, 2], [T.sparkConnect, 1], [T.cronJob, 1], [T.ecr, 2], [T.awsProvider, 2]],
         links: {},
     },
     nodepools: {
@@ -819,8 +824,8 @@ function deriveFrom(r: AnalyzerResource, key: string, t: AnalyzerResource): void
             setAt(p, path, value);
         }
     };
-    if (key === "bucket") {
-        setIf(["bucket"], tName);
+    if (key === "bucket" || key === "targetBucket") {
+        setIf([key], tName);
     } else if (key === "roleRef") {
         setIf(["roleRef", "name"], tName);
     } else if (key === "roleArn" || key === "targetRoleArn") {

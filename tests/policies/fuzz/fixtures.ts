@@ -361,6 +361,7 @@ const BASE_TYPES: readonly TypeSpec[] = [
             customerMasterKeySpec: "SYMMETRIC_DEFAULT",
             isEnabled: true,
             multiRegion: false,
+            bypassPolicyLockoutSafetyCheck: false,
             policy: { Version: "2012-10-17", Statement: [{ Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${c.account}:root` }, Action: "kms:*", Resource: "*" }] },
             tags: awsTags(c),
         }),
@@ -435,9 +436,71 @@ const BASE_TYPES: readonly TypeSpec[] = [
         type: type as string, packs: SI, provider: "aws", dependencyKeys: ["policyArn", "role"],
         base: (c) => ({ ...(extra as Props), policyArn: arn(c, "iam", "policy/moka-team") }),
     })),
+    // --- Security pack additions (issue 12): more resource policies, S3 data protection, nodes, keys --
+    {
+        type: "aws:sns/topic:Topic", packs: ALL, provider: "aws", jsonPaths: [["policy"]],
+        base: (c) => ({ name: `moka-${c.env || "dev"}-alerts`, kmsMasterKeyId: "alias/aws/sns", policy: resourceDoc(c, arn(c, "sns", "moka-alerts", c.region)), tags: awsTags(c) }),
+    },
+    {
+        type: "aws:secretsmanager/secretPolicy:SecretPolicy", packs: SI, provider: "aws", jsonPaths: [["policy"]],
+        base: (c) => ({ secretArn: arn(c, "secretsmanager", "secret:moka/app-AbCdEf", c.region), blockPublicPolicy: true, policy: resourceDoc(c, arn(c, "secretsmanager", "secret:moka/app-AbCdEf", c.region)) }),
+    },
+    {
+        type: "aws:lambda/permission:Permission", packs: SI, provider: "aws",
+        base: (c) => ({ action: "lambda:InvokeFunction", function: `moka-${c.name}`, principal: "events.amazonaws.com", sourceArn: arn(c, "events", `rule/moka-${c.name}`, c.region), statementId: "AllowEvents" }),
+    },
+    ...["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"].map((type): TypeSpec => ({
+        type, packs: SI, provider: "aws", stackWeight: 2, dependencyKeys: ["bucket"],
+        base: (c) => ({ bucket: c.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: c.sa === "default" ? "AES256" : "aws:kms", kmsMasterKeyId: arn(c, "kms", "key/1234abcd", c.region) }, bucketKeyEnabled: true }] }),
+    })),
+    ...["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"].map((type): TypeSpec => ({
+        type, packs: SI, provider: "aws", stackWeight: 2, dependencyKeys: ["bucket", "targetBucket"],
+        base: (c) => ({ bucket: c.bucket, targetBucket: "moka-dev-logs", targetPrefix: `${c.ns}/` }),
+    })),
+    {
+        type: "aws:ec2/launchTemplate:LaunchTemplate", packs: ALL, provider: "aws", dependencyKeys: ["vpcSecurityGroupIds"],
+        // The platform's system node template (components/cluster.ts): IMDSv2 only, hop limit 1, encrypted gp3 root.
+        base: (c) => ({
+            namePrefix: `moka-${c.env || "dev"}-system-`,
+            updateDefaultVersion: true,
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            networkInterfaces: [{ associatePublicIpAddress: "false", deviceIndex: 0 }],
+            vpcSecurityGroupIds: ["sg-0123"],
+            tags: awsTags(c),
+        }),
+    },
+    {
+        type: "aws:eks/nodeGroup:NodeGroup", packs: ALL, provider: "aws", stackWeight: 2,
+        // The system node group; for the deployability pack's capacity rule a small one (m7g.large, or a single node) beside
+        // pinned releases without requests or with too many pods.
+        base: (c) => ({
+            clusterName: `moka-${c.env || "dev"}`, nodeGroupNamePrefix: "system-", nodeRoleArn: arn(c, "iam", "role/moka-system-node"), subnetIds: ["subnet-0a1", "subnet-0b2"],
+            version: "1.35", capacityType: "ON_DEMAND", amiType: "AL2023_ARM_64_STANDARD",
+            instanceTypes: [c.sa === "spark" ? "m7g.xlarge" : c.sa === "etl" ? "m7g.2xlarge" : "m7g.large"], scalingConfig: { minSize: c.sa === "default" ? 1 : 2, desiredSize: 2, maxSize: 4 },
+            labels: { "moka.dev/node-role": "system" }, taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
+            remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-0bastion"] }, tags: awsTags(c),
+        }),
+    },
+    {
+        type: "aws:iam/accessKey:AccessKey", packs: SI, provider: "aws",
+        base: () => ({ user: "ci", status: "Inactive" }),
+    },
+    ...["aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive", "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"].map((type): TypeSpec => ({
+        type, packs: SI, provider: "aws",
+        base: (c) => ({ ...(type.includes("/role") ? { roleName: c.role } : type.includes("/user") ? { userName: "ci" } : { groupName: "ops" }), policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", arn(c, "iam", "policy/moka-team")] }),
+    })),
+    {
+        type: "kubernetes:core/v1:Service", packs: SI, provider: "kubernetes", stackWeight: 2,
+        base: (c) => k8s("v1", "Service", c, {
+            type: c.sa === "spark" ? "LoadBalancer" : "ClusterIP",
+            selector: { "app.kubernetes.io/name": c.name },
+            ports: [{ name: "https", port: 443, targetPort: 8443, protocol: "TCP" }],
+        }, c.sa === "spark" ? { metadata: { ...meta(c), annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal", "service.beta.kubernetes.io/aws-load-balancer-type": "external" } } } : {}),
+    },
     // --- Logs, Pod Identity -------------------------------------------------------------------
     {
-        type: "aws:cloudwatch/logGroup:LogGroup", packs: ["cost", "isolation"], provider: "aws",
+        type: "aws:cloudwatch/logGroup:LogGroup", packs: ALL, provider: "aws",
         base: (c) => ({ name: c.sa === "etl" ? `/aws/eks/moka-${c.env || "dev"}/cluster` : `/moka/${c.ns}/spark`, retentionInDays: 90, logGroupClass: "STANDARD", kmsKeyId: arn(c, "kms", "key/1234abcd", c.region), skipDestroy: false, tags: awsTags(c) }),
     },
     {
@@ -457,7 +520,7 @@ const BASE_TYPES: readonly TypeSpec[] = [
         }),
     },
     {
-        type: "pulumi:providers:kubernetes", packs: ["isolation"], stackWeight: 0,
+        type: "pulumi:providers:kubernetes", packs: SI, stackWeight: 0,
         base: (c) => ({ kubeconfig: "{\"apiVersion\":\"v1\",\"clusters\":[]}", namespace: c.ns, enableServerSideApply: "true", version: "4.34.2" }),
     },
     {
@@ -507,6 +570,17 @@ const BASE_TYPES: readonly TypeSpec[] = [
         type: "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", packs: SI, provider: "kubernetes", stackWeight: 2, dependencyKeys: ["metadata", "spec"],
         base: (c) => k8s("sparkoperator.k8s.io/v1beta2", "ScheduledSparkApplication", c, { schedule: "@every 1h", concurrencyPolicy: "Forbid", successfulRunHistoryLimit: 1, template: sparkSpec(c) }),
     },
+    {
+        // kubeflow/spark-operator v2.5.2 api/v1alpha1: server and executor are pod templates.
+        type: "kubernetes:sparkoperator.k8s.io/v1alpha1:SparkConnect", packs: SI, provider: "kubernetes", stackWeight: 1, dependencyKeys: ["metadata", "spec"],
+        base: (c) => k8s("sparkoperator.k8s.io/v1alpha1", "SparkConnect", c, {
+            sparkVersion: "4.0.1",
+            image: c.image,
+            sparkConf: { "spark.kubernetes.authenticate.executor.serviceAccountName": c.sa },
+            server: { cores: 1, memory: "2g", template: { metadata: { labels: { "app.kubernetes.io/name": c.name } }, spec: { ...podSpec(c), containers: [{ ...(podSpec(c).containers as Props[])[0], name: "spark-kubernetes-driver" }] } } },
+            executor: { instances: 2, cores: 2, memory: "8g", template: { spec: { ...podSpec(c), containers: [{ ...(podSpec(c).containers as Props[])[0], name: "spark-kubernetes-executor" }] } } },
+        }),
+    },
     // --- Tenancy objects (isolation) -----------------------------------------------------------
     {
         // Tenant namespaces carry the tenant label and restricted PSA; platform namespaces carry neither.
@@ -555,8 +629,15 @@ const BASE_TYPES: readonly TypeSpec[] = [
         base: (c) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: `moka-${c.name}-read` }, rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }] }),
     },
     {
-        type: "kubernetes:rbac.authorization.k8s.io/v1:Role", packs: ["isolation"], provider: "kubernetes",
-        base: (c) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(c), rules: [{ apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications"], verbs: ["get", "list", "create", "delete"] }] }),
+        type: "kubernetes:rbac.authorization.k8s.io/v1:Role", packs: ["isolation"], provider: "kubernetes", dependencyKeys: ["metadata"],
+        // The "etl" variant may read Secrets (a dangerous right once bound to a tenant ServiceAccount).
+        base: (c) => ({
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(c),
+            rules: [
+                { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications"], verbs: ["get", "list", "create", "delete"] },
+                ...(c.sa === "etl" ? [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }] : []),
+            ],
+        }),
     },
     {
         type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", packs: ["isolation"], provider: "kubernetes", stackWeight: 2, dependencyKeys: ["roleRef", "subjects"],
@@ -613,27 +694,8 @@ const DEPLOYABILITY_FIXTURES: readonly TypeSpec[] = [
     { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", packs: D, provider: "aws", stackWeight: 2, dependencyKeys: ["routeTableId", "subnetId"], base: () => ({ routeTableId: "rtb-0abc", subnetId: "subnet-0a1" }) },
     { type: "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation", packs: D, provider: "aws", dependencyKeys: ["routeTableId"], base: () => ({ routeTableId: "rtb-0abc", vpnGatewayId: "vgw-0123456789abcdef0" }) },
     {
-        type: "aws:ec2/launchTemplate:LaunchTemplate", packs: ACD, provider: "aws", dependencyKeys: ["vpcSecurityGroupIds"],
-        base: (c) => ({
-            namePrefix: `moka-${c.env || "dev"}-system-`, updateDefaultVersion: true,
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true" } }],
-            vpcSecurityGroupIds: ["sg-0123"], tags: awsTags(c),
-        }),
-    },
-    {
         type: "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig", packs: D, provider: "kubernetes", dependencyKeys: ["spec"],
         base: (c) => ({ apiVersion: "crd.k8s.amazonaws.com/v1alpha1", kind: "ENIConfig", metadata: { name: `${c.region}a` }, spec: { subnet: "subnet-0p1", securityGroups: ["sg-0123"] } }),
-    },
-    {
-        // A small system node group (m7g.large, or a single node): pinned releases without requests or too many pods draw the capacity rule.
-        type: "aws:eks/nodeGroup:NodeGroup", packs: ACD, provider: "aws", stackWeight: 2,
-        base: (c) => ({
-            clusterName: `moka-${c.env || "dev"}`, nodeGroupNamePrefix: "moka-system-", nodeRoleArn: arn(c, "iam", "role/moka-system-node"), subnetIds: ["subnet-0a1", "subnet-0b2"],
-            instanceTypes: [c.sa === "spark" ? "m7g.xlarge" : c.sa === "etl" ? "m7g.2xlarge" : "m7g.large"], capacityType: "ON_DEMAND", amiType: "AL2023_ARM_64_STANDARD",
-            scalingConfig: { minSize: c.sa === "default" ? 1 : 3, desiredSize: 3, maxSize: 6 },
-            labels: { "moka.dev/node-role": "system" }, taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }], tags: awsTags(c),
-        }),
     },
     {
         type: "aws:eks/addon:Addon", packs: CD, provider: "aws",
@@ -653,6 +715,7 @@ const DEPLOYABILITY_FIXTURES: readonly TypeSpec[] = [
 const READ_BY_DEPLOYABILITY = new Set([
     "aws:eks/cluster:Cluster", "eks:index:Cluster", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ecr/repository:Repository", "kubernetes:helm.sh/v3:Release",
+    "aws:ec2/launchTemplate:LaunchTemplate", "aws:eks/nodeGroup:NodeGroup",
     "kubernetes:core/v1:Pod", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet",
     "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool",
 ]);

@@ -126,9 +126,13 @@ describe("isolation: environments", () => {
         });
         it("flags an unprotected KMS key and a short deletion window", async () => {
             await expectViolation(prodStatefulResourcesProtected, key(false), /KMS key "storage-key" .* is not protected/);
-            await expectViolation(prodStatefulResourcesProtected, key(true, 7), /has deletionWindowInDays 7 \(minimum 30 in prod\).*deletionWindowInDays: 30 or more/);
+            await expectViolation(prodStatefulResourcesProtected, key(false, 7), /is not protected \(protect: true\) and has deletionWindowInDays 7 \(minimum 30 in prod\).*Set \{ protect: true, retainOnDelete: true \} on it and deletionWindowInDays: 30 or more\./);
             await expectViolation(prodStatefulResourcesProtected, key(true, "soon"), /deletionWindowInDays "soon"/);
             await expectClean(prodStatefulResourcesProtected, key(true, 14), { minKmsDeletionWindowDays: 14 });
+        });
+        it("tells an already protected key with a short window what is wrong, not to set protect: true (issue 12 message defect)", async () => {
+            const [v] = await expectViolation(prodStatefulResourcesProtected, key(true, 7), /KMS key "storage-key" in this prod stack \(environment from provider defaultTags\) is protected but has a short deletion window: deletionWindowInDays 7 \(minimum 30 in prod\)\..*Set deletionWindowInDays: 30 or more \(or leave it unset: AWS defaults to 30\)\.$/);
+            assert.doesNotMatch(v.message, /protect: true, retainOnDelete|is not protected/);
         });
         it("flags an unprotected ECR repository", async () => {
             await expectViolation(prodStatefulResourcesProtected, repo(false), /ECR repository "moka-prod\/spark"/);

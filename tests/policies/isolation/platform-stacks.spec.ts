@@ -56,7 +56,7 @@ describe("cost + isolation packs on the platform stacks (mocks)", function () {
     it("dev: a reference to the prod account's bucket is caught", async () => {
         const dev = stacks.dev;
         const policy = dev.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && /team-/.test(r.name))!;
-        const leaked = { ...policy, properties: { ...policy.properties, policy: String(policy.properties.policy).replace(/moka-dev-data-222222222222/g, "moka-prod-data-111111111111") } };
+        const leaked = { ...policy, properties: { ...policy.properties, policy: String(policy.properties.policy).replace(/moka-dev-(team-[a-z0-9-]+)-222222222222/g, "moka-prod-$1-111111111111") } };
         assert.notEqual(leaked.properties.policy, policy.properties.policy);
         const ds = await analyzePacks([isolationPack], dev.map((r) => (r === policy ? leaked : r)), { config: policyConfig("dev") });
         assert.deepEqual(ds.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policy), ["nonprod-no-prod-references"]);

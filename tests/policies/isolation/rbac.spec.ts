@@ -27,7 +27,21 @@ const clusterRole = (name: string, rules: unknown): TestResource => ({
     name: `cr-${name}`,
     props: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name }, rules },
 });
-const team = () => [namespace("ads-ranking", { "moka.dev/tenant": "true" }), rb("ads-ranking", "Role", "spark-driver", [sa("ads-ranking")])];
+const role = (ns: string, name: string, rules: unknown): TestResource => ({
+    type: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    name: `role-${ns}-${name}`,
+    props: { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: { name, namespace: ns }, rules },
+});
+/** The team's Spark driver Role as components/team-rbac.ts sparkDriverRules builds it (kept in sync by the program tests, which run the real one). */
+const SPARK_DRIVER_RULES = [
+    { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "patch", "delete", "deletecollection"] },
+    { apiGroups: [""], resources: ["services"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection"] },
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection"] },
+    { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "get", "list", "watch", "delete", "deletecollection"] },
+];
+const team = () => [namespace("ads-ranking", { "moka.dev/tenant": "true" }), role("ads-ranking", "spark-driver", SPARK_DRIVER_RULES), rb("ads-ranking", "Role", "spark-driver", [sa("ads-ranking")])];
+/** A tenant binding of a Role with `rules` in its own namespace. */
+const ownRole = (rules: unknown, ns = "ads-ranking") => [role(ns, "r", rules), rb(ns, "Role", "r", [sa(ns)], "rb")];
 
 describe("isolation: tenant-rbac-namespace-scoped", () => {
     it("passes the team's namespaced Role binding", async () => {
@@ -104,14 +118,91 @@ describe("isolation: tenant-rbac-namespace-scoped", () => {
         assert.equal(ds.filter((d) => d.enforcementLevel === "mandatory").length, 1);
         assert.equal(ds.filter((d) => d.unknownValue).length, 1);
     });
-    it("is linear: 10,000 bindings and roles in well under a second", async () => {
+    it("is linear: 12,500 bindings, roles and namespaces (2,500 tenants with same-named Roles) in well under a second", async () => {
         const many: TestResource[] = [];
         for (let i = 0; i < benchSize(2500); i++) {
-            many.push(namespace(`t${i}`), clusterRole(`r${i}`, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]), rb(`t${i}`, "ClusterRole", `r${i}`, [sa(`t${i}`)]), rb(`t${i}`, "Role", "x", [sa(`t${i}`)], "y"));
+            // Every namespace has a Role of the same name, as every team has its "spark" Role: resolved per namespace, not by scanning.
+            many.push(namespace(`t${i}`), clusterRole(`r${i}`, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]), rb(`t${i}`, "ClusterRole", `r${i}`, [sa(`t${i}`)]),
+                role(`t${i}`, "x", SPARK_DRIVER_RULES), rb(`t${i}`, "Role", "x", [sa(`t${i}`)], "y"));
         }
         const { violations, ms } = await runStackDirect(tenantRbacNamespaceScoped, many);
         assert.equal(violations.length, 0);
         assert.ok(ms < 1500, `${ms} ms`);
+    });
+});
+
+describe("isolation: tenant-rbac-namespace-scoped — dangerous rights in the tenant's own namespace (issue 12)", () => {
+    it("passes the team's own Spark driver Role (pods, services, configmaps, PVCs)", async () => {
+        await expectClean(tenantRbacNamespaceScoped, team());
+    });
+    const dangerous: [string, unknown, RegExp][] = [
+        ["* verbs", [{ apiGroups: [""], resources: ["pods"], verbs: ["*"] }], /every verb or every resource \(\*\)/],
+        ["* resources", [{ apiGroups: [""], resources: ["*"], verbs: ["list"] }], /every verb or every resource \(\*\) and reading Secrets/],
+        ["secrets get", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }], /reading Secrets \(get\/list\/watch\)/],
+        ["secrets watch", [{ apiGroups: [""], resources: ["secrets"], verbs: ["create", "watch"] }], /reading Secrets/],
+        ["pods/exec create", [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }], /exec\/attach into pods/],
+        ["pods/attach get", [{ apiGroups: [""], resources: ["pods/attach"], verbs: ["get"] }], /exec\/attach into pods/],
+        ["pods/* create", [{ apiGroups: [""], resources: ["pods/*"], verbs: ["create"] }], /exec\/attach into pods/],
+        ["nodes/proxy get", [{ apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }], /exec\/attach into pods/],
+        ["bind roles", [{ apiGroups: [RBAC], resources: ["roles"], verbs: ["bind"] }], /bind, escalate or impersonate/],
+        ["escalate clusterroles", [{ apiGroups: [RBAC], resources: ["clusterroles"], verbs: ["escalate"] }], /bind, escalate or impersonate/],
+        ["impersonate serviceaccounts", [{ apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] }], /bind, escalate or impersonate/],
+        ["* on rolebindings", [{ apiGroups: [RBAC], resources: ["roles", "rolebindings"], verbs: ["*"] }], /every verb or every resource \(\*\) and bind, escalate or impersonate/],
+        ["delete networkpolicies", [{ apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["delete"] }], /changing or deleting the namespace's NetworkPolicies/],
+        ["create networkpolicies (an allow-all one cancels default-deny)", [{ apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["create"] }], /NetworkPolicies/],
+        ["patch resourcequotas", [{ apiGroups: [""], resources: ["resourcequotas"], verbs: ["patch"] }], /ResourceQuotas or LimitRanges/],
+        ["deletecollection limitranges", [{ apiGroups: ["*"], resources: ["limitranges"], verbs: ["deletecollection"] }], /ResourceQuotas or LimitRanges/],
+    ];
+    for (const [what, rules, fragment] of dangerous) {
+        it(`flags a Role granting ${what} to a tenant ServiceAccount in its own namespace`, async () => {
+            const [v] = await expectViolation(tenantRbacNamespaceScoped, ownRole(rules), new RegExp(`RoleBinding "rb" grants Role "r" to tenant ServiceAccount ads-ranking/spark in its own namespace, which allows .*${fragment.source}`));
+            assert.match(v.urn ?? "", /rb-ads-ranking-rb$/);
+        });
+    }
+    const harmless: [string, unknown][] = [
+        ["create secrets (write-only)", [{ apiGroups: [""], resources: ["secrets"], verbs: ["create", "update"] }]],
+        ["read pod logs", [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list"] }]],
+        ["read NetworkPolicies and quotas", [{ apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch"] }, { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: ["get"] }]],
+        ["add a ResourceQuota (only restricts further)", [{ apiGroups: [""], resources: ["resourcequotas"], verbs: ["create"] }]],
+        ["create rolebindings without bind", [{ apiGroups: [RBAC], resources: ["rolebindings"], verbs: ["create", "get"] }]],
+        ["secrets in another API group", [{ apiGroups: ["example.com"], resources: ["secrets"], verbs: ["get"] }]],
+        ["odd shapes", [null, "x", 3, { verbs: "get", resources: "pods" }]],
+    ];
+    for (const [what, rules] of harmless) {
+        it(`passes a Role that may ${what}`, async () => {
+            await expectClean(tenantRbacNamespaceScoped, ownRole(rules));
+        });
+    }
+    it("flags a stack ClusterRole with dangerous rights bound in the tenant's namespace, and says what it allows", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, [clusterRole("secret-reader", [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }]), rb("ads-ranking", "ClusterRole", "secret-reader", [sa("ads-ranking")])],
+            /binds the ClusterRole "secret-reader" to tenant ServiceAccount ads-ranking\/spark, which allows reading Secrets \(get\/list\/watch\)\./);
+        await expectViolation(tenantRbacNamespaceScoped, [clusterRole("execs", [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }]), crb("execs", "execs", [sa("ads-ranking")])],
+            /grants ClusterRole "execs" cluster-wide to tenant ServiceAccount ads-ranking\/spark, which allows exec\/attach into pods \(pods\/exec, pods\/attach, nodes\/proxy\)\./);
+    });
+    it("resolves the Role by dependency, or by name in the binding's namespace only", async () => {
+        const auto = { ...role("ads-ranking", "x", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]), urn: "urn:pulumi:test::moka::kubernetes:rbac.authorization.k8s.io/v1:Role::auto" };
+        delete (auto.props.metadata as Record<string, unknown>).name;
+        await expectViolation(tenantRbacNamespaceScoped, [auto, { ...rb("ads-ranking", "Role", UNKNOWN, [sa("ads-ranking")], "rb"), propertyDependencies: { roleRef: [auto.urn] } }], /grants Role "\(unknown until deploy\)" to tenant/);
+        // A same-named Role in ANOTHER namespace is not the one bound here.
+        await expectClean(tenantRbacNamespaceScoped, [role("growth", "r", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]), rb("ads-ranking", "Role", "r", [sa("ads-ranking")], "rb")]);
+    });
+    it("does not judge what it cannot know yet: unknown rules, a Role whose namespace is unknown", async () => {
+        await expectUnknownAdvisory(tenantRbacNamespaceScoped, ownRole(UNKNOWN));
+        await expectUnknownAdvisory(tenantRbacNamespaceScoped, ownRole([{ apiGroups: [""], resources: ["secrets"], verbs: UNKNOWN }]));
+        await expectUnknownAdvisory(tenantRbacNamespaceScoped, [mutate(role("ads-ranking", "r", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]), (d) => (d.props.metadata.namespace = UNKNOWN)), rb("ads-ranking", "Role", "r", [sa("ads-ranking")], "rb")]);
+        // A known dangerous rule still counts next to an unknown one.
+        const ds = await check(tenantRbacNamespaceScoped, ownRole([UNKNOWN, { apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]));
+        assert.equal(ds.filter((d) => d.enforcementLevel === "mandatory").length, 1);
+    });
+    it("judges the default namespace like a tenant's (it is no longer a system namespace)", async () => {
+        await expectViolation(tenantRbacNamespaceScoped, crb("execs", "view", [sa("default", "over-privileged-sa1")]), /cluster-wide to tenant ServiceAccount default\/over-privileged-sa1/);
+    });
+    it("never prints the preview-unknown sentinel (issue 12 message defect)", async () => {
+        const nsUrn = "urn:pulumi:test::moka::kubernetes:core/v1:Namespace::auto";
+        const auto: TestResource = { type: "kubernetes:core/v1:Namespace", urn: nsUrn, props: { metadata: { labels: {} } } };
+        const [v] = await expectViolation(tenantRbacNamespaceScoped, [auto, { ...crb("c", "view", [{ kind: "ServiceAccount", name: UNKNOWN, namespace: UNKNOWN }]), propertyDependencies: { subjects: [nsUrn] } }],
+            /cluster-wide to tenant ServiceAccount \(auto-named namespace\)\/\(unknown until deploy\)/);
+        assert.doesNotMatch(v.message, /04da6b54/);
     });
 });
 
@@ -128,6 +219,19 @@ describe("isolation: tenant-rbac-namespace-scoped — fuzz regressions (unknowns
         // A tenant-labelled namespace is a tenant whatever its name: still flagged.
         const labelled = platformBinding(UNKNOWN).map((r) => (r.name === "ns" ? { ...r, props: { metadata: { name: UNKNOWN, labels: { "moka.dev/tenant": "true" } } } } : r));
         assert.equal((await unknownOutcome(tenantRbacNamespaceScoped, labelled)).mandatory.length, 1);
+    });
+
+    it("ISO-7: a Namespace with an odd metadata is not taken for an auto-named tenant (subjects resolved through it)", async () => {
+        // Found with FUZZ_SEED=99 FUZZ_SCALE=6. Root cause: buildNamespaceIndex read a Namespace whose metadata was not an object
+        // as auto-named (no name), which tenantOf counts as a tenant.
+        const binding = (saNamespace: unknown): TestResource[] => [
+            { type: "kubernetes:core/v1:Namespace", name: "ns", urn: NS_URN, props: { metadata: "[object Object]" } },
+            { ...crb("operator", "view", [sa(saNamespace as string, "karpenter")]), propertyDependencies: { subjects: [NS_URN] } },
+        ];
+        await expectUnknownsAddNoViolation(tenantRbacNamespaceScoped, binding("karpenter"), binding(UNKNOWN));
+        // A Namespace whose metadata is an object without a name is auto-named, hence a tenant: still flagged.
+        const auto = binding(UNKNOWN).map((r) => (r.name === "ns" ? { ...r, props: { metadata: { labels: {} } } } : r));
+        assert.equal((await unknownOutcome(tenantRbacNamespaceScoped, auto)).mandatory.length, 1);
     });
 
     it("ISO-3: an unknown Kubernetes provider namespace is not taken for \"default\" (RoleBindings)", async () => {

@@ -48,14 +48,7 @@ describe("isolation: tenant-service-accounts-own-namespace", () => {
     });
     it("flags a namespace-qualified serviceAccountName on every workload kind", async () => {
         for (const w of WORKLOADS) {
-            const res = mutate(w.make("ads-ranking"), (d) => {
-                const pod = w.pod(d.props);
-                if (w.kind === "SparkApplication") {
-                    pod.serviceAccount = "growth:spark";
-                } else {
-                    pod.serviceAccountName = "system:serviceaccount:growth:spark";
-                }
-            });
+            const res = mutate(w.make("ads-ranking"), (d) => (w.pod(d.props)[w.saField] = w.saField === "serviceAccount" ? "growth:spark" : "system:serviceaccount:growth:spark"));
             await expectViolation(tenantServiceAccountsOwnNamespace, res, /names a ServiceAccount with a namespace qualifier/);
         }
         await expectViolation(tenantServiceAccountsOwnNamespace, sparkApp("ads-ranking", "growth/spark"), /spec\.driver\.serviceAccount "growth\/spark" names a ServiceAccount with a namespace qualifier/);
@@ -65,6 +58,12 @@ describe("isolation: tenant-service-accounts-own-namespace", () => {
         assert.match(v.urn ?? "", /app-ads-ranking$/);
         const dep = WORKLOADS.find((w) => w.kind === "Deployment")!;
         await expectViolation(tenantServiceAccountsOwnNamespace, [serviceAccount("growth", "app"), dep.make("ads-ranking")], /spec\.template\.spec\.serviceAccountName "app" is defined in "growth"/);
+    });
+    it("reads Spark pod templates and SparkConnect templates (one pod-spec reader)", async () => {
+        await expectViolation(tenantServiceAccountsOwnNamespace, mutate(sparkApp("ads-ranking"), (d) => (d.props.spec.executor.template = { spec: { serviceAccountName: "growth/spark" } })), /spec\.executor\.template\.spec\.serviceAccountName "growth\/spark" names a ServiceAccount with a namespace qualifier/);
+        const connect = WORKLOADS.find((w) => w.kind === "SparkConnect")!;
+        await expectViolation(tenantServiceAccountsOwnNamespace, [serviceAccount("growth", "connect"), mutate(connect.make("ads-ranking"), (d) => (d.props.spec.server.template.spec.serviceAccountName = "connect"))], /SparkConnect "connect" in namespace "ads-ranking": spec\.server\.template\.spec\.serviceAccountName "connect" is defined in "growth"/);
+        await expectViolation(tenantServiceAccountsOwnNamespace, mutate(connect.make("ads-ranking"), (d) => (d.props.spec.sparkConf = { "spark.kubernetes.namespace": "growth" })), /sparkConf\["spark\.kubernetes\.namespace"\] is "growth"/);
     });
     it("flags executor service accounts and sparkConf overrides", async () => {
         await expectViolation(tenantServiceAccountsOwnNamespace, [...platform(), mutate(sparkApp("ads-ranking"), (d) => (d.props.spec.executor.serviceAccount = "x:y"))], /spec\.executor\.serviceAccount "x:y"/);
@@ -84,6 +83,21 @@ describe("isolation: tenant-service-accounts-own-namespace", () => {
         await expectClean(tenantServiceAccountsOwnNamespace, [...platform(), neutral]);
         const own: TestResource = { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "q", props: { namespace: "ads", serviceAccount: "spark", roleArn: "arn:aws:iam::111111111111:role/ads-etl" } };
         await expectClean(tenantServiceAccountsOwnNamespace, [namespace("ads"), namespace("ads-ranking"), own]);
+    });
+    it("lets the association's actual namespace win over the name pattern (issue 12 false alarm: data-on-eks <cluster>-emr-data-team-a)", async () => {
+        // infra/terraform/emr-on-eks-spark.tf at a546a190: the EMR team role is named "<cluster>-<namespace>", namespace emr-data-team-a.
+        const emrRole: TestResource = { type: ROLE, urn: "urn:pulumi:test::moka::aws:iam/role:Role::emr-a", props: { name: "data-on-eks-emr-data-team-a", assumeRolePolicy: "{}", tags: { Team: "emr-data-team-a" } } };
+        const assoc = (ns: string, sa: string): TestResource => ({
+            type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: `emr-${ns}-${sa}`,
+            props: { clusterName: "data-on-eks", namespace: ns, serviceAccount: sa, roleArn: "arn:aws:iam::111111111111:role/data-on-eks-emr-data-team-a" },
+        });
+        await expectClean(tenantServiceAccountsOwnNamespace, [emrRole, assoc("emr-data-team-a", "driver"), assoc("emr-data-team-a", "executor")]);
+        // IRSA, data-on-eks spark-team.tf: role spark-operator-doeks-spark-team-a on namespace spark-team-a's ServiceAccount.
+        await expectClean(tenantServiceAccountsOwnNamespace, serviceAccount("spark-team-a", "spark-team-a", { "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/spark-operator-doeks-spark-team-a" }));
+        // The same role handed to another namespace is still another team's (the synthetic corpus twin), and
+        // namespace "b" does not own "team-b"'s role just because it ends in "b" (the name must end in the whole namespace).
+        await expectViolation(tenantServiceAccountsOwnNamespace, [emrRole, assoc("emr-data-team-b", "driver")], /namespace "emr-data-team-b": its roleArn role "data-on-eks-emr-data-team-a" is team "a"'s role by name/);
+        await expectViolation(tenantServiceAccountsOwnNamespace, { ...assoc("b", "driver"), props: { ...assoc("b", "driver").props, roleArn: "arn:aws:iam::111111111111:role/moka-prod-team-team-b" } }, /for namespace "b": its roleArn role "moka-prod-team-team-b" is team "team-b"'s role by name/);
     });
     it("resolves the association's namespace through a Namespace dependency", async () => {
         const nsUrn = "urn:pulumi:test::moka::kubernetes:core/v1:Namespace::ns-growth";

@@ -43,8 +43,25 @@ describe("isolation: spark-apps-use-team-queue", () => {
         await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchScheduler = "volcano")), /spec\.batchScheduler is "volcano"/);
     });
     it("flags another team's queue", async () => {
-        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "root.growth")), /spec\.batchSchedulerOptions\.queue is "root\.growth" \(must be "root\.ads-ranking"\)/);
+        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "root.growth")), /spec\.batchSchedulerOptions\.queue is "root\.growth" \(must be "root\.ads-ranking" or another queue whose leaf is "ads-ranking"\)/);
         await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "root")), /is "root"/);
+    });
+    it("passes the team's own queue wherever it sits in the hierarchy: root.spark.<namespace> (issue 12 false alarm, data-on-eks yunikorn-gang-scheduling.yaml)", async () => {
+        await expectClean(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "root.spark.ads-ranking")));
+        await expectClean(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.metadata.labels = { queue: "root.spark.ads-ranking" })));
+        await expectClean(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.executor.labels.queue = "root.batch.nightly.ads-ranking")));
+        // The leaf must be the namespace, under root, with no empty parts.
+        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "root.ads-ranking.adhoc")), /is "root\.ads-ranking\.adhoc"/);
+        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "other.ads-ranking")), /is "other\.ads-ranking"/);
+        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "root..ads-ranking")), /is "root\.\.ads-ranking"/);
+        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.batchSchedulerOptions.queue = "root.spark.growth")), /is "root\.spark\.growth"/);
+    });
+    it("reads queue labels in the application's metadata.labels, which the operator copies to driver and executor pods", async () => {
+        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.metadata.labels = { app: "etl", queue: "root.test" })), /metadata\.labels\["queue"\] is "root\.test"/);
+        await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.metadata.labels = { "yunikorn.apache.org/queue": "root.growth" })), /metadata\.labels\["yunikorn\.apache\.org\/queue"\] is "root\.growth"/);
+        await expectClean(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.metadata.labels = { queue: "root.ads-ranking", app: "etl" })));
+        await expectClean(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.metadata.labels = "junk")));
+        await expectUnknownAdvisory(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.metadata.labels = { queue: UNKNOWN })));
     });
     it("flags queue labels/annotations on the driver or executor naming another queue", async () => {
         await expectViolation(sparkAppsUseTeamQueue, mutate(app(), (d) => (d.props.spec.executor.labels.queue = "root.growth")), /spec\.executor\.labels\["queue"\] is "root\.growth"/);

@@ -1,5 +1,5 @@
 import { TestResource, UNKNOWN } from "../../helpers/policy";
-import { ecrImmutableTags, ecrScanOnPush, kmsKeyRotation, sqsSseEnabled } from "../../../policies/security/rules/data";
+import { cloudwatchLogGroupKmsEncrypted, ecrImmutableTags, ecrScanOnPush, kmsKeyRotation, kmsNoLockoutBypass, sqsSseEnabled } from "../../../policies/security/rules/data";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate } from "./support";
 
 const key = (): TestResource => ({
@@ -86,6 +86,40 @@ describe("security: data rules", () => {
         });
         it("turns an unknown value into an advisory", async () => {
             await expectUnknownAdvisory(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = UNKNOWN)));
+        });
+    });
+
+    describe("kms-no-lockout-bypass (issue 12)", () => {
+        it("flags bypassPolicyLockoutSafetyCheck: true (boolean or provider string)", async () => {
+            await expectViolation(kmsNoLockoutBypass, mutate(key(), (d) => (d.props.bypassPolicyLockoutSafetyCheck = true)), /^[^]*sets bypassPolicyLockoutSafetyCheck: true, so KMS accepts a key policy that locks every principal/);
+            await expectViolation(kmsNoLockoutBypass, mutate(key(), (d) => (d.props.bypassPolicyLockoutSafetyCheck = "true")), /only AWS Support can restore access/);
+        });
+        it("passes false, absent (the default) and odd values, and ignores other types", async () => {
+            await expectClean(kmsNoLockoutBypass, key());
+            for (const v of [false, "false", "yes", 1, null, {}]) {
+                await expectClean(kmsNoLockoutBypass, mutate(key(), (d) => (d.props.bypassPolicyLockoutSafetyCheck = v)));
+            }
+            await expectClean(kmsNoLockoutBypass, { type: "aws:kms/replicaKey:ReplicaKey", props: { bypassPolicyLockoutSafetyCheck: true } });
+        });
+        it("turns an unknown value into an advisory", async () => {
+            await expectUnknownAdvisory(kmsNoLockoutBypass, mutate(key(), (d) => (d.props.bypassPolicyLockoutSafetyCheck = UNKNOWN)));
+        });
+    });
+
+    describe("cloudwatch-log-group-kms-encrypted (advisory, issue 12)", () => {
+        const logGroup = (extra: Record<string, unknown> = {}): TestResource => ({ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "/moka/fluent-bit", retentionInDays: 90, ...extra } });
+        it("flags a log group without kmsKeyId", async () => {
+            await expectViolation(cloudwatchLogGroupKmsEncrypted, logGroup(), /^[^]*This CloudWatch log group has no kmsKeyId, so its logs are encrypted only with an AWS owned key/, { level: "advisory" });
+            for (const kmsKeyId of ["", "  ", 7, null]) {
+                await expectViolation(cloudwatchLogGroupKmsEncrypted, logGroup({ kmsKeyId }), /no kmsKeyId/, { level: "advisory" });
+            }
+        });
+        it("passes a KMS key and ignores other types", async () => {
+            await expectClean(cloudwatchLogGroupKmsEncrypted, logGroup({ kmsKeyId: "arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" }));
+            await expectClean(cloudwatchLogGroupKmsEncrypted, { type: "aws:cloudwatch/logStream:LogStream", props: { logGroupName: "x" } });
+        });
+        it("turns an unknown key into an advisory", async () => {
+            await expectUnknownAdvisory(cloudwatchLogGroupKmsEncrypted, logGroup({ kmsKeyId: UNKNOWN }));
         });
     });
 });

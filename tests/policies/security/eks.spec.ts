@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { TestResource, UNKNOWN, violations } from "../../helpers/policy";
-import { eksAuthModeApi, eksControlPlaneLogging, eksEndpointPrivate, eksSecretsEncrypted } from "../../../policies/security/rules/eks";
+import { eksAuthModeApi, eksControlPlaneLogging, eksEndpointPrivate, eksSecretsEncrypted, eksVersionSupported } from "../../../policies/security/rules/eks";
 import { expectClean, expectUnknownAdvisory, expectViolation, mutate } from "./support";
 
 const KEY = "arn:aws:kms:us-west-2:111111111111:key/0b6e3c1e-1111-2222-3333-444455556666";
@@ -69,9 +69,11 @@ describe("security: EKS rules", () => {
                     const r = mutate(make(), (d) => { delete vpc(d).endpointPublicAccess; vpc(d).publicAccessCidrs = ["0.0.0.0/0"]; });
                     await expectViolation(eksEndpointPrivate, r, /whole internet/);
                 });
-                it("flags an absent endpointPublicAccess even with specific CIDRs (must be explicit)", async () => {
+                it("passes an absent endpointPublicAccess with specific CIDRs: public, limited to them (issue 12 false alarm)", async () => {
+                    // Regression: default public access + an explicit CIDR list was reported as open to 0.0.0.0/0.
                     const r = mutate(make(), (d) => { delete vpc(d).endpointPublicAccess; vpc(d).publicAccessCidrs = ["203.0.113.0/24"]; });
-                    await expectViolation(eksEndpointPrivate, r, /public by default/);
+                    await expectClean(eksEndpointPrivate, r);
+                    await expectViolation(eksEndpointPrivate, r, /endpointPublicAccess is not set, so EKS keeps the endpoint public\) and this pack is configured to forbid/, { config: { allowPublicWithCidrs: false } });
                 });
                 it("allows an explicit public endpoint restricted to specific CIDRs (default config)", async () => {
                     const r = mutate(make(), (d) => Object.assign(vpc(d), { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"] }));
@@ -156,5 +158,78 @@ describe("security: EKS rules", () => {
     it("accepts the pre-v7 list form of encryptionConfig", async () => {
         const r = mutate(awsCluster(), (d) => (d.props.encryptionConfig = [{ resources: ["secrets"], provider: { keyArn: KEY } }]));
         await expectClean(eksSecretsEncrypted, r);
+    });
+
+    describe("issue 12: almost-open CIDRs and EKS version support, on both shapes", () => {
+        for (const { shape, make, vpc } of SHAPES) {
+            describe(shape, () => {
+                const publicWith = (cidrs: unknown, explicit = true) => mutate(make(), (d) => {
+                    if (explicit) {
+                        vpc(d).endpointPublicAccess = true;
+                    } else {
+                        delete vpc(d).endpointPublicAccess;
+                    }
+                    vpc(d).publicAccessCidrs = cidrs;
+                });
+                const almost: [string, string[]][] = [["1.1.1.1/1 (half the internet; host bits as written upstream)", ["1.1.1.1/1"]], ["0.0.0.0/1 and 128.0.0.0/1", ["0.0.0.0/1", "128.0.0.0/1"]], ["a /7 next to a narrow block", ["203.0.113.0/24", "2.0.0.0/7"]], ["IPv6 2000::/3", ["2000::/3"]]];
+                for (const [label, cidrs] of almost) {
+                    it(`flags ${label} as open to most of the internet (explicit and default public access)`, async () => {
+                        await expectViolation(eksEndpointPrivate, publicWith(cidrs), /^[^]*The EKS API endpoint is public to most of the internet: [^]*shorter than \/8 \(IPv4\) or \/32 \(IPv6\)/);
+                        await expectViolation(eksEndpointPrivate, publicWith(cidrs, false), /most of the internet/);
+                    });
+                }
+                it("accepts blocks at the minimum prefix and honours minPublicCidrPrefix / minPublicCidrPrefixIpv6", async () => {
+                    await expectClean(eksEndpointPrivate, publicWith(["10.0.0.0/8", "2001:db8::/32", "198.51.100.7"]));
+                    await expectViolation(eksEndpointPrivate, publicWith(["10.0.0.0/8"]), /shorter than \/16 \(IPv4\)/, { config: { minPublicCidrPrefix: 16 } });
+                    await expectViolation(eksEndpointPrivate, publicWith(["2001:db8::/32"]), /\/48 \(IPv6\)/, { config: { minPublicCidrPrefixIpv6: 48 } });
+                    await expectClean(eksEndpointPrivate, publicWith(["1.0.0.0/1"]), { minPublicCidrPrefix: 0 });
+                });
+                it("reports 0.0.0.0/0 as the whole internet before almost-open blocks, and ignores unparseable entries", async () => {
+                    await expectViolation(eksEndpointPrivate, publicWith(["0.0.0.0/0", "1.1.1.1/1"]), /whole internet: [^]*contains 0\.0\.0\.0\/0\./);
+                    await expectClean(eksEndpointPrivate, publicWith(["not-a-cidr", "300.1.1.1/8", "203.0.113.0/24"]));
+                });
+                it("the issue's false-alarm shape: endpointPublicAccess left at its default with an explicit CIDR list is public to those CIDRs only", async () => {
+                    await expectClean(eksEndpointPrivate, publicWith(["203.0.113.0/24"], false));
+                    await expectViolation(eksEndpointPrivate, publicWith([], false), /public by default/);
+                    await expectUnknownAdvisory(eksEndpointPrivate, publicWith(UNKNOWN, false));
+                    await expectUnknownAdvisory(eksEndpointPrivate, publicWith(["203.0.113.0/24", UNKNOWN], false));
+                });
+
+                describe("eks-version-supported (advisory; today pinned by config)", () => {
+                    const at = (version: unknown, today = "2026-12-06") => ({ resource: mutate(make(), (d) => (d.props.version = version)), config: { today } });
+                    it("passes versions in standard support, versions newer than the calendar, and no version (EKS picks the newest)", async () => {
+                        for (const v of ["1.35", "1.36", "1.40", "v1.35", "1.35.2"]) {
+                            const { resource, config } = at(v);
+                            await expectClean(eksVersionSupported, resource, config);
+                        }
+                        await expectClean(eksVersionSupported, mutate(make(), (d) => delete d.props.version), { today: "2026-12-06" });
+                        await expectClean(eksVersionSupported, at("1.33", "2026-07-29").resource, { today: "2026-07-29" });
+                    });
+                    it("flags a version on extended support (our 1.33 after 2026-07-29), with the supported versions as of that day", async () => {
+                        const { resource, config } = at("1.33");
+                        await expectViolation(eksVersionSupported, resource, /^[^]*Kubernetes 1\.33 left EKS standard support on 2026-07-29; it now runs on extended support \(still patched, but billed at a higher hourly rate per cluster\) until 2027-07-29, after which EKS upgrades the control plane itself\. Upgrade to a version in standard support \(1\.35 and 1\.36 as of 2026-12-06\) one minor version at a time/, { config, level: "advisory" });
+                        await expectViolation(eksVersionSupported, at("1.33", "2026-07-30").resource, /1\.34, 1\.35 and 1\.36 as of 2026-07-30/, { config: { today: "2026-07-30" }, level: "advisory" });
+                    });
+                    it("flags versions past extended support and versions older than the calendar", async () => {
+                        await expectViolation(eksVersionSupported, at("1.28").resource, /1\.28 left EKS standard support on 2024-11-26 and extended support on 2025-11-26; EKS upgrades such control planes itself/, { config: { today: "2026-12-06" }, level: "advisory" });
+                        await expectViolation(eksVersionSupported, at("1.13").resource, /1\.13 is older than every version in the EKS calendar \(1\.23 left standard support on 2023-10-11\)/, { config: { today: "2026-12-06" }, level: "advisory" });
+                    });
+                    it("says so when upgradePolicy.supportType STANDARD makes EKS upgrade at the end of standard support", async () => {
+                        const r = mutate(at("1.33").resource, (d) => (d.props.upgradePolicy = { supportType: "STANDARD" }));
+                        await expectViolation(eksVersionSupported, r, /with upgradePolicy\.supportType STANDARD EKS upgrades the control plane itself/, { config: { today: "2026-12-06" }, level: "advisory" });
+                        const unknownType = mutate(at("1.33").resource, (d) => (d.props.upgradePolicy = { supportType: UNKNOWN }));
+                        await expectViolation(eksVersionSupported, unknownType, /extended support/, { config: { today: "2026-12-06" }, level: "advisory" });
+                    });
+                    it("falls back to the current date for an empty or malformed today, skips unparseable versions, and turns an unknown version into an advisory", async () => {
+                        await expectViolation(eksVersionSupported, at("1.23").resource, /1\.23 left EKS standard support/, { config: { today: "not a date" }, level: "advisory" });
+                        await expectViolation(eksVersionSupported, at("1.23").resource, /1\.23 left/, { level: "advisory" });
+                        for (const v of ["latest", "2.1", 33, "", null]) {
+                            await expectClean(eksVersionSupported, at(v).resource, { today: "2026-12-06" });
+                        }
+                        await expectUnknownAdvisory(eksVersionSupported, at(UNKNOWN).resource, { today: "2026-12-06" });
+                    });
+                });
+            });
+        }
     });
 });

@@ -113,7 +113,7 @@ describe("security: IAM rules", () => {
             await expectViolation(iamNoWildcardPermissions, { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "r", policyArn: admin } }, /AdministratorAccess" policy, which|AdministratorAccess policy, which/);
             await expectClean(iamNoWildcardPermissions, { type: "aws:iam/role:Role", props: { managedPolicyArns: ["arn:aws:iam::111111111111:policy/AdministratorAccess", "arn:aws:s3:::aws/AdministratorAccess"] } });
             await expectClean(iamNoWildcardPermissions, { type: "aws:iam/policy:Policy", props: { managedPolicyArns: [admin], policyArn: admin, policy: JSON.stringify(doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" })) } });
-            await expectClean(iamNoWildcardPermissions, { type: "aws:iam/role:Role", props: { managedPolicyArns: [admin] } }, { forbiddenManagedPolicies: ["IAMFullAccess"] });
+            await expectClean(iamNoWildcardPermissions, { type: "aws:iam/role:Role", props: { managedPolicyArns: [admin] } }, { forbiddenManagedPolicies: ["IAMFullAccess"], forbiddenManagedPolicyPatterns: [] });
         });
         it("reads inline policies of queues and KMS keys, resource-policy resources of ECR and SNS, and nothing of other types", async () => {
             for (const type of ["aws:sqs/queue:Queue", "aws:kms/key:Key"]) {

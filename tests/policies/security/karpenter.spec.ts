@@ -70,12 +70,12 @@ describe("security: Karpenter rules", () => {
         it("flags httpTokens: optional on v1beta1 too, and when metadataOptions holds nothing else", async () => {
             await expectViolation(karpenterImdsHardened, mutate(defaults(V1BETA1), (d) => (d.props.spec.metadataOptions = { httpTokens: "optional" })), /IMDSv1/);
         });
-        it("flags a hop limit above 2", async () => {
-            await expectViolation(karpenterImdsHardened, mutate(explicit(), (d) => (d.props.spec.metadataOptions.httpPutResponseHopLimit = 3)), /HopLimit: 3 \(maximum 2\)/);
+        it("flags a hop limit above 1, Karpenter v1's default (issue 12: the default maximum was 2)", async () => {
+            await expectViolation(karpenterImdsHardened, mutate(explicit(), (d) => (d.props.spec.metadataOptions.httpPutResponseHopLimit = 2)), /HopLimit: 2 \(maximum 1\)[^]*Set it to 1 \(Karpenter's default\)\./);
         });
-        it("allows hop limit 2 and honours maxHopLimit", async () => {
-            await expectClean(karpenterImdsHardened, mutate(explicit(), (d) => (d.props.spec.metadataOptions.httpPutResponseHopLimit = 2)));
-            await expectViolation(karpenterImdsHardened, mutate(explicit(), (d) => (d.props.spec.metadataOptions.httpPutResponseHopLimit = 2)), /maximum 1/, { config: { maxHopLimit: 1 } });
+        it("honours a higher maxHopLimit", async () => {
+            await expectClean(karpenterImdsHardened, mutate(explicit(), (d) => (d.props.spec.metadataOptions.httpPutResponseHopLimit = 2)), { maxHopLimit: 2 });
+            await expectViolation(karpenterImdsHardened, mutate(explicit(), (d) => (d.props.spec.metadataOptions.httpPutResponseHopLimit = 3)), /HopLimit: 3 \(maximum 2\)[^]*or at most 2\./, { config: { maxHopLimit: 2 } });
         });
         it("reports both problems separately", async () => {
             const r = mutate(explicit(), (d) => Object.assign(d.props.spec.metadataOptions, { httpTokens: "optional", httpPutResponseHopLimit: 5 }));

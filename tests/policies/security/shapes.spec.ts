@@ -16,15 +16,18 @@ import { effectiveTags, providerDefaultTags } from "../../../policies/lib/tags";
 
 const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const ECR_HOST = "111111111111.dkr.ecr.us-west-2.amazonaws.com";
+/** Pins the date eks-version-supported judges against, so the verdicts do not move with the calendar. */
+const PACK_CONFIG = { "eks-version-supported": { today: "2026-12-06" } };
 const ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
 
 function program(bad: boolean) {
     return () => {
         const awsp = new aws.Provider("aws", { region: "us-west-2", allowedAccountIds: ["111111111111"], defaultTags: { tags: { team: "platform" } } });
         const o = { provider: awsp };
-        const key = new aws.kms.Key("key", { enableKeyRotation: !bad, deletionWindowInDays: 7 }, o);
+        const key = new aws.kms.Key("key", { enableKeyRotation: !bad, deletionWindowInDays: 7, ...(bad ? { bypassPolicyLockoutSafetyCheck: true } : {}) }, o);
 
         new eks.Cluster("cluster", {
+            version: bad ? "1.29" : "1.35",
             vpcId: "vpc-1",
             privateSubnetIds: ["subnet-a", "subnet-b"],
             skipDefaultNodeGroup: true,
@@ -48,9 +51,24 @@ function program(bad: boolean) {
             }),
         }, o);
 
+        const tlsDeny = (arn: string) => ({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } });
+        const logs = bad ? undefined : new aws.s3.Bucket("logs", { policy: pulumi.interpolate`${JSON.stringify({ Version: "2012-10-17", Statement: [tlsDeny("arn:aws:s3:::moka-logs")] })}`, bucket: "moka-logs" }, o);
+        if (logs) {
+            new aws.s3.BucketPublicAccessBlock("logs-pab", { bucket: logs.id, ...ALL_ON }, o);
+        }
         const bucket = new aws.s3.Bucket("data", { acl: bad ? "public-read" : "private" }, o);
         new aws.s3.BucketPublicAccessBlock("data-pab", { bucket: bucket.id, ...ALL_ON, ...(bad ? { blockPublicPolicy: false } : {}) }, o);
-        const lonely = new aws.s3.Bucket("lonely", {}, o);
+        if (logs) {
+            // Separate resources for the data bucket; the lonely bucket uses the (deprecated) inline inputs.
+            new aws.s3.BucketServerSideEncryptionConfiguration("data-sse", { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn } }] }, o);
+            new aws.s3.BucketLogging("data-logging", { bucket: bucket.id, targetBucket: logs.id, targetPrefix: "data/" }, o);
+        }
+        const lonely = new aws.s3.Bucket("lonely", bad ? {} : {
+            bucket: "moka-lonely",
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: [tlsDeny("arn:aws:s3:::moka-lonely")] }),
+            serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } },
+            logging: { targetBucket: "moka-logs", targetPrefix: "lonely/" },
+        }, o);
         if (!bad) {
             new aws.s3.BucketPublicAccessBlock("lonely-pab", { bucket: lonely.bucket, ...ALL_ON }, o);
         }
@@ -58,8 +76,35 @@ function program(bad: boolean) {
             bucket: bucket.id,
             policy: bucket.arn.apply((arn) => JSON.stringify({
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: bad ? "*" : { AWS: "arn:aws:iam::111111111111:root" }, Action: "s3:*", Resource: [arn, `${arn}/*`] }],
+                Statement: [
+                    { Effect: "Allow", Principal: bad ? "*" : { AWS: "arn:aws:iam::111111111111:root" }, Action: "s3:*", Resource: [arn, `${arn}/*`] },
+                    ...(bad ? [] : [tlsDeny(arn)]),
+                ],
             })),
+        }, o);
+
+        // Nodes outside Karpenter: a launch template and a managed node group.
+        new aws.ec2.LaunchTemplate("lt", bad
+            ? { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 }, networkInterfaces: [{ associatePublicIpAddress: "true" }], blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50 } }] }
+            : { metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 }, networkInterfaces: [{ associatePublicIpAddress: "false" }], blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, encrypted: "true" } }] }, o);
+        new aws.eks.NodeGroup("ng", {
+            clusterName: "moka", nodeRoleArn: "arn:aws:iam::111111111111:role/node", subnetIds: ["subnet-a"], scalingConfig: { minSize: 1, maxSize: 1, desiredSize: 1 },
+            remoteAccess: { ec2SshKey: "ops", ...(bad ? {} : { sourceSecurityGroupIds: ["sg-bastion"] }) },
+        }, o);
+        new aws.cloudwatch.LogGroup("app-logs", { retentionInDays: 30, ...(bad ? {} : { kmsKeyId: key.arn }) }, o);
+        if (bad) {
+            new aws.iam.AccessKey("ci-key", { user: "ci" }, o);
+        }
+        // IAM reach: a broad managed policy, a sensitive action on every resource, a whole foreign account trusted.
+        new aws.iam.RolePolicyAttachment("s3-attach", { role: "app", policyArn: `arn:aws:iam::aws:policy/${bad ? "AmazonS3FullAccess" : "AmazonS3ReadOnlyAccess"}` }, o);
+        new aws.iam.Policy("secrets", {
+            policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: bad ? "*" : "arn:aws:secretsmanager:us-west-2:111111111111:secret:moka/app-*" }] },
+        }, o);
+        new aws.iam.Role("vendor", {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole", ...(bad ? {} : { Condition: { StringEquals: { "sts:ExternalId": "moka-7f3a" } } }) }],
+            }),
         }, o);
 
         new aws.sqs.Queue("q", bad ? { sqsManagedSseEnabled: false } : {}, o);
@@ -99,6 +144,10 @@ function program(bad: boolean) {
                 },
             },
         }, kp);
+        new k8s.core.v1.Service("svc", {
+            metadata: { name: "app", namespace: "analytics", annotations: bad ? {} : { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } },
+            spec: { type: "LoadBalancer", selector: { app: "app" }, ports: [{ port: 443, targetPort: 8443 }] },
+        }, kp);
         new k8s.helm.v3.Release("chart", { chart: "karpenter", repositoryOpts: { repo: "oci://public.ecr.aws/karpenter" }, version: bad ? "^1.6" : "1.6.3", namespace: "karpenter" }, kp);
         new k8s.apiextensions.CustomResource("nodeclass", {
             apiVersion: "karpenter.k8s.aws/v1",
@@ -134,11 +183,11 @@ async function evaluate(recorded: RecordedResource[]): Promise<{ lines: string[]
     const lines: string[] = [];
     const resourcePolicies = { ...securityPack, policies: securityPack.policies.filter((p) => !("validateStack" in p)) };
     for (const r of resources) {
-        const ds = await analyzePacks([resourcePolicies], [r]);
+        const ds = await analyzePacks([resourcePolicies], [r], { config: PACK_CONFIG });
         all.push(...ds);
         lines.push(...ds.map((d) => `${d.policy} @ ${r.name}${d.enforcementLevel === "mandatory" ? "" : ` (${d.enforcementLevel})`}`));
     }
-    const stack = await analyzePacks([securityPack], resources, { perResource: false });
+    const stack = await analyzePacks([securityPack], resources, { perResource: false, config: PACK_CONFIG });
     all.push(...stack);
     lines.push(...stack.map((d) => `${d.policy} @ ${d.resourceName ?? "?"}${d.enforcementLevel === "mandatory" ? "" : ` (${d.enforcementLevel})`}`));
     return { lines: lines.sort(), all };
@@ -159,6 +208,10 @@ describe("security pack on real SDK shapes (mocks)", () => {
 
     it("the bad program draws exactly the expected mandatory diagnostics", () => {
         assert.deepEqual(bad.lines, [
+            "cloudwatch-log-group-kms-encrypted @ app-logs (advisory)",
+            "ec2-launch-template-ebs-encrypted @ lt",
+            "ec2-launch-template-imds-hardened @ lt",
+            "ec2-launch-template-no-public-ip @ lt",
             "ecr-immutable-tags @ repo",
             "ecr-scan-on-push @ repo",
             "eks-auth-mode-api @ cluster",
@@ -167,10 +220,16 @@ describe("security pack on real SDK shapes (mocks)", () => {
             "eks-control-plane-logging @ raw",
             "eks-endpoint-private @ cluster",
             "eks-endpoint-private @ raw",
+            "eks-node-group-ssh-restricted @ ng",
             "eks-secrets-encrypted @ cluster",
             "eks-secrets-encrypted @ raw",
+            "eks-version-supported @ cluster (advisory)",
             "helm-release-version-pinned @ chart",
+            "iam-cross-account-trust-pinned @ vendor",
+            "iam-no-user-access-keys @ ci-key (advisory)",
             "iam-no-wildcard-permissions @ admin",
+            "iam-no-wildcard-permissions @ s3-attach",
+            "iam-sensitive-actions-scoped @ secrets",
             "iam-web-identity-sub-pinned @ irsa",
             "image-registry-allowed @ app",
             "image-tag-pinned @ app",
@@ -180,13 +239,17 @@ describe("security pack on real SDK shapes (mocks)", () => {
             "karpenter-no-public-ip @ nodeclass",
             "karpenter-removed-api @ provisioner",
             "kms-key-rotation @ key",
+            "kms-no-lockout-bypass @ key",
             "pod-no-host-access @ app",
             "pod-no-privileged-containers @ app",
             "resource-policy-no-public-access @ data-policy",
+            "s3-bucket-data-protection @ data (advisory)",
+            "s3-bucket-data-protection @ lonely (advisory)",
             "s3-bucket-public-access-block @ data",
             "s3-bucket-public-access-block @ lonely",
             "s3-no-public-acl @ data",
             "s3-public-access-block-enabled @ data-pab",
+            "service-no-public-exposure @ svc",
             "sg-no-public-ingress @ rule",
             "sg-no-public-ingress @ sg",
             "sqs-sse-enabled @ q",

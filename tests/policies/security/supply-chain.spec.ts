@@ -154,6 +154,25 @@ describe("security: supply-chain rules", () => {
             const r = mutate(spark.make("analytics"), (d) => (d.props.spec.executor.image = "apache/spark:3.5.3"));
             await expectViolation(imageRegistryAllowed, [r], /apache\/spark:3\.5\.3/);
         });
+        it("lists each image once, however many containers run it (issue 12: driver and executor used to repeat it)", async () => {
+            const spark = WORKLOADS.find((w) => w.kind === "SparkApplication")!;
+            const [v] = await expectViolation(imageRegistryAllowed, [spark.make("analytics", "docker.io/apache/spark:4.0.4")], /unapproved registries: docker\.io\/apache\/spark:4\.0\.4 \(registry docker\.io\)\. /);
+            assert.equal(v.message.split("apache/spark:4.0.4").length - 1, 1, v.message);
+            const [t] = await expectViolation(imageTagPinned, spark.make("analytics", "apache/spark"), /apache\/spark \(no tag, i\.e\. latest; spec\.driver:spark-kubernetes-driver and spec\.executor:spark-kubernetes-executor\)/);
+            assert.equal(t.message.split("apache/spark (").length - 1, 1);
+        });
+        it("reads SparkConnect images and Spark pod-template sidecars; a template's Spark container runs spec.image instead of its own", async () => {
+            const connect = WORKLOADS.find((w) => w.kind === "SparkConnect")!;
+            await expectViolation(imageRegistryAllowed, [connect.make("analytics", "docker.io/apache/spark:4.0.4")], /docker\.io\/apache\/spark:4\.0\.4/);
+            // kubeflow/spark-operator v2.5.2 options.go: a server/executor container without an image runs spec.image.
+            await expectViolation(imageRegistryAllowed, [mutate(connect.make("analytics"), (d) => { delete d.props.spec.executor.template.spec.containers[0].image; d.props.spec.image = "quay.io/x/spark:1"; })], /quay\.io\/x\/spark:1/);
+            const spark = WORKLOADS.find((w) => w.kind === "SparkApplication")!;
+            const withTemplate = mutate(spark.make("analytics"), (d) => (d.props.spec.driver.template = { spec: { containers: [{ name: "spark-kubernetes-driver", image: "ignored/by-spark:1" }, { name: "proxy", image: "ghcr.io/x/proxy:2" }] } }));
+            const [v] = await expectViolation(imageRegistryAllowed, [withTemplate], /unapproved registries: ghcr\.io\/x\/proxy:2 \(registry ghcr\.io\)\. /);
+            assert.doesNotMatch(v.message, /ignored\/by-spark/);
+            // Without spec.image the template's Spark container image is what runs.
+            await expectViolation(imageRegistryAllowed, [mutate(withTemplate, (d) => delete d.props.spec.image)], /ignored\/by-spark:1/);
+        });
         it("with only allowedAccountIds known, accepts that account's ECR in any region and names it", async () => {
             const provider = awsProvider({ allowedAccountIds: JSON.stringify(["111111111111"]) });
             const ds = await violations(imageRegistryAllowed, [provider, deployment.make("a", "111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0"), { ...deployment.make("b", "222222222222.dkr.ecr.us-west-2.amazonaws.com/app:1.0.0"), name: "b" }]);
