@@ -131,6 +131,15 @@ function creatorIssues(p: Partial<Sections>, add: Add): void {
             add(`moka:cluster.adminRoleArns[${i}]`, `is moka:cluster.deployerRoleArn (${arn}). EKS already gives the role that creates the cluster an admin access entry (pulumi-eks always sets bootstrapClusterCreatorAdminPermissions), and a second entry for it fails with ResourceInUseException. Remove it from adminRoleArns (it stays cluster admin), or deploy as another role`);
         }
     });
+    // A team principal gets its own access entry too (components/tenancy/access.ts): the deploy role cannot be one.
+    (p.teams ?? []).forEach((t, i) => {
+        const principals: [string, string][] = [[`moka:teams[${i}].access.ci`, t.access.ci], ...t.access.developers.map((d, j): [string, string] => [`moka:teams[${i}].access.developers[${j}].roleArn`, d.roleArn])];
+        for (const [path, arn] of principals) {
+            if (arn.toLowerCase() === cluster.deployerRoleArn.toLowerCase()) {
+                add(path, `is moka:cluster.deployerRoleArn (${arn}): EKS already gives the cluster creator an admin access entry, and the team's entry for it would fail with ResourceInUseException; give the team its own role`);
+            }
+        }
+    });
     const account = /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(cluster.deployerRoleArn)?.[1];
     if (p.accountId !== undefined && account !== undefined && account !== p.accountId) {
         add("moka:cluster.deployerRoleArn", `is in account ${account}, but the stack deploys to moka:accountId ${p.accountId}; pulumi up must run as a role of that account`);

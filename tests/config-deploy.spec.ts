@@ -49,6 +49,7 @@ const CASES: Case[] = [
     // --- the cluster creator -------------------------------------------------------------------
     { title: "the deploy role among the admin roles", config: prodCluster((c) => ({ ...c, adminRoleArns: [...c.adminRoleArns, c.deployerRoleArn] })), expect: [["moka:cluster.adminRoleArns[1]", /is moka:cluster\.deployerRoleArn .*a second entry for it fails with ResourceInUseException/]] },
     { title: "a deploy role of another account", config: prodCluster((c) => ({ ...c, deployerRoleArn: "arn:aws:iam::222222222222:role/moka-prod-deployer" })), expect: [["moka:cluster.deployerRoleArn", /is in account 222222222222, but the stack deploys to moka:accountId 111111111111/]] },
+    { title: "the deploy role as a team's CI principal", config: withKey(prodCluster((c) => c), "moka:teams", (t) => [{ ...t[0], access: { ...t[0].access, ci: "arn:aws:iam::111111111111:role/moka-prod-deployer" } }, ...t.slice(1)]), expect: [["moka:teams[0].access.ci", /is moka:cluster\.deployerRoleArn .*the team's entry for it would fail with ResourceInUseException/]] },
     { title: "no deploy role", config: prodCluster((c) => { const { deployerRoleArn: _d, ...rest } = c; return rest; }), expect: [["moka:cluster.deployerRoleArn", /is required/]] },
     { title: "no deployer", config: prodCluster((c) => { const { deployer: _d, ...rest } = c; return rest; }), expect: [["moka:cluster.deployer", /is required/]] },
     // --- the system nodes ------------------------------------------------------------------------
