@@ -86,7 +86,8 @@ describe("platform program, prod stack", function () {
             assert.equal(ofType(run.resources, "aws:cloudwatch/eventRule:EventRule").length, 4);
             assert.equal(ofType(run.resources, "aws:cloudwatch/eventTarget:EventTarget").length, 4);
             one(run.resources, (r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.inputs.type === "EC2_LINUX", "EC2_LINUX access entry");
-            const chart = releaseOf(run.resources, /karpenter/);
+            const chart = releaseOf(run.resources, /karpenter$/);
+            assert.equal(releaseOf(run.resources, /karpenter-crd$/).inputs.version, chart.inputs.version, "CRDs at the controller's version");
             assert.match(String(chart.inputs.version), /^1\.\d+\.\d+$/);
             assert.equal(helmValues(chart).settings.interruptionQueue, q.inputs.name);
         });
@@ -322,7 +323,7 @@ describe("every platform Helm release", function () {
     it("is pinned, in an existing namespace, and rolls back on failure", async () => {
         const run = await runStack("dev");
         const releases = ofType(run.resources, "kubernetes:helm.sh/v3:Release");
-        assert.equal(releases.length, 8);
+        assert.equal(releases.length, 9);
         for (const r of releases) {
             assert.match(String(r.inputs.version), /^\d+\.\d+\.\d+$/, String(r.inputs.chart));
             assert.equal(r.inputs.createNamespace, false);
