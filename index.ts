@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./config";
+import { loadConfig, vpcBlocks } from "./config";
 import { buildContractOutputs } from "./contract";
 import {
     Cluster, Engines, FluentBit, Grafana, HistoryServer, ImageRegistry, Karpenter, Metrics, Network,
@@ -32,18 +32,18 @@ export = async () => {
     });
     const opts: pulumi.ComponentResourceOptions = { providers: { aws: awsProvider } };
 
-    // Network: VPC, node/pod/public subnets, NAT, endpoints, node security group.
+    // Network: VPC (or an existing one, tagged), node/pod/public subnets, NAT, endpoints, node security group, routes to the API's networks.
     const network = new Network("network", {
         baseName: cfg.baseName, clusterName: cfg.baseName, network: cfg.network, tags,
         flowLogRetentionDays: cfg.observability.logRetentionDays, region: cfg.region, accountId: cfg.accountId,
-        availabilityZones: cfg.network.availabilityZones,
+        availabilityZones: cfg.network.availabilityZones, privateAccess: cfg.cluster.privateAccess,
     }, opts);
 
-    // Cluster: EKS (API auth, private endpoint, KMS secrets, all logs), add-ons, system nodes, k8s provider.
+    // Cluster: EKS (API auth, private endpoint + declared networks, KMS secrets, all logs), add-ons, system nodes, k8s provider.
     const cluster = new Cluster("cluster", {
         clusterName: cfg.baseName, cluster: cfg.cluster, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds,
         podSubnets: network.podSubnets, azCount: network.azCount, nodeSecurityGroupId: network.nodeSecurityGroupId,
-        tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId,
+        tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId, apiAccess: network.apiAccess,
     }, opts);
     const k8sProvider = cluster.provider;
     const afterCluster = { ...opts, dependsOn: [cluster] };
@@ -54,18 +54,18 @@ export = async () => {
         baseName: cfg.baseName, region: cfg.region, accountId: cfg.accountId, tags,
     }, afterCluster);
 
-    // Data: one bucket per team (+ the access-log bucket, + retained pre-2.0 buckets); ECR repositories.
+    // Data: one bucket per team (+ the access-log bucket, + retained pre-2.0 buckets); ECR repositories and the Spark image build.
     const teamNames = cfg.teams.map((t) => t.name);
     const storage = new SparkStorage("storage", { baseName: cfg.baseName, accountId: cfg.accountId, tags, protect: cfg.protectData, storage: cfg.storage, teams: teamNames }, opts);
     const images = new ImageRegistry("images", {
         baseName: cfg.baseName, tags, protect: cfg.protectData, engines: cfg.engines, untaggedExpireDays: cfg.images.untaggedExpireDays,
-        keepTaggedImages: cfg.images.keepTaggedImages, buildSparkImage: cfg.images.buildSparkImage, sparkVersion: cfg.images.sparkVersion,
+        keepTaggedImages: cfg.images.keepTaggedImages, sparkImage: cfg.images.sparkImage, sparkVersion: cfg.images.sparkVersion,
     }, opts);
 
     // Tenants: one isolated unit per team (namespace, quota, network policy, access, RBAC, IAM role, Spark defaults).
     const operatorNamespaces = [NAMESPACES.sparkOperator, NAMESPACES.yunikorn, ...(cfg.engines.flink ? [NAMESPACES.flinkOperator] : []), ...(cfg.engines.ray ? [NAMESPACES.kuberay] : [])];
     // EKS's own default service CIDR for this VPC (the cluster does not set one); kube-dns is its .10.
-    const kubeDnsIp = kubeDnsClusterIp(eksDefaultServiceCidr([cfg.network.vpcCidr]));
+    const kubeDnsIp = kubeDnsClusterIp(eksDefaultServiceCidr([vpcBlocks(cfg.network)[0]]));
     const otlp = { namespace: NAMESPACES.observability, selector: collectorServiceSelector(METRICS_DEFAULTS.collector.releaseName), ports: [OTLP_PORTS.grpc, OTLP_PORTS.http] };
     const teams = cfg.teams.map((team) => new Team(`team-${team.name}`, {
         team, environment: cfg.environment, baseName: cfg.baseName, clusterName: cluster.eksClusterName, k8sProvider,

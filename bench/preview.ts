@@ -3,7 +3,7 @@
  *
  * (a) the offline preview pipeline exactly as `npm start` runs it: preview/run.ts `runPreview`
  *     (config validation, the platform program under preview/mocks.ts `runUnderMocks`, then
- *     `analyzePacks` of all three packs with the stack's policy config, cost estimate, summary);
+ *     `analyzePacks` of all four packs with the stack's policy config, cost estimate, summary);
  * (b) a floor program under the same mocks and the same analysis: it registers the SAME number of
  *     custom resources (plain `pulumi.CustomResource`s of type `bench:index:Res`, a few small inputs each)
  *     and the same number of component resources, then the same `analyzePacks` call.
@@ -311,7 +311,7 @@ export function formatPreview(r: PreviewBenchResult): string {
             `  with Error.stackTraceLimit = 0 (no stacks captured): (a) ${fmtMs(d.noStacks.prod.medianMs)} (program ${fmtMs(d.noStacks.prodProgram.medianMs)}, ` +
                 `analysis ${fmtMs(d.noStacks.prodAnalysis.medianMs)}), (b) ${fmtMs(d.noStacks.floor.medianMs)}, (a)/(b) ${fmtRatio(d.noStacks.ratio)}; ` +
                 `capturing stacks is ${(d.stackShareOfProd * 100).toFixed(0)}% of (a)`,
-            `  building (a)'s analyzer requests once: ${fmtMs(d.requestBuildMs)} (analyzePacks builds them once for all three packs)`,
+            `  building (a)'s analyzer requests once: ${fmtMs(d.requestBuildMs)} (analyzePacks builds them once for all four packs)`,
             `  where (a)'s CPU goes (self time; profiled run as is, ${fmtMs(d.profile.totalMs)} sampled | with the limit at 0, ${fmtMs(d.profileNoStacks.totalMs)}):`,
             table(profileRows(d.profile.categories, d.profileNoStacks.categories)),
         );

@@ -4,7 +4,8 @@
  * `teamsConfig` turns a stack's config map (Pulumi.prod.yaml) into one with `n` generated teams:
  * DNS-1123 names (`bench-team-001` …), the default disjoint data prefixes (`teams/<name>`), and small
  * quotas so config.ts's cross-check (guaranteed CPU, a quarter of each quota by default, must fit the
- * executor pools' combined cpuLimit) passes. Everything else stays as in the stack file.
+ * executor pools' combined cpuLimit) passes, and enough m7g.4xlarge system nodes for the teams' History
+ * Servers (the capacity cross-check). Everything else stays as in the stack file.
  *
  * `benchTeams` runs the full offline preview on it in a CHILD process (this file run as a script,
  * through preview/run.ts `runPreviewWithConfig`), so the peak RSS is that process's own (VmHWM and
@@ -19,6 +20,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { decodeConfigValue } from "../config";
+import { fitSystemNodes, nodeGroupCapacity } from "../lib/capacity/model";
+import { platformSystemPods } from "../lib/capacity/platform";
 import { readStackConfig } from "../preview/mocks";
 import { runPreviewWithConfig } from "../preview/run";
 import { fmtMs, log, nowMs, PROJECT_ROOT, round, target } from "./lib";
@@ -58,7 +61,17 @@ export function teamsConfig(base: Record<string, string>, n: number): Record<str
     const account = String(decodeConfigValue(base["moka:accountId"] ?? "123456789012"));
     // Each team needs its CI role (moka:teams[].access.ci), one principal per team.
     const teams = Array.from({ length: n }, (_, i) => ({ name: teamName(i), quota: { ...quota }, access: { ci: `arn:aws:iam::${account}:role/${teamName(i)}-ci` } }));
-    return { ...base, "moka:teams": JSON.stringify(teams) };
+    // One History Server per team lives on the system nodes: size the group so config's capacity check passes.
+    const cluster = decodeConfigValue(base["moka:cluster"] ?? "{}") as { systemNodes?: Record<string, unknown> };
+    const engines = decodeConfigValue(base["moka:engines"] ?? "{}") as { flink?: boolean; ray?: boolean };
+    const pods = platformSystemPods({ teams: n, flink: engines.flink ?? false, ray: engines.ray ?? false });
+    const type = "m7g.4xlarge";
+    let nodes = 3;
+    while (!fitSystemNodes(nodeGroupCapacity(type, nodes)!, pods, { headroomPercent: 20, customNetworking: true }).fits) {
+        nodes++;
+    }
+    const systemNodes = { ...cluster.systemNodes, instanceTypes: [type], minSize: nodes, desiredSize: nodes, maxSize: nodes * 2 };
+    return { ...base, "moka:teams": JSON.stringify(teams), "moka:cluster": JSON.stringify({ ...cluster, systemNodes }) };
 }
 
 /** Runs the child and returns its result plus the parent-measured wall time. */

@@ -7,6 +7,7 @@ import { archOfFamily, familyOf } from "../lib/instance-families";
 import { executorCpuCapacity } from "../components/karpenter/node-pools";
 import { bucketNameProblem, teamBucketName } from "../components/storage/plan";
 import { prefixOwner } from "../components/tenancy/iam";
+import { deployIssues, vpcBlocks } from "./deploy-checks";
 import type { Sections } from "./schema";
 
 /** One problem with the stack configuration. */
@@ -72,7 +73,7 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
             add("moka:cluster.systemNodes.instanceTypes", "must all share one architecture (a managed node group has one AMI type)");
         }
         if (p.network) {
-            const vpc = mustParseCidr(p.network.vpcCidr);
+            const vpc = mustParseCidr(vpcBlocks(p.network)[0]);
             p.cluster.publicAccessCidrs.forEach((c, i) => {
                 const block = parseCidr(c);
                 if (block && cidrsOverlap(block, vpc)) {
@@ -146,6 +147,8 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
             }
         }
     }
+    // The API path, the cluster creator, the system-node capacity, an existing VPC, the Spark image source.
+    issues.push(...deployIssues(p));
     return issues;
 }
 

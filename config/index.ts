@@ -4,4 +4,5 @@
  */
 export * from "./schema";
 export * from "./cross-checks";
+export * from "./deploy-checks";
 export * from "./load";

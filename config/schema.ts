@@ -30,25 +30,77 @@ const positiveNumber = z.number().positive("must be greater than zero");
 
 const retentionDays = z.number().int().refine(isLogRetentionDays, { message: LOG_RETENTION_MESSAGE });
 
+const awsId = (prefix: string, example: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`), `must be an id such as ${example}`);
+const availabilityZone = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone name such as us-west-2a");
+
+/** Bring your own VPC: nothing of the VPC is created; the platform tags the given subnets (aws.ec2.Tag). */
+const existingVpcSchema = z.strictObject({
+    vpcId: awsId("vpc", "vpc-0a1b2c3d4e5f60718"),
+    /** The VPC's primary CIDR (the node subnets' block). */
+    vpcCidr: cidr,
+    /** Further CIDR blocks associated with the VPC (e.g. the pod subnets' 100.64.0.0/16). */
+    secondaryCidrs: z.array(cidr).default([]),
+    /** Private subnets for nodes and the control-plane ENIs (get the Karpenter discovery and internal-ELB tags). */
+    nodeSubnetIds: z.array(awsId("subnet", "subnet-0a1b2c3d4e5f60718")).min(2, "needs at least two node subnets (EKS wants two AZs)"),
+    /** One pod subnet per AZ (VPC CNI custom networking: an ENIConfig each). */
+    podSubnets: z.array(z.strictObject({ availabilityZone, subnetId: awsId("subnet", "subnet-0a1b2c3d4e5f60718") })).min(2, "needs a pod subnet in at least two AZs"),
+    /** Public subnets for internet-facing load balancers (get the ELB role tag). */
+    publicSubnetIds: z.array(awsId("subnet", "subnet-0a1b2c3d4e5f60718")).default([]),
+    /** Route tables of the node subnets; routes to moka:cluster.privateAccess networks are added to them. */
+    routeTableIds: z.array(awsId("rtb", "rtb-0a1b2c3d4e5f60718")).default([]),
+    /** Create the interface endpoints (STS, ECR, EC2, SQS, Logs) and the S3 gateway endpoint in the VPC. */
+    createEndpoints: z.boolean().default(false),
+});
+
 const networkSchema = z.strictObject({
     vpcCidr: cidr.default("10.0.0.0/16"),
     podCidr: cidr.default("100.64.0.0/16"),
     azCount: z.number().int("must be a whole number").min(2, "must be between 2 and 6").max(6, "must be between 2 and 6").default(3),
     natMode: z.enum(["perAz", "single"]).default("perAz"),
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone name such as us-west-2a")).optional(),
+    availabilityZones: z.array(availabilityZone).optional(),
+    existingVpc: existingVpcSchema.optional(),
 });
 
 const systemNodesSchema = z.strictObject({
-    instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an instance type such as m7g.large")).min(1).default(["m7g.large"]),
+    instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an instance type such as m7g.xlarge")).min(1).default(["m7g.xlarge"]),
     minSize: z.number().int().min(1, "must be at least 1").default(2),
     desiredSize: z.number().int().min(1, "must be at least 1").default(2),
     maxSize: z.number().int().min(1, "must be at least 1").default(4),
     diskSizeGi: positiveInt.default(50),
+    /** Percent of the group's allocatable CPU and memory kept free for one rolling update (lib/capacity/model.ts). */
+    headroomPercent: z.number().int("must be a whole number").min(0, "must be between 0 and 90").max(90, "must be between 0 and 90").default(20),
+});
+
+/** How a network outside the node subnets reaches the private API endpoint (443 on the cluster security group). */
+export const PRIVATE_ACCESS_VIA = ["transitGateway", "vpcPeering", "vpn", "inVpc"] as const;
+
+const privateAccessSchema = z.strictObject({
+    /** A name for the network; `moka:cluster.deployer.network` refers to it. */
+    name: z.string().max(40, "must be at most 40 characters").regex(DNS1123_LABEL, "must be a DNS-1123 label (lower-case letters, digits and '-')"),
+    via: z.enum(PRIVATE_ACCESS_VIA, { error: () => `must be one of ${PRIVATE_ACCESS_VIA.join(", ")}` }),
+    /** The network's CIDR: 443 ingress from it, and (outside the VPC) routes to it. */
+    cidr: cidr.refine((v) => !isAnyAddress(v), "0.0.0.0/0 is not a network; list the connected network's CIDR").optional(),
+    /** A security group of the network (same VPC, a peered VPC, or across a transit gateway with SG referencing): 443 ingress from it instead of the CIDR. */
+    securityGroupId: awsId("sg", "sg-0a1b2c3d4e5f60718").optional(),
+    transitGatewayId: awsId("tgw", "tgw-0a1b2c3d4e5f60718").optional(),
+    vpcPeeringConnectionId: awsId("pcx", "pcx-0a1b2c3d4e5f60718").optional(),
+    vpnGatewayId: awsId("vgw", "vgw-0a1b2c3d4e5f60718").optional(),
+});
+
+/** Where `pulumi up` runs from: a moka:cluster.privateAccess network, or the internet (the public endpoint). */
+const deployerSchema = z.strictObject({
+    network: z.string().min(1, "must name a moka:cluster.privateAccess network or be \"public\""),
+    /** With network "public": the public addresses the deployer's requests come from (NAT/egress IPs). */
+    egressCidrs: z.array(cidr).optional(),
 });
 
 const clusterSchema = z.strictObject({
     kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as \"1.33\"").default("1.33"),
     publicAccessCidrs: z.array(cidr.refine((v) => !isAnyAddress(v), "0.0.0.0/0 would expose the Kubernetes API to the internet; list specific CIDRs or leave empty for private-only")).default([]),
+    privateAccess: z.array(privateAccessSchema).default([]),
+    deployer: deployerSchema,
+    /** The role `pulumi up` runs as. EKS makes it the cluster creator (an admin entry pulumi-eks cannot turn off). */
+    deployerRoleArn: z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)"),
     adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")).min(1, "needs at least one admin role, or nobody can administer the cluster"),
     logRetentionDays: retentionDays.default(90),
     systemNodes: systemNodesSchema.default(() => systemNodesSchema.parse({})),
@@ -152,8 +204,17 @@ const enginesSchema = z.strictObject({
     ray: z.boolean().default(false),
 });
 
+/** Where the platform Spark image (History Servers, the teams' default) comes from. */
+const sparkImageSchema = z.strictObject({
+    /** `build`: built and pushed by this stack (images/spark, multi-arch); `external`: an existing image, pinned by digest. */
+    source: z.enum(["build", "external"], { error: () => "must be build or external" }).default("build"),
+    /** With source external: the image, `<registry>/<repository>@sha256:<digest>` (optionally with a tag before the digest). */
+    image: z.string().optional(),
+});
+
 const imagesSchema = z.strictObject({
-    buildSparkImage: z.boolean().default(false),
+    buildSparkImage: z.unknown().refine((v) => v === undefined, "was replaced by moka:images.sparkImage.source (build, the default, or external with moka:images.sparkImage.image)").optional(),
+    sparkImage: sparkImageSchema.default(() => sparkImageSchema.parse({})),
     sparkVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a Spark release such as 4.1.2").default("4.1.2"),
     untaggedExpireDays: z.number().int().min(1).max(365).default(14),
     keepTaggedImages: z.number().int().min(1).max(1000).default(50),
@@ -213,3 +274,7 @@ export type StorageConfig = Sections["storage"];
 export type ObservabilityConfig = Sections["observability"];
 export type EnginesConfig = Sections["engines"];
 export type ImagesConfig = Sections["images"];
+export type SparkImageConfig = ImagesConfig["sparkImage"];
+export type PrivateAccessNetwork = ClusterConfig["privateAccess"][number];
+export type DeployerConfig = ClusterConfig["deployer"];
+export type ExistingVpcConfig = NonNullable<NetworkConfig["existingVpc"]>;

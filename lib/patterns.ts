@@ -14,3 +14,6 @@ export const AWS_ACCOUNT_ID = /^\d{12}$/;
 
 /** An IAM role ARN (any partition, optional path). */
 export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** A private ECR registry host; groups: account, region. `<acct>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`. */
+export const ECR_PRIVATE_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;

@@ -65,6 +65,14 @@ export function isReservedNamespace(name: string): boolean {
     return RESERVED_NAMESPACES.includes(name) || name.startsWith("kube-");
 }
 
+/**
+ * The Kubernetes group of the platform admins. The Cluster component puts it on every
+ * `moka:cluster.adminRoleArns` access entry (`kubernetesGroups`), and YuniKorn's root queue gives it
+ * submit + admin rights (its `adminacl`), so the admins are queue admins too. A plain name: EKS refuses
+ * groups starting with `system:`, and YuniKorn's ACL parser drops group names with ':' or '.'.
+ */
+export const PLATFORM_ADMIN_GROUP = "platform-admins";
+
 /** System nodes: a small on-demand managed node group for platform controllers only. */
 export const SYSTEM_NODE_LABEL = { [LABELS.nodeRole]: "system" } as const;
 export const SYSTEM_NODE_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" } as const;

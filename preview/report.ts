@@ -2,6 +2,7 @@
  * Renders a PreviewResult as text (terminal), JSON (machines) or Markdown (a PR comment).
  */
 import type { Diagnostic } from "./analyze";
+import { sourceLabel } from "./deploy-report";
 import type { PreviewResult } from "./run";
 
 export type Format = "text" | "json" | "markdown";
@@ -59,6 +60,7 @@ export function renderJson(r: PreviewResult): string {
             url: d.url ?? null,
         })),
         cost: r.cost,
+        deployability: r.deployability,
         limits: r.limits,
         timingsMs: r.timings,
     }, null, 2);
@@ -97,6 +99,20 @@ export function renderText(r: PreviewResult): string {
                 lines.push(`        fix: ${d.remediationSteps.replace(/\n/g, "\n             ")}`);
             }
         }
+    }
+    lines.push("");
+    lines.push("Deployability (a first pulumi up):");
+    for (const a of r.deployability.apiPaths) {
+        lines.push(`  API path:       ${a}`);
+    }
+    lines.push(`  pulumi up from: ${r.deployability.deployer}`);
+    for (const s of r.deployability.systemNodes) {
+        lines.push(`  System nodes:   ${s}`);
+    }
+    lines.push("  Images:");
+    for (const i of r.deployability.images) {
+        lines.push(`    ${i.image}`);
+        lines.push(`        ${sourceLabel(i.source)}: ${i.detail}; run by ${i.usedBy.join(", ")}`);
     }
     lines.push("");
     lines.push("Cost estimate (on-demand list prices, USD/hour):");
@@ -139,6 +155,22 @@ export function renderMarkdown(r: PreviewResult): string {
     for (const d of sortFindings(r.findings)) {
         const sev = d.severity ?? "none";
         out.push(`| ${SEVERITY_ICON[sev]} ${sev} | ${d.enforcementLevel === "mandatory" ? "**mandatory**" : d.enforcementLevel} | ${d.pack} | \`${d.policy}\` | ${cell(resourceLabel(d))} | ${cell(d.message)} | ${cell(d.remediationSteps)} |`);
+    }
+    out.push("");
+    out.push("### Deployability");
+    out.push("");
+    for (const a of r.deployability.apiPaths) {
+        out.push(`- **API path:** ${cell(a)}`);
+    }
+    out.push(`- **pulumi up runs from:** ${cell(r.deployability.deployer)}`);
+    for (const s of r.deployability.systemNodes) {
+        out.push(`- **System nodes:** ${cell(s)}`);
+    }
+    out.push("");
+    out.push("| Image | Source | Detail | Run by |");
+    out.push("|---|---|---|---|");
+    for (const i of r.deployability.images) {
+        out.push(`| \`${cell(i.image)}\` | ${i.source === "missing" ? "❌ " : ""}${sourceLabel(i.source)} | ${cell(i.detail)} | ${cell(i.usedBy.join(", "))} |`);
     }
     out.push("");
     out.push("### Cost estimate");

@@ -9,10 +9,11 @@ import * as path from "path";
 import { MokaConfigError, parseConfigMap } from "../config";
 import { analyzePacks, Diagnostic, PackDefinition, PolicyPackConfig, toAnalyzerResources } from "./analyze";
 import { CostEstimate, estimateCost } from "./cost";
+import { DeployabilitySummary, summarizeDeployability } from "./deploy-report";
 import { listStacks, loadPlatformProgram, PROJECT_ROOT, readStackConfig, RecordedResource, runUnderMocks } from "./mocks";
 import { applyOverrides, ConfigOverride } from "./overrides";
 
-export const PACK_NAMES = ["security", "cost", "isolation"] as const;
+export const PACK_NAMES = ["security", "cost", "isolation", "deployability"] as const;
 export type PackName = (typeof PACK_NAMES)[number];
 
 export interface PreviewOptions {
@@ -39,6 +40,8 @@ export interface PreviewResult {
     readonly findings: readonly Diagnostic[];
     readonly mandatoryCount: number;
     readonly cost: CostEstimate;
+    /** The API path, image sources and system-node capacity figure (the deployability pack's analyses). */
+    readonly deployability: DeployabilitySummary;
     readonly policyConfigFiles: readonly string[];
     readonly packs: readonly { name: string; version: string; policies: number }[];
     readonly timings: Readonly<Record<string, number>>;
@@ -52,10 +55,11 @@ export class PreviewInputError extends Error {}
 export const OFFLINE_LIMITS: readonly string[] = [
     "Children of remote components are not visible: `eks:index:Cluster` is a multi-language component, so offline the packs check its inputs, while `pulumi preview` checks the `aws:eks/cluster:Cluster`, roles and security groups it creates.",
     "Provider defaults are not applied: values the AWS or Kubernetes providers fill in at plan time (default tags merged into `tagsAll`, server-side defaults, chart-rendered manifests inside Helm releases) are only seen by a real preview.",
-    "Values known only after deploy are mocked: ARNs, IDs, endpoints and the kubeconfig come from the mocks, so checks that depend on real account state (existing resources, IAM evaluation, quotas, prices) need `pulumi preview --policy-pack policies/security --policy-pack policies/cost --policy-pack policies/isolation` with credentials.",
+    "Values known only after deploy are mocked: ARNs, IDs, endpoints, image digests and the kubeconfig come from the mocks, so checks that depend on real account state (existing resources, IAM evaluation, quotas, prices) need `npm run preview -- --stack <name>` (pulumi preview with all four packs) with credentials.",
+    "The API path is checked up to the VPC's edge: the stack's security-group rules and route tables are visible, but not the transit gateway's own route tables, the runner's routes, firewalls or an existing VPC's routing. The capacity figure uses Karpenter's (conservative) memory model and EKS add-on requests from lib/capacity/addons.ts (kube-proxy's 100m is assumed).",
 ];
 
-/** Loads the three packs' definitions (rules only; never starts a policy server). */
+/** Loads the four packs' definitions (rules only; never starts a policy server). */
 export function loadPacks(): PackDefinition[] {
     return PACK_NAMES.map((name) => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
@@ -200,6 +204,7 @@ async function previewPipeline(
         findings,
         mandatoryCount: findings.filter((f) => f.enforcementLevel === "mandatory").length,
         cost: estimateCost(run.resources),
+        deployability: summarizeDeployability(run.resources, cfg),
         policyConfigFiles: files.map((f) => path.relative(PROJECT_ROOT, f)),
         packs: packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies.length })),
         timings,

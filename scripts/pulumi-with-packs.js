@@ -2,7 +2,7 @@
 /*
  * `npm run preview -- --stack <name> [pulumi args…]` and `npm run up -- --stack <name> [pulumi args…]`.
  *
- * The documented way to run the real Pulumi CLI on this project: it always passes the three policy
+ * The documented way to run the real Pulumi CLI on this project: it always passes the four policy
  * packs, each with the stack's policy config file (policies/config/<stack>/<pack>.json), so no
  * deployment skips the guardrails. The packs are rebuilt first so edited rules are never stale.
  *
@@ -14,7 +14,7 @@ const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
-const PACKS = ["security", "cost", "isolation"];
+const PACKS = ["security", "cost", "isolation", "deployability"];
 const root = path.resolve(__dirname, "..");
 
 /** Builds the pulumi argv for a command; exported for tests. */
@@ -31,7 +31,7 @@ function pulumiArgs(command, argv) {
         } else if (a.startsWith("--stack=")) {
             stack = a.slice("--stack=".length);
         } else if (a === "--policy-pack" || a.startsWith("--policy-pack=") || a === "--policy-pack-config" || a.startsWith("--policy-pack-config=")) {
-            throw new Error(`${a.split("=")[0]} is set by this script: every run uses the three packs and the stack's config files`);
+            throw new Error(`${a.split("=")[0]} is set by this script: every run uses the four packs and the stack's config files`);
         } else {
             rest.push(a);
         }

@@ -18,6 +18,17 @@
  * the cluster's Kubernetes provider, after the add-on has installed the ENIConfig CRD and before any
  * node joins. The network-policy agent is enabled, so NetworkPolicies are enforced.
  *
+ * The API path: besides the node security group, 443 is open on the EKS-managed cluster security group
+ * (which the private endpoint's ENIs carry) from every `privateAccess` network, and the Kubernetes
+ * provider — so every in-cluster resource — waits for those rules and for the routes and gateway
+ * attachments the Network component made (`apiAccess`).
+ *
+ * The creator: pulumi-eks 4.3.0 always sets `bootstrapClusterCreatorAdminPermissions: true`, so EKS gives
+ * whoever creates the cluster an admin access entry. That identity must be `deployerRoleArn`, never one of
+ * `adminRoleArns` (a second entry for it fails with ResourceInUseException): config refuses the overlap,
+ * and the program refuses to create the cluster when `pulumi up` runs as an admin role (getCallerIdentity).
+ * The admin entries carry the platform admin group (lib/platform.ts PLATFORM_ADMIN_GROUP).
+ *
  * Ordering: log group + key + role → eks.Cluster → vpc-cni / kube-proxy / pod-identity-agent and the
  * security-group rules → ENIConfigs → system node group → coredns (which needs nodes to become ACTIVE).
  */
@@ -30,11 +41,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../config";
 import {
-    adminRoleSlug, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterLogGroupName, clusterRoleKmsPolicy,
+    CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterLogGroupName, clusterRoleKmsPolicy,
     clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,
     SYSTEM_NODE_MANAGED_POLICIES, systemNodeAmiType, vpcCniConfiguration,
 } from "./plan";
 import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../../lib/platform";
+import { adminAccessEntries, apiIngressFromNetworks, creatorCheckedTags } from "./access";
 import type { PodSubnet } from "../network";
 
 /** Arguments for {@link Cluster}. */
@@ -63,6 +75,8 @@ export interface ClusterArgs {
     readonly region?: string;
     /** AWS account id. Defaults to the caller's account (a `getCallerIdentity` call). */
     readonly accountId?: string;
+    /** What the Kubernetes provider waits for besides the cluster: the routes and attachments on the API path (Network.apiAccess). Defaults to none. */
+    readonly apiAccess?: pulumi.Resource[];
 }
 
 const TYPE = "moka:eks:Cluster";
@@ -95,6 +109,7 @@ export class Cluster extends pulumi.ComponentResource {
             clusterName: args.clusterName,
             kubernetesVersion: cfg.kubernetesVersion,
             publicAccessCidrs: cfg.publicAccessCidrs,
+            deployerRoleArn: cfg.deployerRoleArn,
             adminRoleArns: cfg.adminRoleArns,
             instanceTypes: sys.instanceTypes,
             minSize: sys.minSize,
@@ -153,6 +168,10 @@ export class Cluster extends pulumi.ComponentResource {
         }, parent);
 
         // --- the cluster -------------------------------------------------------------------------
+        // The identity running pulumi up becomes the cluster creator with its own admin entry (pulumi-eks
+        // hard-codes it): refuse to create anything as an admin role, whose second entry would collide.
+        const access = { type: TYPE, name, parent: this as pulumi.Resource, cluster: cfg, tags };
+        const clusterTags = creatorCheckedTags(access);
         const cluster = new eks.Cluster(`${name}-eks`, {
             name: clusterName,
             version: cfg.kubernetesVersion,
@@ -181,7 +200,7 @@ export class Cluster extends pulumi.ComponentResource {
             corednsAddonOptions: { enabled: false },
             kubeProxyAddonOptions: { enabled: false },
             deletionProtection: protect,
-            tags,
+            tags: clusterTags,
         }, { parent: this, dependsOn: [logGroup, clusterRolePolicy, clusterRoleKms] });
 
         // Both shapes work: a real aws.eks.Cluster (Output properties) and the plain object mocks return.
@@ -189,12 +208,6 @@ export class Cluster extends pulumi.ComponentResource {
         const clusterSecurityGroupId = cluster.eksCluster
             .apply((c) => pulumi.output(c.vpcConfig))
             .apply((v) => v.clusterSecurityGroupId);
-
-        const provider = new k8s.Provider(`${name}-k8s`, {
-            kubeconfig: cluster.kubeconfigJson,
-            enableServerSideApply: true,
-            deleteUnreachable: false,
-        }, parent);
 
         // --- security-group plumbing between nodes and the control plane ------------------------
         const nodesToApi = new aws.vpc.SecurityGroupIngressRule(`${name}-nodes-to-api`, {
@@ -214,22 +227,18 @@ export class Cluster extends pulumi.ComponentResource {
             tags,
         }, parent);
 
+        // --- the API path for the declared networks (moka:cluster.privateAccess) -------------------
+        const apiFromNetworks = apiIngressFromNetworks(access, clusterSecurityGroupId);
+
+        // Every in-cluster resource uses this provider, so none is attempted before the path to the API exists.
+        const provider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: cluster.kubeconfigJson,
+            enableServerSideApply: true,
+            deleteUnreachable: false,
+        }, { parent: this, dependsOn: [...apiFromNetworks, ...(args.apiAccess ?? [])] });
+
         // --- admin access --------------------------------------------------------------------------
-        for (const roleArn of cfg.adminRoleArns) {
-            const slug = adminRoleSlug(roleArn);
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${slug}`, {
-                clusterName: eksClusterName,
-                principalArn: roleArn,
-                type: "STANDARD",
-                tags,
-            }, parent);
-            new aws.eks.AccessPolicyAssociation(`${name}-admin-${slug}-policy`, {
-                clusterName: eksClusterName,
-                principalArn: entry.principalArn,
-                policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-                accessScope: { type: "cluster" },
-            }, parent);
-        }
+        adminAccessEntries(access, eksClusterName, partition);
 
         // --- managed add-ons ---------------------------------------------------------------------
         const addon = (addonName: ManagedAddon, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) =>

@@ -26,6 +26,7 @@ export interface ClusterArgsToCheck {
     readonly clusterName: string;
     readonly kubernetesVersion: string;
     readonly publicAccessCidrs: readonly string[];
+    readonly deployerRoleArn: string;
     readonly adminRoleArns: readonly string[];
     readonly instanceTypes: readonly string[];
     readonly minSize: number;
@@ -57,11 +58,16 @@ export function clusterArgProblems(a: ClusterArgsToCheck): string[] {
     if (a.adminRoleArns.length === 0) {
         problems.push("args.cluster.adminRoleArns must list at least one IAM role, or nobody can administer the cluster");
     }
+    if (!IAM_ROLE_ARN.test(a.deployerRoleArn ?? "")) {
+        problems.push(`args.cluster.deployerRoleArn "${a.deployerRoleArn ?? ""}" is not an IAM role ARN`);
+    }
     a.adminRoleArns.forEach((arn, i) => {
         if (!IAM_ROLE_ARN.test(arn)) {
             problems.push(`args.cluster.adminRoleArns[${i}] "${arn}" is not an IAM role ARN`);
         } else if (a.adminRoleArns.indexOf(arn) !== i) {
             problems.push(`args.cluster.adminRoleArns[${i}] duplicates ${arn}`);
+        } else if (arn === a.deployerRoleArn) {
+            problems.push(`args.cluster.adminRoleArns[${i}] is args.cluster.deployerRoleArn: EKS already gives the cluster creator an admin entry, and a second one fails with ResourceInUseException`);
         }
     });
     if (a.instanceTypes.length === 0) {
@@ -187,3 +193,51 @@ export function nodeRoleTrustPolicy(): PolicyDocument {
     };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The cluster creator
+// ---------------------------------------------------------------------------------------------
+
+/** The role name of an IAM role ARN (the last path segment): "arn:aws:iam::1:role/ci/deployer" → "deployer". */
+export function roleNameOf(roleArn: string): string {
+    return roleArn.replace(/^.*:role\//, "").split("/").pop() ?? roleArn;
+}
+
+/**
+ * The account and role name behind an STS caller ARN — an assumed-role session
+ * (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`, what `aws sts get-caller-identity` shows for a role)
+ * or a role ARN — or undefined for an IAM user, the root user or anything else.
+ */
+export function callerRole(callerArn: string): { readonly account: string; readonly roleName: string } | undefined {
+    const m = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn) ?? /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(callerArn);
+    return m ? { account: m[1], roleName: m[2] } : undefined;
+}
+
+const accountOf = (roleArn: string) => /::(\d{12}):/.exec(roleArn)?.[1];
+
+/**
+ * Why `pulumi up` must not run as this caller, or undefined. pulumi-eks 4.3.0 always creates the cluster
+ * with `bootstrapClusterCreatorAdminPermissions: true` (nodejs/eks/cluster/cluster.ts at v4.3.0, no input
+ * turns it off; pulumi/pulumi-eks#2373), so EKS gives the caller that creates the cluster its own admin
+ * access entry. If that caller is also one of the admin roles, the program's entry for it fails with
+ * ResourceInUseException (409): an IAM principal can be in only one access entry.
+ */
+export function deployerCallerProblem(callerArn: string, deployerRoleArn: string, adminRoleArns: readonly string[]): string | undefined {
+    const caller = callerRole(callerArn);
+    if (!caller) {
+        return undefined;
+    }
+    const i = adminRoleArns.findIndex((arn) => roleNameOf(arn) === caller.roleName && accountOf(arn) === caller.account);
+    if (i < 0) {
+        return undefined;
+    }
+    return `pulumi up runs as ${callerArn}, which is moka:cluster.adminRoleArns[${i}] (${adminRoleArns[i]}). EKS gives the identity that creates the cluster an admin access entry of its own, so the admin entry this stack creates for that role would fail with ResourceInUseException. Run pulumi up as moka:cluster.deployerRoleArn (${deployerRoleArn}), e.g. from the CI runner, not as an admin role`;
+}
+
+/** A note when `pulumi up` runs as a role other than the declared deployer (the creator entry then belongs to it), or undefined. */
+export function deployerCallerNote(callerArn: string, deployerRoleArn: string): string | undefined {
+    const caller = callerRole(callerArn);
+    if (!caller || (caller.roleName === roleNameOf(deployerRoleArn) && caller.account === accountOf(deployerRoleArn))) {
+        return undefined;
+    }
+    return `pulumi up runs as ${callerArn}, not as moka:cluster.deployerRoleArn (${deployerRoleArn}); if this run creates the cluster, EKS makes this role its creator (with an admin entry)`;
+}

@@ -15,6 +15,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 import { isReservedNamespace, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import { platformNamespaceLabels } from "../shared/namespaces";
 import { throwArgProblems } from "../shared/arg-errors";
@@ -63,7 +64,9 @@ export function flinkOperatorValues(teamNamespaces: readonly string[]): Record<s
         watchNamespaces: [...teamNamespaces],
         image: { repository: d.image.repository, tag: d.image.tag },
         webhook: { create: false },
-        operatorPod: { nodeSelector, tolerations },
+        replicas: SYSTEM_REPLICAS.flinkOperator,
+        // The chart sets no requests (BestEffort: first to be evicted); these are the figures its values.yaml suggests.
+        operatorPod: { nodeSelector, tolerations, resources: resourcesValue(SYSTEM_RESOURCES.flinkOperator) },
         // The chart's own pod context (runAsUser/Group 9999) completed to the restricted profile.
         podSecurityContext: {
             runAsUser: 9999,
@@ -92,6 +95,9 @@ export function kuberayOperatorValues(teamNamespaces: readonly string[]): Record
         singleNamespaceInstall: true,
         crNamespacedRbacEnable: true,
         watchNamespace: [...teamNamespaces],
+        replicas: SYSTEM_REPLICAS.kuberayOperator,
+        // The chart's default limits (100m/512Mi), which Kubernetes also copies into requests, made explicit.
+        resources: resourcesValue(SYSTEM_RESOURCES.kuberayOperator),
         nodeSelector,
         tolerations,
     };

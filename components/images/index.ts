@@ -1,14 +1,21 @@
 /**
  * The platform's image registry: one private ECR repository per engine (`<baseName>/spark` always,
  * `<baseName>/flink` and `<baseName>/ray` when those engines are on), scan-on-push, immutable tags,
- * KMS encryption and a lifecycle policy. Behind `buildSparkImage`, it also builds and pushes the
- * platform Spark base image (images/spark/Dockerfile) for linux/amd64 and linux/arm64 with
+ * KMS encryption and a lifecycle policy. By default (`sparkImage.source: "build"`) it also builds and
+ * pushes the platform Spark base image (images/spark/Dockerfile) for linux/amd64 and linux/arm64 with
  * @pulumi/docker-build, so Spark runs on both the Graviton and the x86 pools.
+ *
+ * Why the build is the default: the official apache/spark images carry no hadoop-aws and no AWS SDK
+ * (apache/spark-docker 4.1.2 Dockerfiles unpack spark-4.1.2-bin-hadoop3.tgz, built without -Phadoop-cloud
+ * by dev/create-release/release-build.sh), so the History Servers cannot read s3a:// event logs without
+ * this image, and a repository nobody pushes to leaves them in ImagePullBackOff. `sparkImage` is the
+ * build's `ref` output — `<repository>:<tag>@sha256:<digest>`, set by @pulumi/docker-build 0.0.22 only
+ * once the push returned a digest (provider/internal/image.go at v0.0.22) — so every workload that runs it
+ * depends on the push and pulls exactly the pushed bytes. With `source: "external"` the caller names an
+ * existing image (pinned by digest; config refuses one in this stack's own repository).
  *
  * Tags are immutable, so the image tag carries a revision: `<sparkVersion>-<IMAGE_REVISION>`. Bump
  * IMAGE_REVISION whenever the Dockerfile or its inputs change; re-pushing an existing tag would fail.
- * `sparkImage` is that exact reference; when the build switch is off, CI is expected to push the same
- * tag from the same Dockerfile.
  *
  * Why the default is Spark 4.1: workload identity is EKS Pod Identity only (team roles trust
  * `pods.eks.amazonaws.com`, node IMDS has a hop limit of 1, no IRSA roles), and the platform's Spark
@@ -183,8 +190,8 @@ export interface ImageRegistryArgs {
     readonly untaggedExpireDays?: number;
     /** Tagged images kept per repository (1-1000). Defaults to 50. */
     readonly keepTaggedImages?: number;
-    /** Build and push the platform Spark image from images/spark. Defaults to false. */
-    readonly buildSparkImage?: boolean;
+    /** Where the platform Spark image comes from: built and pushed here from images/spark, or an existing image pinned by digest. Defaults to `{ source: "build" }`. */
+    readonly sparkImage?: { readonly source: "build" | "external"; readonly image?: string };
     /** Spark release of the platform image; its line must be in SPARK_LINES to build, and must not be in UNSUPPORTED_SPARK_LINES. Defaults to "4.1.2". */
     readonly sparkVersion?: string;
 }
@@ -197,10 +204,10 @@ export class ImageRegistry extends pulumi.ComponentResource {
     public readonly repositoryUrls: pulumi.Output<Record<string, string>>;
     /** Repository ARN per engine (for CI push policies). */
     public readonly repositoryArns: pulumi.Output<Record<string, string>>;
-    /** The pinned platform Spark image: `<acct>.dkr.ecr.<region>.amazonaws.com/<baseName>/spark:<sparkVersion>-<rev>`. */
+    /** The platform Spark image to run: the build's pushed `<repository>:<tag>@sha256:<digest>` (known after the push), or the external image. */
     public readonly sparkImage: pulumi.Output<string>;
-    /** The registry-qualified digest reference of the built image; undefined when the build is off. */
-    public readonly sparkImageRef: pulumi.Output<string | undefined>;
+    /** The tag the build pushes, `<acct>.dkr.ecr.<region>.amazonaws.com/<baseName>/spark:<sparkVersion>-<rev>` (also the tag CI may push for teams); the external image with source external. */
+    public readonly sparkImageTag: pulumi.Output<string>;
 
     constructor(name: string, args: ImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE, name, {}, opts);
@@ -215,7 +222,9 @@ export class ImageRegistry extends pulumi.ComponentResource {
         const untaggedExpireDays = args.untaggedExpireDays ?? IMAGES_DEFAULTS.untaggedExpireDays;
         const keepTaggedImages = args.keepTaggedImages ?? IMAGES_DEFAULTS.keepTaggedImages;
         const sparkVersion = args.sparkVersion ?? IMAGES_DEFAULTS.sparkVersion;
-        const buildSparkImage = args.buildSparkImage ?? false;
+        const source = args.sparkImage?.source ?? "build";
+        const buildSparkImage = source === "build";
+        const externalImage = args.sparkImage?.image;
         const engines = args.engines ?? { flink: false, ray: false };
         if (!Number.isInteger(untaggedExpireDays) || untaggedExpireDays < 1 || untaggedExpireDays > 365) {
             problems.push(`args.untaggedExpireDays must be a whole number between 1 and 365, got ${untaggedExpireDays}`);
@@ -238,6 +247,13 @@ export class ImageRegistry extends pulumi.ComponentResource {
                 }
             }
         }
+        if (source !== "build" && source !== "external") {
+            problems.push(`args.sparkImage.source must be "build" or "external", got "${String(source)}"`);
+        } else if (source === "external" && !/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(externalImage ?? "")) {
+            problems.push(`args.sparkImage.image must be an image pinned by digest (<registry>/<repository>@sha256:<digest>) with source external, got "${externalImage ?? ""}"`);
+        } else if (source === "build" && externalImage !== undefined) {
+            problems.push("args.sparkImage.image applies only to source external");
+        }
         throwArgProblems(TYPE, name, problems);
         const protect = args.protect;
 
@@ -259,8 +275,8 @@ export class ImageRegistry extends pulumi.ComponentResource {
         }
 
         const spark = repos.spark;
-        const sparkImage = pulumi.interpolate`${spark.repositoryUrl}:${sparkImageTag(sparkVersion)}`;
-        let sparkImageRef: pulumi.Output<string | undefined> = pulumi.output(undefined);
+        const pushTag = pulumi.interpolate`${spark.repositoryUrl}:${sparkImageTag(sparkVersion)}`;
+        let sparkImage: pulumi.Output<string> = pulumi.output(externalImage ?? "");
 
         if (buildArgs) {
             const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: spark.registryId }, { parent: this });
@@ -272,14 +288,15 @@ export class ImageRegistry extends pulumi.ComponentResource {
                 push: true,
                 // A two-platform build under emulation takes many minutes; previews should not pay for it.
                 buildOnPreview: false,
-                tags: [sparkImage],
+                tags: [pushTag],
                 registries: [{
                     address: spark.repositoryUrl.apply((url) => url.split("/")[0]),
                     username: auth.userName,
                     password: pulumi.secret(auth.password),
                 }],
             }, { parent: this });
-            sparkImageRef = image.ref;
+            // The pushed tag with its digest: whatever runs it waits for the push and pulls those exact bytes.
+            sparkImage = image.ref;
         }
 
         const entries = Object.entries(repos);
@@ -288,13 +305,13 @@ export class ImageRegistry extends pulumi.ComponentResource {
         this.repositoryArns = pulumi.all(entries.map(([, r]) => r.arn))
             .apply((arns) => Object.fromEntries(entries.map(([engine], i) => [engine, arns[i]])));
         this.sparkImage = sparkImage;
-        this.sparkImageRef = sparkImageRef;
+        this.sparkImageTag = buildSparkImage ? pushTag : sparkImage;
 
         this.registerOutputs({
             repositoryUrls: this.repositoryUrls,
             repositoryArns: this.repositoryArns,
             sparkImage: this.sparkImage,
-            sparkImageRef: this.sparkImageRef,
+            sparkImageTag: this.sparkImageTag,
         });
     }
 }

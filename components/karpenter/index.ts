@@ -13,6 +13,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { partitionOfRegion } from "../../lib/aws-partition";
 import { AWS_ACCOUNT_ID, AWS_REGION } from "../../lib/patterns";
+import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 import { LABELS, NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import { throwArgProblems } from "../shared/arg-errors";
 import { platformRelease } from "../shared/helm";
@@ -35,27 +36,33 @@ import { buildNodePoolSpec, executorArchitectures, nodePoolSummaries, parseNodeP
  * ("docs: update for patch release v1.14.1", the Chart.yaml/values.yaml of the published 1.14.1
  * chart). The chart's own container securityContext (non-root 65532, no privilege escalation,
  * drop ALL, read-only root, RuntimeDefault seccomp) passes Pod Security "restricted".
+ *
+ * CRDs come from the separate karpenter-crd chart, published with every release at the same version
+ * (hack/release/common.sh at v1.14.1: `publishHelmChart … "karpenter"` and `… "karpenter-crd"` to
+ * oci://public.ecr.aws/karpenter/; its Chart.yaml at 1d927085 reads 1.14.1; five CRDs as templates, one
+ * value, `additionalAnnotations`). Helm installs a chart's `crds/` directory once and never upgrades it
+ * (website/content/en/v1.14/upgrading/upgrade-guide.md, "CRD Upgrades", which recommends karpenter-crd),
+ * so the main chart runs with `skipCrds: true` and CRD changes arrive with every version bump.
  */
 export const KARPENTER_DEFAULTS = {
     chart: "oci://public.ecr.aws/karpenter/karpenter",
     version: "1.14.1",
     releaseName: "karpenter",
+    crdChart: { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1", releaseName: "karpenter-crd" },
     serviceAccount: "karpenter",
-    replicas: 2,
-    /** Karpenter's getting-started sizing; Guaranteed QoS so the controller is never CPU-starved. */
-    controllerResources: {
-        requests: { cpu: "1", memory: "1Gi" },
-        limits: { cpu: "1", memory: "1Gi" },
-    },
+    replicas: SYSTEM_REPLICAS.karpenter,
+    /** Karpenter's getting-started sizing; Guaranteed QoS so the controller is never CPU-starved (lib/capacity/platform.ts). */
+    controllerResources: SYSTEM_RESOURCES.karpenterController,
     /** Amazon EKS AMI release v20260714 (awslabs/amazon-eks-ami), AL2023, K8s 1.30–1.36. */
     amiAlias: "al2023@v20260714",
 } as const;
 
 export interface KarpenterChartValuesInputs {
     readonly clusterName: string;
-    readonly clusterEndpoint: string;
+    /** Unknown until the cluster exists: an Output leaf keeps the rest of the values readable in a preview. */
+    readonly clusterEndpoint: pulumi.Input<string>;
     /** The interruption queue's NAME (the chart takes a name, not an ARN). */
-    readonly interruptionQueueName: string;
+    readonly interruptionQueueName: pulumi.Input<string>;
     readonly region: string;
 }
 
@@ -74,10 +81,7 @@ export function karpenterChartValues(i: KarpenterChartValuesInputs): Record<stri
         serviceAccount: { create: true, name: KARPENTER_DEFAULTS.serviceAccount },
         replicas: KARPENTER_DEFAULTS.replicas,
         controller: {
-            resources: {
-                requests: { ...KARPENTER_DEFAULTS.controllerResources.requests },
-                limits: { ...KARPENTER_DEFAULTS.controllerResources.limits },
-            },
+            resources: resourcesValue(KARPENTER_DEFAULTS.controllerResources),
             // Pod Identity supplies credentials but not the region; IMDS (hop limit 1) is not reachable from pods.
             env: [{ name: "AWS_REGION", value: i.region }],
         },
@@ -125,6 +129,8 @@ export class Karpenter extends pulumi.ComponentResource {
     public readonly controllerRoleArn: pulumi.Output<string>;
     /** The Karpenter Helm release; depend on it before creating NodePools or Karpenter-scheduled workloads. */
     public readonly release: k8s.helm.v3.Release;
+    /** The karpenter-crd release (the CRDs, upgraded with every version). */
+    public readonly crdRelease: k8s.helm.v3.Release;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE, name, {}, opts);
@@ -251,18 +257,21 @@ export class Karpenter extends pulumi.ComponentResource {
             },
         }, k8sOpts);
 
-        const release = platformRelease(`${name}-release`, KARPENTER_DEFAULTS, ns.metadata.name, pulumi.all([args.clusterEndpoint, queue.name]).apply(([clusterEndpoint, interruptionQueueName]) => karpenterChartValues({
-                clusterName: args.clusterName,
-                clusterEndpoint,
-                interruptionQueueName,
-                region: args.region,
-            })), {
+        // CRDs first, from their own chart so that every version bump upgrades them too.
+        const crds = platformRelease(`${name}-crds`, KARPENTER_DEFAULTS.crdChart, ns.metadata.name, {}, { ...k8sOpts, dependsOn: [...(args.dependsOn ?? [])] });
+        // Then the controller (without the chart's install-once crds/ directory).
+        const release = platformRelease(`${name}-release`, KARPENTER_DEFAULTS, ns.metadata.name, karpenterChartValues({
+            clusterName: args.clusterName,
+            clusterEndpoint: args.clusterEndpoint,
+            interruptionQueueName: queue.name,
+            region: args.region,
+        }), {
             ...k8sOpts,
             // Credentials must exist before the pods start: Pod Identity is injected at pod creation.
-            dependsOn: [podIdentity, controllerPolicy, ...(args.dependsOn ?? [])],
-        }, { skipCrds: false });
+            dependsOn: [crds, podIdentity, controllerPolicy, ...(args.dependsOn ?? [])],
+        }, { skipCrds: true });
 
-        // --- Kubernetes: node classes and pools (CRDs come from the release) ---------------------
+        // --- Kubernetes: node classes and pools, after the CRDs and the controller ---------------
         for (const [key, pool] of Object.entries(nodePools)) {
             // Resource names keep the pool key (`<name>-nodeclass-<key>`), so a pool's URN never depends on its spec.
             const nodeClass = new k8s.apiextensions.CustomResource(`${name}-nodeclass-${key}`, {
@@ -277,13 +286,13 @@ export class Karpenter extends pulumi.ComponentResource {
                     amiAlias,
                     tags: costTags,
                 })),
-            }, { ...k8sOpts, dependsOn: [release] });
+            }, { ...k8sOpts, dependsOn: [crds, release] });
             new k8s.apiextensions.CustomResource(`${name}-nodepool-${key}`, {
                 apiVersion: "karpenter.sh/v1",
                 kind: "NodePool",
                 metadata: { name: poolName(key), labels: crLabels },
                 spec: buildNodePoolSpec(key, pool),
-            }, { ...k8sOpts, dependsOn: [release, nodeClass, accessEntry] });
+            }, { ...k8sOpts, dependsOn: [crds, release, nodeClass, accessEntry] });
         }
 
         // --- outputs ----------------------------------------------------------------------------
@@ -295,6 +304,7 @@ export class Karpenter extends pulumi.ComponentResource {
         this.nodeRoleName = nodeRole.name;
         this.controllerRoleArn = controllerRole.arn;
         this.release = release;
+        this.crdRelease = crds;
         this.registerOutputs({
             nodePools: this.nodePools,
             interruptionQueueName: this.interruptionQueueName,

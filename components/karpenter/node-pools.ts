@@ -281,13 +281,21 @@ export const WELL_KNOWN = {
     capacityType: "karpenter.sh/capacity-type",
     instanceFamily: "karpenter.k8s.aws/instance-family",
     instanceSize: "karpenter.k8s.aws/instance-size",
+    instanceHypervisor: "karpenter.k8s.aws/instance-hypervisor",
 } as const;
 
+/** Sizes no Spark pool launches: the tiny ones cannot fit an executor next to the DaemonSets. */
+export const EXCLUDED_SIZES = ["nano", "micro", "small", "medium"] as const;
+
 /**
- * Sizes no Spark pool launches: the tiny ones cannot fit an executor next to the daemonsets, and
- * metal sizes take several minutes longer to boot than virtualised ones for the same capacity.
+ * Hypervisors a pool may launch on: Nitro only. Bare-metal types are the only ones whose
+ * `karpenter.k8s.aws/instance-hypervisor` label is empty (lib/ec2-metal-sizes.ts, from Karpenter's v1.14
+ * instance-type reference), so `In [nitro]` excludes every metal size of every family — `metal`,
+ * `metal-24xl`, `metal-48xl`… — which a size list cannot (the newer families' metal sizes are not called
+ * "metal"). Metal boots several minutes slower and is far larger than any executor needs. It also excludes
+ * the old Xen families, which this platform never lists.
  */
-export const EXCLUDED_SIZES = ["nano", "micro", "small", "medium", "metal"] as const;
+export const ALLOWED_HYPERVISORS = ["nitro"] as const;
 
 export function archRequirement(arch: Arch): Requirement {
     return { key: WELL_KNOWN.arch, operator: "In", values: [arch] };
@@ -315,6 +323,11 @@ export function instanceSizeRequirement(): Requirement {
     return { key: WELL_KNOWN.instanceSize, operator: "NotIn", values: [...EXCLUDED_SIZES] };
 }
 
+/** Nitro only: no bare metal, whatever its size is called (see ALLOWED_HYPERVISORS). */
+export function hypervisorRequirement(): Requirement {
+    return { key: WELL_KNOWN.instanceHypervisor, operator: "In", values: [...ALLOWED_HYPERVISORS] };
+}
+
 /** The scheduling requirements of one pool. */
 export function nodePoolRequirements(pool: Pick<NodePool, "arch" | "instanceFamilies" | "capacityTypes">): Requirement[] {
     return [
@@ -323,6 +336,7 @@ export function nodePoolRequirements(pool: Pick<NodePool, "arch" | "instanceFami
         capacityTypeRequirement(pool.capacityTypes),
         instanceFamilyRequirement(pool.instanceFamilies),
         instanceSizeRequirement(),
+        hypervisorRequirement(),
     ];
 }
 

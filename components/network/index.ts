@@ -13,13 +13,15 @@
 import * as aws from "@pulumi/aws";
 import { partitionOfRegion } from "../../lib/aws-partition";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkConfig } from "../../config";
+import type { NetworkConfig, PrivateAccessNetwork } from "../../config";
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
 import { argError, throwArgProblems } from "../shared/arg-errors";
+import { adoptExistingVpc } from "./existing-vpc";
+import { createOwnVpc } from "./own-vpc";
 import {
-    endpointServiceName, flowLogTrustPolicy, flowLogWritePolicy, INTERFACE_ENDPOINT_SERVICES, KARPENTER_DISCOVERY_TAG,
-    natGatewayCount, natGatewayForAz, planSubnets, subnetPlanProblems, subnetTags,
+    endpointServiceName, flowLogTrustPolicy, flowLogWritePolicy, INTERFACE_ENDPOINT_SERVICES, KARPENTER_DISCOVERY_TAG, subnetPlanProblems,
 } from "./plan";
+import { connectPrivateAccess } from "./private-access";
 
 /** A pod subnet and the AZ it is in; the Cluster component turns each into an ENIConfig named after the AZ. */
 export interface PodSubnet {
@@ -43,8 +45,10 @@ export interface NetworkArgs {
     readonly region?: string;
     /** AWS account id. Defaults to the caller's account (a `getCallerIdentity` call). */
     readonly accountId?: string;
-    /** The zones to use, exactly `network.azCount` of them. Defaults to the region's first available zones that need no opt-in (a `getAvailabilityZones` call). */
+    /** The zones to use, exactly `network.azCount` of them. Defaults to the region's first available zones that need no opt-in (a `getAvailabilityZones` call), or an existing VPC's pod-subnet zones. */
     readonly availabilityZones?: readonly string[];
+    /** Networks that reach the private API endpoint (moka:cluster.privateAccess): routes to them, and the VPC's transit-gateway / VPN-gateway attachments when the VPC is created here. Defaults to none. */
+    readonly privateAccess?: readonly PrivateAccessNetwork[];
 }
 
 const TYPE = "moka:network:Network";
@@ -64,6 +68,10 @@ export class Network extends pulumi.ComponentResource {
     public readonly podCidr: pulumi.Output<string>;
     /** Number of AZs, known at construction (the Cluster component creates one ENIConfig per AZ). */
     public readonly azCount: number;
+    /** Route tables of the node and pod subnets. */
+    public readonly privateRouteTableIds: pulumi.Output<string[]>;
+    /** The attachments and routes to the moka:cluster.privateAccess networks: the Cluster's Kubernetes provider waits for them. */
+    public readonly apiAccess: pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE, name, {}, opts);
@@ -94,22 +102,23 @@ export class Network extends pulumi.ComponentResource {
 
         // --- defaults --------------------------------------------------------------------------
         const { baseName, clusterName } = args;
-        const { azCount, natMode, vpcCidr, podCidr } = args.network;
-        const plan = planSubnets(args.network);
+        const existing = args.network.existingVpc;
+        const azCount = existing ? existing.podSubnets.length : args.network.azCount;
+        const vpcCidr = existing ? existing.vpcCidr : args.network.vpcCidr;
         const tags = { ...args.tags };
         const named = (n: pulumi.Input<string>) => pulumi.output(n).apply((v) => ({ ...tags, Name: v }));
         const parent = { parent: this };
-        const azIndexes = [...Array(azCount).keys()];
 
         // Region, account and zones come from args when the caller knows them (index.ts does, from
         // config); otherwise from the provider. Explicit zones keep subnets stable if AWS adds zones.
         const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
         const accountId = args.accountId !== undefined ? pulumi.output(args.accountId) : aws.getCallerIdentityOutput({}, parent).accountId;
         const partition = args.region !== undefined ? pulumi.output(partitionOfRegion(args.region)) : aws.getPartitionOutput({}, parent).partition;
-        // Only zones that need no opt-in: never a Local Zone or Wavelength Zone.
-        const zoneNames = args.availabilityZones !== undefined
-            ? pulumi.output([...args.availabilityZones])
-            : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names;
+        // Only zones that need no opt-in: never a Local Zone or Wavelength Zone. An existing VPC's zones are its pod subnets'.
+        const zoneNames = existing ? pulumi.output(existing.podSubnets.map((s) => s.availabilityZone))
+            : args.availabilityZones !== undefined
+                ? pulumi.output([...args.availabilityZones])
+                : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names;
         const azNames = zoneNames.apply((names) => {
             if (!Array.isArray(names)) {
                 throw argError(TYPE, name, ["getAvailabilityZones returned no zone names; set moka:network.availabilityZones"]);
@@ -121,96 +130,61 @@ export class Network extends pulumi.ComponentResource {
         });
         const az = (i: number) => azNames.apply((n) => n[i]);
 
-        // --- VPC ---------------------------------------------------------------------------------
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: vpcCidr,
-            enableDnsSupport: true,
-            enableDnsHostnames: true,
-            tags: named(baseName),
-        }, parent);
-        const podBlock = new aws.ec2.VpcIpv4CidrBlockAssociation(`${name}-pod-cidr`, { vpcId: vpc.id, cidrBlock: podCidr }, parent);
+        // --- the VPC: created here, or an existing one whose subnets get the platform's tags --------
+        const layout = existing
+            ? adoptExistingVpc({ name, parent: this, clusterName, existingVpc: existing })
+            : createOwnVpc({ name, parent: this, baseName, clusterName, network: args.network, tags, az });
+        const { vpcId } = layout;
+        const privateSubnetIds = layout.privateSubnetIds;
+        const endpointCidrs = existing ? [existing.vpcCidr, ...existing.secondaryCidrs] : [vpcCidr, args.network.podCidr];
 
-        // Locked-down default security group: no rules at all, so nothing can use it by accident.
-        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: named(`${baseName}-default-deny`) }, parent);
-
-        // --- subnets -----------------------------------------------------------------------------
-        const subnetFor = (role: "private" | "public" | "pods", i: number, cidr: string, extra?: pulumi.ResourceOptions) =>
-            new aws.ec2.Subnet(`${name}-${role}-${i}`, {
-                vpcId: vpc.id,
-                cidrBlock: cidr,
-                availabilityZone: az(i),
-                mapPublicIpOnLaunch: false,
-                tags: az(i).apply((zone) => ({ ...tags, ...subnetTags(role, clusterName), Name: `${baseName}-${role}-${zone}` })),
-            }, { ...parent, ...extra });
-        const privateSubnets = azIndexes.map((i) => subnetFor("private", i, plan.privateSubnets[i]));
-        const publicSubnets = azIndexes.map((i) => subnetFor("public", i, plan.publicSubnets[i]));
-        const podSubnets = azIndexes.map((i) => subnetFor("pods", i, plan.podSubnets[i], { dependsOn: [podBlock] }));
-
-        // --- internet + NAT ----------------------------------------------------------------------
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named(`${baseName}-igw`) }, parent);
-        const publicRt = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: named(`${baseName}-public`) }, parent);
-        new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
-        publicSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-rta-${i}`, { routeTableId: publicRt.id, subnetId: s.id }, parent));
-
-        const nats = [...Array(natGatewayCount(natMode, azCount)).keys()].map((i) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-eip-${i}`, { domain: "vpc", tags: az(i).apply((zone) => ({ ...tags, Name: `${baseName}-nat-${zone}` })) }, parent);
-            return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
-                allocationId: eip.id,
-                subnetId: publicSubnets[i].id,
-                connectivityType: "public",
-                tags: az(i).apply((zone) => ({ ...tags, Name: `${baseName}-nat-${zone}` })),
-            }, { ...parent, dependsOn: [igw] });
+        // --- routes to the networks that reach the private API endpoint ---------------------------
+        const apiAccess = connectPrivateAccess({
+            name, parent: this, baseName, networks: args.privateAccess ?? [], vpcId, ownVpc: !existing,
+            privateSubnetIds, routeTableIds: layout.privateRouteTableIds, tags,
         });
 
-        // One route table per AZ for that AZ's node and pod subnets, default route to that AZ's NAT (or the single one).
-        const natForAz = natGatewayForAz(natMode, azCount);
-        const privateRts = azIndexes.map((i) => {
-            const rt = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, {
-                vpcId: vpc.id,
-                tags: az(i).apply((zone) => ({ ...tags, Name: `${baseName}-private-${zone}` })),
+        // --- VPC endpoints (an existing VPC gets them only with createEndpoints) -------------------
+        if (!existing || existing.createEndpoints) {
+            const endpointSg = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, {
+                name: `${baseName}-vpc-endpoints`,
+                description: "HTTPS from the VPC and pod CIDRs to interface VPC endpoints",
+                vpcId,
+                tags: named(`${baseName}-vpc-endpoints`),
             }, parent);
-            new aws.ec2.Route(`${name}-private-default-${i}`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[natForAz[i]].id }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { routeTableId: rt.id, subnetId: privateSubnets[i].id }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-pods-rta-${i}`, { routeTableId: rt.id, subnetId: podSubnets[i].id }, parent);
-            return rt;
-        });
-
-        // --- VPC endpoints -----------------------------------------------------------------------
-        const endpointSg = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, {
-            name: `${baseName}-vpc-endpoints`,
-            description: "HTTPS from the VPC and pod CIDRs to interface VPC endpoints",
-            vpcId: vpc.id,
-            tags: named(`${baseName}-vpc-endpoints`),
-        }, parent);
-        for (const [role, cidr] of [["vpc", vpcCidr], ["pods", podCidr]] as const) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https-${role}`, {
-                securityGroupId: endpointSg.id,
-                description: `HTTPS from the ${role === "vpc" ? "VPC" : "pod"} CIDR`,
-                ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                cidrIpv4: cidr,
-                tags,
-            }, parent);
+            endpointCidrs.forEach((cidr, i) => {
+                const role = i === 0 ? "vpc" : i === 1 ? "pods" : `cidr-${i}`;
+                new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https-${role}`, {
+                    securityGroupId: endpointSg.id,
+                    description: `HTTPS from the ${i === 0 ? "VPC" : i === 1 ? "pod" : "secondary"} CIDR`,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrIpv4: cidr,
+                    tags,
+                }, parent);
+            });
+            for (const service of INTERFACE_ENDPOINT_SERVICES) {
+                new aws.ec2.VpcEndpoint(`${name}-endpoint-${service.replace(/\./g, "-")}`, {
+                    vpcId,
+                    serviceName: region.apply((r) => endpointServiceName(r, service)),
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: privateSubnetIds,
+                    securityGroupIds: [endpointSg.id],
+                    tags: named(`${baseName}-${service}`),
+                }, parent);
+            }
+            if (layout.privateRouteTableIds.length > 0) {
+                new aws.ec2.VpcEndpoint(`${name}-endpoint-s3`, {
+                    vpcId,
+                    serviceName: region.apply((r) => endpointServiceName(r, "s3")),
+                    vpcEndpointType: "Gateway",
+                    routeTableIds: layout.privateRouteTableIds,
+                    tags: named(`${baseName}-s3`),
+                }, parent);
+            }
         }
-        for (const service of INTERFACE_ENDPOINT_SERVICES) {
-            new aws.ec2.VpcEndpoint(`${name}-endpoint-${service.replace(/\./g, "-")}`, {
-                vpcId: vpc.id,
-                serviceName: region.apply((r) => endpointServiceName(r, service)),
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: privateSubnets.map((s) => s.id),
-                securityGroupIds: [endpointSg.id],
-                tags: named(`${baseName}-${service}`),
-            }, parent);
-        }
-        new aws.ec2.VpcEndpoint(`${name}-endpoint-s3`, {
-            vpcId: vpc.id,
-            serviceName: region.apply((r) => endpointServiceName(r, "s3")),
-            vpcEndpointType: "Gateway",
-            routeTableIds: privateRts.map((rt) => rt.id),
-            tags: named(`${baseName}-s3`),
-        }, parent);
 
         // --- node security group -----------------------------------------------------------------
         // Worker nodes (system node group, Karpenter) and pods (via ENIConfig) share it. The Cluster
@@ -218,7 +192,7 @@ export class Network extends pulumi.ComponentResource {
         const nodeSg = new aws.ec2.SecurityGroup(`${name}-node-sg`, {
             name: `${baseName}-nodes`,
             description: "EKS worker nodes and pods",
-            vpcId: vpc.id,
+            vpcId,
             tags: {
                 ...tags,
                 Name: `${baseName}-nodes`,
@@ -258,7 +232,7 @@ export class Network extends pulumi.ComponentResource {
             policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogWritePolicy(arn))),
         }, parent);
         new aws.ec2.FlowLog(`${name}-flow-log`, {
-            vpcId: vpc.id,
+            vpcId,
             trafficType: "ALL",
             logDestinationType: "cloud-watch-logs",
             logDestination: flowLogGroup.arn,
@@ -268,16 +242,18 @@ export class Network extends pulumi.ComponentResource {
         }, { ...parent, dependsOn: [flowLogPolicy] });
 
         // --- outputs -----------------------------------------------------------------------------
-        this.vpcId = vpc.id;
-        this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
-        this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
-        this.podSubnets = pulumi.all([azNames, pulumi.all(podSubnets.map((s) => s.id))])
+        this.vpcId = vpcId;
+        this.privateSubnetIds = pulumi.all(privateSubnetIds);
+        this.publicSubnetIds = pulumi.all(layout.publicSubnetIds);
+        this.podSubnets = pulumi.all([azNames, pulumi.all(layout.podSubnetIds)])
             .apply(([zonesList, ids]) => ids.map((subnetId, i) => ({ availabilityZone: zonesList[i], subnetId })));
         this.nodeSecurityGroupId = nodeSg.id;
         this.availabilityZones = azNames;
         this.vpcCidr = pulumi.output(vpcCidr);
-        this.podCidr = podBlock.cidrBlock;
+        this.podCidr = layout.podCidr;
         this.azCount = azCount;
+        this.privateRouteTableIds = pulumi.all(layout.privateRouteTableIds);
+        this.apiAccess = apiAccess;
         this.registerOutputs({
             vpcId: this.vpcId,
             privateSubnetIds: this.privateSubnetIds,
@@ -287,6 +263,7 @@ export class Network extends pulumi.ComponentResource {
             availabilityZones: this.availabilityZones,
             vpcCidr: this.vpcCidr,
             podCidr: this.podCidr,
+            privateRouteTableIds: this.privateRouteTableIds,
         });
     }
 }

@@ -30,6 +30,7 @@
  * chart provides (MY_POD_IP); relabel rules rely on the default `(.*)` → `$1` replacement.
  */
 import type { PolicyDocument } from "../shared/iam";
+import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 
 /** OTLP receiver ports: the chart's `otlp` (gRPC) and `otlp-http` Service ports (values.yaml `ports`, chart 0.170.0). */
 export const OTLP_PORTS = { grpc: 4317, http: 4318 } as const;
@@ -276,7 +277,7 @@ export function collectorValues(v: CollectorValuesInput): Record<string, unknown
         mode: "deployment",
         // One replica: Prometheus scraping is not sharded without a target allocator, so two replicas
         // would write every sample twice.
-        replicaCount: 1,
+        replicaCount: SYSTEM_REPLICAS.otelCollector,
         fullnameOverride: v.fullname,
         image: { repository: v.imageRepository, tag: v.imageTag },
         command: { name: "otelcol-contrib" },
@@ -297,10 +298,7 @@ export function collectorValues(v: CollectorValuesInput): Record<string, unknown
         nodeSelector: v.nodeSelector,
         tolerations: v.tolerations,
         securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-        resources: {
-            requests: { cpu: "200m", memory: "512Mi" },
-            limits: { memory: "1Gi" },
-        },
+        resources: resourcesValue(SYSTEM_RESOURCES.otelCollector),
     };
 }
 
@@ -322,10 +320,7 @@ export function kubeStateMetricsValues(v: KubeStateMetricsValuesInput): Record<s
         // Drops the secrets collector and with it the chart's cluster-wide list/watch on Secrets.
         collectorsExclude: ["secrets"],
         metricLabelsAllowlist: Object.entries(KSM_LABEL_ALLOWLIST).map(([kind, keys]) => `${kind}=[${keys.join(",")}]`),
-        resources: {
-            requests: { cpu: "50m", memory: "128Mi" },
-            limits: { memory: "512Mi" },
-        },
+        resources: resourcesValue(SYSTEM_RESOURCES.kubeStateMetrics),
     };
 }
 

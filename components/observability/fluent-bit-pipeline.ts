@@ -35,6 +35,7 @@
 /** Spark stamps its application id on driver and executor pods with this label. */
 export const SPARK_APP_LABEL = "spark-app-selector";
 import type { PolicyDocument } from "../shared/iam";
+import { resourcesValue, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 /** S3 key part used for records from pods that are not part of a Spark application. */
 export const NO_APP = "no-app";
 /** Tag prefix records carry after the rewrite_tag filter: applog.<namespace>.<app>. */
@@ -206,10 +207,7 @@ export function fluentBitValues(v: FluentBitValuesInput): Record<string, unknown
             readOnlyRootFilesystem: true,
             capabilities: { drop: ["ALL"] },
         },
-        resources: {
-            requests: { cpu: "100m", memory: "128Mi" },
-            limits: { memory: "512Mi" },
-        },
+        resources: resourcesValue(SYSTEM_RESOURCES.fluentBit),
         // out_s3 buffers to store_dir; the root filesystem is read-only.
         extraVolumes: [{ name: "s3-buffer", emptyDir: { sizeLimit: "2Gi" } }],
         extraVolumeMounts: [{ name: "s3-buffer", mountPath: "/tmp/fluent-bit" }],

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "../shared/namespaces";
 import type { TeamConfig } from "../../config";
+import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 import { NAMESPACES, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamQueue } from "../../lib/platform";
 import { DEFAULT_YUNIKORN_ADMIN_GROUPS, yunikornQueuesConfig } from "./queues";
 import { throwArgProblems } from "../shared/arg-errors";
@@ -70,18 +71,22 @@ export function yunikornValues(teams: readonly TeamConfig[], o: YunikornValuesOp
         capabilities: { drop: ["ALL"] },
     };
     const image = (tag: string) => ({ repository: YUNIKORN_DEFAULTS.imageRepository, tag, pullPolicy: "IfNotPresent" });
+    // Requests: the chart's defaults made explicit (lib/capacity/platform.ts); the admission controller's
+    // template reads all four request/limit fields one by one, so all four are always set.
     return {
         image: image(YUNIKORN_DEFAULTS.schedulerTag),
         ...system(),
         hostNetwork: false,
+        resources: resourcesValue(SYSTEM_RESOURCES.yunikornScheduler),
         embedAdmissionController: true,
         enableWebService: true,
-        web: { image: image(YUNIKORN_DEFAULTS.webTag) },
+        web: { image: image(YUNIKORN_DEFAULTS.webTag), resources: resourcesValue(SYSTEM_RESOURCES.yunikornWeb) },
         admissionController: {
             image: image(YUNIKORN_DEFAULTS.admissionTag),
             // The webhook YuniKorn registers fails open (failurePolicy Ignore): keep two replicas up.
-            replicaCount: 2,
+            replicaCount: SYSTEM_REPLICAS.yunikornAdmission,
             hostNetwork: false,
+            resources: resourcesValue(SYSTEM_RESOURCES.yunikornAdmission),
             ...system(),
         },
         podSecurityContext,
@@ -104,7 +109,7 @@ export interface YuniKornArgs {
     readonly k8sProvider: k8s.Provider;
     /** The teams; each gets the leaf queue `root.<team>` and its namespace is handed to YuniKorn. Required. */
     readonly teams: readonly TeamConfig[];
-    /** Kubernetes groups (EKS access-entry groups, no ':') with admin rights on the root queue. Defaults to ["platform-admins"]. */
+    /** Kubernetes groups (EKS access-entry groups, no ':') with admin rights on the root queue. Defaults to [PLATFORM_ADMIN_GROUP] ("platform-admins", the group of the admin roles' access entries). */
     readonly adminGroups?: readonly string[];
     /** Resources the release waits for. Defaults to none. */
     readonly dependsOn?: readonly pulumi.Resource[];

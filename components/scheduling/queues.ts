@@ -22,14 +22,14 @@
  */
 import * as yaml from "js-yaml";
 import type { TeamConfig } from "../../config";
-import { teamQueue } from "../../lib/platform";
+import { PLATFORM_ADMIN_GROUP, teamQueue } from "../../lib/platform";
 
 /** YuniKorn's user-name and group-name patterns for ACL entries (apache/yunikorn-core pkg/common/security/acl.go). */
 export const YUNIKORN_ACL_USER = /^[_a-zA-Z][a-zA-Z0-9_.@-]*[$]?$/;
 export const YUNIKORN_ACL_GROUP = /^[_a-zA-Z][a-zA-Z0-9_-]*$/;
 
-/** Default admin group on the root queue: an EKS access-entry Kubernetes group with no ':' in it. */
-export const DEFAULT_YUNIKORN_ADMIN_GROUPS: readonly string[] = ["platform-admins"];
+/** Default admin group on the root queue: the group the Cluster component gives the admin roles' access entries (lib/platform.ts). */
+export const DEFAULT_YUNIKORN_ADMIN_GROUPS: readonly string[] = [PLATFORM_ADMIN_GROUP];
 
 export interface YunikornQueueOptions {
     /** Groups given submit + admin rights on `root` (and so on every queue). Defaults to ["platform-admins"]. */

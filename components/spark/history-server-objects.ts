@@ -5,6 +5,7 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS, teamKubernetesGroup, TEAM_ACCESS_LEVELS } from "../../lib/platform";
 import type { PolicyDocument } from "../shared/iam";
 import { POD_IDENTITY_CREDENTIALS_PROVIDER, S3A_FILESYSTEM } from "../shared/spark-conf";
@@ -194,7 +195,7 @@ export function historyServerDeployment(d: HistoryServerDeploymentInputs): k8s.t
         kind: "Deployment",
         metadata: { name, namespace: NAMESPACES.historyServer, labels: objectLabels(d.team) },
         spec: {
-            replicas: 1,
+            replicas: SYSTEM_REPLICAS.historyServer,
             revisionHistoryLimit: 3,
             selector: { matchLabels: selectorLabels(d.team) },
             template: {
@@ -225,10 +226,7 @@ export function historyServerDeployment(d: HistoryServerDeploymentInputs): k8s.t
                         ports: [{ name: "http", containerPort: HISTORY_SERVER_PORT, protocol: "TCP" }],
                         readinessProbe: { httpGet: { path: "/", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
                         livenessProbe: { httpGet: { path: "/", port: "http" }, initialDelaySeconds: 90, periodSeconds: 20, failureThreshold: 6 },
-                        resources: {
-                            requests: { cpu: "250m", memory: "1536Mi" },
-                            limits: { cpu: "1", memory: "1536Mi" },
-                        },
+                        resources: resourcesValue(SYSTEM_RESOURCES.historyServer),
                         securityContext: {
                             allowPrivilegeEscalation: false,
                             privileged: false,

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { platformNamespaceLabels } from "../shared/namespaces";
+import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 import { isReservedNamespace, NAMESPACES, SPARK_SERVICE_ACCOUNT, SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../lib/platform";
 import { throwArgProblems } from "../shared/arg-errors";
 import { platformRelease } from "../shared/helm";
@@ -52,7 +53,7 @@ export function sparkOperatorValues(o: SparkOperatorValuesOptions): Record<strin
     };
     return {
         controller: {
-            replicas: 1,
+            replicas: SYSTEM_REPLICAS.sparkOperatorController,
             leaderElection: { enable: true },
             batchScheduler: {
                 enable: true,
@@ -61,21 +62,15 @@ export function sparkOperatorValues(o: SparkOperatorValuesOptions): Record<strin
             serviceAccount: { create: true, name: SPARK_OPERATOR_DEFAULTS.controllerServiceAccount },
             ...system,
             // spark-submit runs as a JVM inside this pod for every submission (see values.yaml).
-            resources: {
-                requests: { cpu: "200m", memory: "512Mi" },
-                limits: { cpu: "2", memory: "1Gi" },
-            },
+            resources: resourcesValue(SYSTEM_RESOURCES.sparkOperatorController),
         },
         webhook: {
             enable: true,
-            replicas: 2,
+            replicas: SYSTEM_REPLICAS.sparkOperatorWebhook,
             failurePolicy: "Fail",
             serviceAccount: { create: true, name: SPARK_OPERATOR_DEFAULTS.webhookServiceAccount },
             ...system,
-            resources: {
-                requests: { cpu: "100m", memory: "128Mi" },
-                limits: { cpu: "500m", memory: "256Mi" },
-            },
+            resources: resourcesValue(SYSTEM_RESOURCES.sparkOperatorWebhook),
             podDisruptionBudget: { enable: true, minAvailable: 1 },
         },
         spark: {

@@ -51,6 +51,9 @@ describe("benchmarks (smoke, no timing assertions)", function () {
             const cfg = parseConfigMap(teamsConfig(readStackConfig("prod"), 200));
             assert.equal(cfg.teams.length, 200);
             assert.equal(new Set(cfg.teams.map((t) => t.dataPrefix)).size, 200);
+            // 200 History Servers need a bigger system node group than prod's (the capacity cross-check passed).
+            assert.deepEqual(cfg.cluster.systemNodes.instanceTypes, ["m7g.4xlarge"]);
+            assert.ok(cfg.cluster.systemNodes.minSize > 3);
         });
 
         it("median and the command line", () => {
@@ -91,7 +94,7 @@ describe("benchmarks (smoke, no timing assertions)", function () {
 
     it("analyze-stack: 50 and 100 synthetic resources", async () => {
         const r = await benchAnalyzeStack({ sizes: [50, 100], reps: 1, policyReps: 1 });
-        assert.equal(r.packs.length, 3);
+        assert.equal(r.packs.length, 4);
         for (const p of r.packs) {
             positive(p.bySize[100].medianMs, `${p.pack} at 100`);
             positive(p.frameworkFloor[100].medianMs, `${p.pack} framework floor`);
@@ -101,7 +104,7 @@ describe("benchmarks (smoke, no timing assertions)", function () {
                 assert.ok(pol.ownBySize[100].medianMs >= 0, `${pol.policy} own time`);
             }
         }
-        assert.equal(r.targets.length, 6);
+        assert.equal(r.targets.length, 8, "two targets per pack");
     });
 
     it("teams: 3 teams in a child process", async () => {

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel, Policy, PolicyComplianceFramework } from "@pulumi/policy";
 import { costPack } from "../../policies/cost/pack";
+import { deployabilityPack } from "../../policies/deployability/pack";
 import { isolationPack } from "../../policies/isolation/pack";
 import type { PackDefinition } from "../../policies/lib/pack";
 import { securityPack } from "../../policies/security/pack";
@@ -132,6 +133,21 @@ const PACKS: readonly PackSpec[] = [
             // The dev stack treats the prod stack's account (Pulumi.prod.yaml moka:accountId) as a prod account.
             const prodAccount = /moka:accountId:\s*"?(\d{12})"?/.exec(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"))![1];
             assert.deepEqual((dev["nonprod-no-prod-references"] as StackConfig).prodAccountIds, [prodAccount]);
+        },
+    },
+    {
+        dir: "deployability",
+        pack: deployabilityPack,
+        packageName: "moka-policy-deployability",
+        name: "moka-deployability",
+        index: 'import { PolicyPack } from "@pulumi/policy"; import { deployabilityPack } from "./pack"; new PolicyPack(deployabilityPack.name, { enforcementLevel: deployabilityPack.enforcementLevel, policies: deployabilityPack.policies });',
+        expected: mandatory("eks-api-reachable", "ecr-images-have-producer", "system-nodes-capacity-fits", "nodepool-excludes-metal"),
+        tag: "deployability",
+        ruleExports: [],
+        stackConfig: (prod, dev) => {
+            // The defaults hold for both stacks (headroom 20%, the platform's moka:cluster.systemNodes.headroomPercent default).
+            assert.deepEqual(prod, {});
+            assert.deepEqual(dev, {});
         },
     },
 ];
@@ -275,7 +291,7 @@ const LIB_FILES = tsFiles(path.join(ROOT, "lib"));
 const packOf = (f: string): string | undefined => /^policies\/([^/]+)\//.exec(f)?.[1];
 
 describe("policies/ layering", () => {
-    it("has the three packs and no unknown top-level folder", () => {
+    it("has the four packs and no unknown top-level folder", () => {
         const dirs = fs.readdirSync(path.join(ROOT, "policies"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
         assert.deepEqual(dirs, ["config", ...PACKS.map((p) => p.dir), "lib"].sort());
     });

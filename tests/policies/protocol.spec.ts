@@ -446,6 +446,45 @@ describe("policy packs over the CLI protocol (run-policy-pack + gRPC)", function
         });
     }
 
+    // The deployability pack over the wire: its stack rules in AnalyzeStack, its resource rule in Analyze.
+    describe("policies/deployability: day-one breakages over the wire", () => {
+        const rp = () => running.get("deployability");
+        const pack = () => packDefinition("deployability")!;
+        const cluster = toAnalyzer({ type: "eks:index:Cluster", name: "cluster-eks", props: { name: "moka-prod", endpointPrivateAccess: true, endpointPublicAccess: false } });
+        const nodeSg = toAnalyzer({ type: "aws:ec2/securityGroup:SecurityGroup", name: "node-sg", props: { tags: { "karpenter.sh/discovery": "moka-prod" } } });
+        const rule = (name: string, source: Record<string, unknown>, deps: Record<string, string[]> = {}) => toAnalyzer({
+            type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name,
+            props: { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, ...source },
+            propertyDependencies: { securityGroupId: [cluster.urn], ...deps },
+        });
+        const fromNodes = rule("nodes-to-api", { referencedSecurityGroupId: UNKNOWN }, { referencedSecurityGroupId: [nodeSg.urn] });
+        const fromBastion = rule("api-from-bastion", { referencedSecurityGroupId: "sg-0a1b2c3d4e5f60718" });
+
+        it("a private API reachable only from the nodes is a mandatory eks-api-reachable; a second network clears it", async function () {
+            if (!rp()) {
+                this.skip();
+            }
+            await rpc(rp()!.client, "configure", configureRequest(pack()));
+            const bad = (await analyzeStack(rp()!.client, [cluster, nodeSg, fromNodes])).filter((d) => d.policy === "eks-api-reachable");
+            assert.deepEqual(bad.map((d) => [d.level, d.urn, d.pack]), [["mandatory", cluster.urn, "moka-deployability"]]);
+            assert.deepEqual(await analyzeStack(rp()!.client, [cluster, nodeSg, fromNodes, fromBastion]), []);
+        });
+
+        it("a NodePool that can launch metal is a mandatory nodepool-excludes-metal (Analyze); unknown requirements only the advisory", async function () {
+            if (!rp()) {
+                this.skip();
+            }
+            await rpc(rp()!.client, "configure", configureRequest(pack()));
+            const pool = (requirements: unknown) => toAnalyzer({ type: "kubernetes:karpenter.sh/v1:NodePool", props: { metadata: { name: "spark-x86" }, spec: { template: { spec: { requirements } } } } });
+            const sizes = { key: "karpenter.k8s.aws/instance-size", operator: "NotIn", values: ["metal"] };
+            const families = { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["m7i"] };
+            assert.deepEqual((await analyzeAll(rp()!.client, [pool([families, sizes])])).map((d) => [d.policy, d.level]), [["nodepool-excludes-metal", "mandatory"]]);
+            assert.deepEqual(await analyzeAll(rp()!.client, [pool([families, sizes, { key: "karpenter.k8s.aws/instance-hypervisor", operator: "In", values: ["nitro"] }])]), []);
+            const unknown = await analyzeAll(rp()!.client, [pool(UNKNOWN)]);
+            assert.deepEqual(unknown.map((d) => [d.policy, d.level, /can't run policy/.test(d.message)]), [["nodepool-excludes-metal", "advisory", true]]);
+        });
+    });
+
     // Last, after every request above: stdout held the port line only, and every pack is still up.
     describe("after all requests", () => {
         for (const dir of PACK_DIRS) {

@@ -9,16 +9,17 @@ const { pulumiArgs, PACKS } = require("../../scripts/pulumi-with-packs.js");
 const ROOT = path.resolve(__dirname, "../..");
 
 describe("npm run preview / up (real CLI path)", () => {
-    it("always passes the three packs with the stack's config files, in matching order", () => {
+    it("always passes the four packs with the stack's config files, in matching order", () => {
         const args: string[] = pulumiArgs("preview", ["--stack", "prod", "--diff"]);
         assert.deepEqual(args, [
             "preview", "--stack", "prod",
             "--policy-pack", "policies/security", "--policy-pack-config", "policies/config/prod/security.json",
             "--policy-pack", "policies/cost", "--policy-pack-config", "policies/config/prod/cost.json",
             "--policy-pack", "policies/isolation", "--policy-pack-config", "policies/config/prod/isolation.json",
+            "--policy-pack", "policies/deployability", "--policy-pack-config", "policies/config/prod/deployability.json",
             "--diff",
         ]);
-        assert.deepEqual(PACKS, ["security", "cost", "isolation"]);
+        assert.deepEqual(PACKS, ["security", "cost", "isolation", "deployability"]);
     });
 
     it("accepts a fully qualified stack name and --stack=", () => {
@@ -56,8 +57,8 @@ describe("npm run preview / up (real CLI path)", () => {
         const res = spawnSync(process.execPath, ["scripts/pulumi-with-packs.js", "up", "--stack", "dev", "--yes"], { cwd: ROOT, env: { ...process.env, PULUMI_BIN: fake }, encoding: "utf8" });
         assert.equal(res.status, 0, res.stderr);
         const argv = JSON.parse(fs.readFileSync(log, "utf8"));
-        assert.equal(argv.filter((a: string) => a === "--policy-pack").length, 3);
-        assert.equal(argv.filter((a: string) => a === "--policy-pack-config").length, 3);
+        assert.equal(argv.filter((a: string) => a === "--policy-pack").length, 4);
+        assert.equal(argv.filter((a: string) => a === "--policy-pack-config").length, 4);
         assert.equal(res.stdout, "", "nothing on stdout but the CLI's own output");
     });
 

@@ -3,9 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 // The validator checks a workflow against GitHub's workflow JSON schema (compiled to WebAssembly).
-import { validateWorkflow } from "@action-validator/core";
+import { validateAction, validateWorkflow } from "@action-validator/core";
 
 const FILE = path.resolve(__dirname, "../../.github/workflows/preview.yml");
+const ACTION = path.resolve(__dirname, "../../.github/actions/pulumi-preview/action.yml");
 
 describe("PR workflow (.github/workflows/preview.yml)", () => {
     const text = fs.readFileSync(FILE, "utf8");
@@ -34,16 +35,41 @@ describe("PR workflow (.github/workflows/preview.yml)", () => {
         assert.ok(steps.some((s: string) => s.includes("exit 1")), "fails the job on violations");
     });
 
-    it("runs the real pulumi preview with all three packs and their configs when credentials exist", () => {
-        const cloud = wf.jobs.cloud;
-        assert.match(cloud.if, /vars\.AWS_ROLE_ARN != ''/);
-        const step = cloud.steps.find((s: any) => typeof s.uses === "string" && s.uses.startsWith("pulumi/actions@"));
-        assert.equal(step.with.command, "preview");
-        assert.equal(step.with["comment-on-pr"], true);
-        const packs = step.with.policyPacks.trim().split("\n");
-        const configs = step.with.policyPackConfigs.trim().split("\n");
-        assert.deepEqual(packs, ["policies/security", "policies/cost", "policies/isolation"]);
-        assert.equal(configs.length, 3);
+    it("runs the real pulumi preview of each stack from where its API is reachable, with all four packs and their configs", () => {
+        const action = yaml.load(fs.readFileSync(ACTION, "utf8")) as any;
+        const expected: Record<string, { role: string; runsOn: unknown }> = {
+            // dev: public endpoint limited to publicAccessCidrs, so a runner whose egress CIDR is listed there.
+            "cloud-dev": { role: "vars.AWS_ROLE_ARN_DEV", runsOn: "${{ vars.DEV_RUNNER || 'ubuntu-latest' }}" },
+            // prod: private endpoint, so a self-hosted runner in the declared deployer network.
+            "cloud-prod": { role: "vars.AWS_ROLE_ARN_PROD", runsOn: ["self-hosted", "linux", "moka-prod-deployer"] },
+        };
+        for (const [job, e] of Object.entries(expected)) {
+            const j = wf.jobs[job];
+            assert.match(j.if, new RegExp(`${e.role.replace(".", "\\.")} != ''`), job);
+            assert.deepEqual(j["runs-on"], e.runsOn, job);
+            assert.equal(j.permissions["id-token"], "write", job);
+            const step = j.steps.find((s: any) => s.uses === "./.github/actions/pulumi-preview");
+            assert.equal(step.with.stack, job.replace("cloud-", ""));
+            assert.equal(step.with["role-arn"], `\${{ ${e.role} }}`);
+        }
+        const steps = action.runs.steps;
+        const uses = steps.map((s: any) => s.uses ?? s.run);
+        const pulumi = steps.find((s: any) => typeof s.uses === "string" && s.uses.startsWith("pulumi/actions@"));
+        assert.equal(pulumi.with.command, "preview");
+        assert.equal(pulumi.with["comment-on-pr"], true);
+        const packs = pulumi.with.policyPacks.trim().split("\n");
+        const configs = pulumi.with.policyPackConfigs.trim().split("\n");
+        assert.deepEqual(packs, ["policies/security", "policies/cost", "policies/isolation", "policies/deployability"]);
+        assert.equal(configs.length, 4);
         packs.forEach((p: string, i: number) => assert.ok(configs[i].endsWith(`/${p.split("/")[1]}.json`), "configs in pack order"));
+        // The deployer prerequisites: the AWS CLI (kubeconfig exec) and BuildKit with QEMU (the multi-arch Spark image).
+        for (const needed of ["docker/setup-qemu-action@v3", "docker/setup-buildx-action@v3", "aws --version", "aws-actions/configure-aws-credentials@v4"]) {
+            assert.ok(uses.includes(needed), needed);
+        }
+        assert.ok(uses.indexOf("aws-actions/configure-aws-credentials@v4") < uses.indexOf(pulumi.uses));
+    });
+
+    it("the composite action validates against GitHub's action schema", () => {
+        assert.deepEqual(validateAction(fs.readFileSync(ACTION, "utf8")).errors, []);
     });
 });

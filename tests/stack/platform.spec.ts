@@ -86,7 +86,8 @@ describe("platform program, prod stack", function () {
             assert.equal(ofType(run.resources, "aws:cloudwatch/eventRule:EventRule").length, 4);
             assert.equal(ofType(run.resources, "aws:cloudwatch/eventTarget:EventTarget").length, 4);
             one(run.resources, (r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.inputs.type === "EC2_LINUX", "EC2_LINUX access entry");
-            const chart = releaseOf(run.resources, /karpenter/);
+            const chart = releaseOf(run.resources, /karpenter$/);
+            assert.equal(releaseOf(run.resources, /karpenter-crd$/).inputs.version, chart.inputs.version, "CRDs at the controller's version");
             assert.match(String(chart.inputs.version), /^1\.\d+\.\d+$/);
             assert.equal(helmValues(chart).settings.interruptionQueue, q.inputs.name);
         });

@@ -2,8 +2,8 @@ import { podIdentityTrustPolicy } from "../../../components/shared/iam";
 import { strict as assert } from "assert";
 import type { ClusterConfig, NetworkConfig } from "../../../config";
 import {
-    adminRoleSlug, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterRoleKmsPolicy, eniConfigObject, nodeGroupTaintEffect,
-    systemNodeAmiType, vpcCniConfiguration,
+    adminRoleSlug, callerRole, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterRoleKmsPolicy, deployerCallerNote, deployerCallerProblem,
+    eniConfigObject, nodeGroupTaintEffect, roleNameOf, systemNodeAmiType, vpcCniConfiguration,
 } from "../../../components/eks/plan";
 import { MockRunResult, RecordedResource, resolveValue, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
@@ -12,6 +12,7 @@ const CONFIG = { "aws:region": "us-west-2", "moka:accountId": "111111111111" };
 const TAGS = { "cost-center": "data-platform", owner: "platform-team@example.com", environment: "prod", "managed-by": "pulumi" };
 const ADMIN_A = "arn:aws:iam::111111111111:role/moka-prod-platform-admin";
 const ADMIN_B = "arn:aws:iam::111111111111:role/breakglass/oncall";
+const DEPLOYER = "arn:aws:iam::111111111111:role/ci/moka-prod-deployer";
 
 const T = {
     eks: "eks:index:Cluster",
@@ -35,9 +36,12 @@ function clusterConfig(over: Partial<ClusterConfig> = {}, nodes: Partial<Cluster
     return {
         kubernetesVersion: "1.33",
         publicAccessCidrs: [],
+        privateAccess: [],
+        deployer: { network: "public", egressCidrs: ["203.0.113.0/24"] },
+        deployerRoleArn: DEPLOYER,
         adminRoleArns: [ADMIN_A, ADMIN_B],
         logRetentionDays: 365,
-        systemNodes: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGi: 50, ...nodes },
+        systemNodes: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGi: 50, headroomPercent: 20, ...nodes },
         ...over,
     };
 }
@@ -50,12 +54,15 @@ interface ClusterRun {
     readonly get: (name: string) => RecordedResource;
 }
 
-async function runCluster(cluster: ClusterConfig, protect = true, azCount = 3): Promise<ClusterRun> {
+async function runCluster(cluster: ClusterConfig, protect = true, azCount = 3, extra: { callerArn?: string; apiAccess?: boolean } = {}): Promise<ClusterRun> {
     const { Cluster } = await import("../../../components/eks");
+    const aws = await import("@pulumi/aws");
     const result = await runUnderMocks({
         stack: "test",
         config: CONFIG,
+        callerArn: extra.callerArn,
         program: () => {
+            const apiAccess = extra.apiAccess ? [new aws.ec2.Route("tgw-route", { routeTableId: "rtb-1", destinationCidrBlock: "10.255.0.0/24", transitGatewayId: "tgw-00000000000000000" })] : undefined;
             const c = new Cluster("eks", {
                 clusterName: "moka-prod",
                 cluster,
@@ -66,6 +73,7 @@ async function runCluster(cluster: ClusterConfig, protect = true, azCount = 3): 
                 nodeSecurityGroupId: "sg-nodes",
                 tags: TAGS,
                 protect,
+                apiAccess,
             });
             return {
                 clusterName: c.clusterName,
@@ -159,9 +167,34 @@ describe("cluster-plan", () => {
         assert.equal(adminRoleSlug(ADMIN_B), "breakglass-oncall");
     });
 
+    describe("the cluster creator (deployerCallerProblem)", () => {
+        const session = (role: string, acct = "111111111111") => `arn:aws:sts::${acct}:assumed-role/${role}/pulumi-1700000000`;
+        it("reads the role behind an assumed-role session or a role ARN, and nothing else", () => {
+            assert.deepEqual(callerRole(session("moka-prod-deployer")), { account: "111111111111", roleName: "moka-prod-deployer" });
+            assert.deepEqual(callerRole("arn:aws:iam::111111111111:role/ci/moka-prod-deployer"), { account: "111111111111", roleName: "moka-prod-deployer" });
+            assert.equal(callerRole("arn:aws:iam::111111111111:user/alice"), undefined);
+            assert.equal(callerRole("arn:aws:iam::111111111111:root"), undefined);
+            assert.equal(roleNameOf(ADMIN_B), "oncall");
+        });
+        it("refuses an admin role (a session drops the role path, so names are compared)", () => {
+            assert.equal(deployerCallerProblem(session("oncall"), DEPLOYER, [ADMIN_A, ADMIN_B]),
+                `pulumi up runs as ${session("oncall")}, which is moka:cluster.adminRoleArns[1] (${ADMIN_B}). EKS gives the identity that creates the cluster an admin access entry of its own, so the admin entry this stack creates for that role would fail with ResourceInUseException. Run pulumi up as moka:cluster.deployerRoleArn (${DEPLOYER}), e.g. from the CI runner, not as an admin role`);
+        });
+        it("accepts the deployer, other roles, users, and a same-named role of another account", () => {
+            for (const caller of [session("moka-prod-deployer"), session("someone-else"), "arn:aws:iam::111111111111:user/alice", session("oncall", "222222222222")]) {
+                assert.equal(deployerCallerProblem(caller, DEPLOYER, [ADMIN_A, ADMIN_B]), undefined, caller);
+            }
+        });
+        it("notes a role that is not the declared deployer", () => {
+            assert.equal(deployerCallerNote(session("moka-prod-deployer"), DEPLOYER), undefined);
+            assert.equal(deployerCallerNote("arn:aws:iam::111111111111:user/alice", DEPLOYER), undefined);
+            assert.match(deployerCallerNote(session("someone-else"), DEPLOYER) ?? "", /not as moka:cluster.deployerRoleArn/);
+        });
+    });
+
     describe("clusterArgProblems", () => {
         const ok = {
-            clusterName: "moka-prod", kubernetesVersion: "1.33", publicAccessCidrs: [] as string[], adminRoleArns: [ADMIN_A],
+            clusterName: "moka-prod", kubernetesVersion: "1.33", publicAccessCidrs: [] as string[], deployerRoleArn: DEPLOYER, adminRoleArns: [ADMIN_A],
             instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGi: 50,
         };
         it("accepts a valid set", () => assert.deepEqual(clusterArgProblems(ok), []));
@@ -171,6 +204,8 @@ describe("cluster-plan", () => {
             ["no admins", { adminRoleArns: [] }, "args.cluster.adminRoleArns must list at least one IAM role, or nobody can administer the cluster"],
             ["a user ARN as admin", { adminRoleArns: ["arn:aws:iam::111111111111:user/bob"] }, "args.cluster.adminRoleArns[0] \"arn:aws:iam::111111111111:user/bob\" is not an IAM role ARN"],
             ["duplicate admins", { adminRoleArns: [ADMIN_A, ADMIN_A] }, `args.cluster.adminRoleArns[1] duplicates ${ADMIN_A}`],
+            ["the deployer among the admins", { adminRoleArns: [ADMIN_A, DEPLOYER] }, "args.cluster.adminRoleArns[1] is args.cluster.deployerRoleArn: EKS already gives the cluster creator an admin entry, and a second one fails with ResourceInUseException"],
+            ["a deployer that is no role", { deployerRoleArn: "arn:aws:iam::111111111111:user/ci" }, "args.cluster.deployerRoleArn \"arn:aws:iam::111111111111:user/ci\" is not an IAM role ARN"],
             ["mixed architectures", { instanceTypes: ["m7g.large", "m7i.large"] }, "args.cluster.systemNodes.instanceTypes must all share one architecture (a managed node group has one AMI type)"],
             ["bad sizes", { minSize: 3, desiredSize: 2 }, "args.cluster.systemNodes sizes must satisfy 1 <= minSize <= desiredSize <= maxSize (got 3/2/4)"],
             ["a tiny disk", { diskSizeGi: 8 }, "args.cluster.systemNodes.diskSizeGi must be a whole number of at least 20, got 8"],
@@ -287,7 +322,8 @@ describe("Cluster component", () => {
         it("grants each admin role cluster admin through an access entry", () => {
             for (const [arn, slug] of [[ADMIN_A, "moka-prod-platform-admin"], [ADMIN_B, "breakglass-oncall"]]) {
                 const entry = run.get(`eks-admin-${slug}`);
-                assert.deepEqual({ ...entry.inputs, tags: undefined }, { clusterName: "moka-prod", principalArn: arn, type: "STANDARD", tags: undefined });
+                // In the platform admin group: YuniKorn's root-queue admin ACL names it (lib/platform.ts).
+                assert.deepEqual({ ...entry.inputs, tags: undefined }, { clusterName: "moka-prod", principalArn: arn, type: "STANDARD", kubernetesGroups: ["platform-admins"], tags: undefined });
                 const assoc = run.get(`eks-admin-${slug}-policy`);
                 assert.deepEqual(assoc.inputs, {
                     clusterName: "moka-prod",
@@ -506,6 +542,52 @@ describe("Cluster component", () => {
                 assert.equal(e.message, "moka:eks:Cluster \"eks\": args.podSubnets has 3 entries but args.azCount is 2");
                 return true;
             });
+        });
+    });
+
+    describe("the API path for declared networks (moka:cluster.privateAccess)", () => {
+        let run: ClusterRun;
+        before(async () => {
+            run = await runCluster(clusterConfig({
+                privateAccess: [
+                    { name: "ci-runners", via: "transitGateway", cidr: "10.255.0.0/24", transitGatewayId: "tgw-00000000000000000" },
+                    { name: "bastion", via: "inVpc", securityGroupId: "sg-0a1b2c3d4e5f60718" },
+                ],
+                deployer: { network: "ci-runners" },
+            }), true, 3, { apiAccess: true });
+        });
+
+        it("opens 443 on the EKS cluster security group from each network, by CIDR or by security group", () => {
+            assert.deepEqual({ ...run.get("eks-api-from-ci-runners").inputs, tags: undefined }, {
+                securityGroupId: "sg-moka-prod-eks-managed", cidrIpv4: "10.255.0.0/24", description: "Kubernetes API from ci-runners (transitGateway)", ipProtocol: "tcp", fromPort: 443, toPort: 443, tags: undefined,
+            });
+            assert.deepEqual({ ...run.get("eks-api-from-bastion").inputs, tags: undefined }, {
+                securityGroupId: "sg-moka-prod-eks-managed", referencedSecurityGroupId: "sg-0a1b2c3d4e5f60718", description: "Kubernetes API from bastion (inVpc)", ipProtocol: "tcp", fromPort: 443, toPort: 443, tags: undefined,
+            });
+            assert.equal(run.of(T.ingress).length, 4);
+        });
+
+        it("makes the Kubernetes provider (and so every in-cluster resource) wait for the rules and the network's routes", () => {
+            const deps = run.get("eks-k8s").dependencies;
+            for (const n of ["eks-api-from-ci-runners", "eks-api-from-bastion", "tgw-route"]) {
+                assert.ok(deps.includes(run.get(n).urn), `provider waits for ${n}`);
+            }
+        });
+    });
+
+    describe("refuses to create the cluster as an admin role (pulumi-eks makes the caller the creator)", () => {
+        it("fails the run, naming both keys, when pulumi up runs as a role in adminRoleArns", async () => {
+            await assert.rejects(runCluster(clusterConfig(), true, 3, { callerArn: "arn:aws:sts::111111111111:assumed-role/moka-prod-platform-admin/alice" }), (e: Error) => {
+                assert.match(e.message, /moka:eks:Cluster "eks": pulumi up runs as arn:aws:sts::111111111111:assumed-role\/moka-prod-platform-admin\/alice, which is moka:cluster.adminRoleArns\[0\]/);
+                assert.match(e.message, /Run pulumi up as moka:cluster.deployerRoleArn \(arn:aws:iam::111111111111:role\/ci\/moka-prod-deployer\)/);
+                return true;
+            });
+        });
+
+        it("creates it as the deployer role", async () => {
+            const run = await runCluster(clusterConfig(), true, 3, { callerArn: "arn:aws:sts::111111111111:assumed-role/moka-prod-deployer/ci" });
+            assert.equal(run.of(T.eks).length, 1);
+            assert.deepEqual(run.get("eks-eks").inputs.tags, TAGS);
         });
     });
 });

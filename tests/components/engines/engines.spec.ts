@@ -59,7 +59,9 @@ describe("engines (pure values)", () => {
         assert.deepStrictEqual(v.webhook, { create: false });
         assert.deepStrictEqual(v.image, { repository: "apache/flink-kubernetes-operator", tag: "1.15.0" });
         assert.notStrictEqual(v.image.tag, "latest");
-        assert.deepStrictEqual(v.operatorPod, { nodeSelector: SYSTEM_NODE_LABEL, tolerations: SYSTEM_TOLERATIONS });
+        // Explicit requests (the chart sets none): the figures its values.yaml suggests, one replica.
+        assert.deepStrictEqual(v.operatorPod, { nodeSelector: SYSTEM_NODE_LABEL, tolerations: SYSTEM_TOLERATIONS, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } } });
+        assert.strictEqual(v.replicas, 1);
         assert.deepStrictEqual(v.podSecurityContext, { runAsUser: 9999, runAsGroup: 9999, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
         assert.deepStrictEqual(v.operatorSecurityContext.capabilities, { drop: ["ALL"] });
         assert.strictEqual(v.operatorSecurityContext.allowPrivilegeEscalation, false);
@@ -72,6 +74,9 @@ describe("engines (pure values)", () => {
         assert.deepStrictEqual(v.image, { repository: "quay.io/kuberay/operator", tag: "v1.7.0" });
         assert.deepStrictEqual(v.nodeSelector, SYSTEM_NODE_LABEL);
         assert.deepStrictEqual(v.tolerations, SYSTEM_TOLERATIONS);
+        // The chart's default limits (requests default to them) made explicit.
+        assert.deepStrictEqual(v.resources, { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "100m", memory: "512Mi" } });
+        assert.strictEqual(v.replicas, 1);
     });
 
     it("values do not alias the caller's namespace list", () => {

@@ -33,7 +33,7 @@ async function runRegistry(over: Partial<ImageRegistryArgs>): Promise<MockRunRes
         config: CONFIG,
         program: () => {
             const reg = new ImageRegistry("img", args(over));
-            return { repositoryUrls: reg.repositoryUrls, repositoryArns: reg.repositoryArns, sparkImage: reg.sparkImage };
+            return { repositoryUrls: reg.repositoryUrls, repositoryArns: reg.repositoryArns, sparkImage: reg.sparkImage, sparkImageTag: reg.sparkImageTag };
         },
     });
 }
@@ -217,13 +217,12 @@ describe("images/spark/Dockerfile", () => {
     it("pins the Dockerfile frontend", () => assert.match(text.split("\n")[0], /^# syntax=docker\/dockerfile:\d+\.\d+$/));
 });
 
-describe("ImageRegistry component: defaults (spark only, no build)", () => {
+describe("ImageRegistry component: defaults (spark only, built and pushed here)", () => {
     let run: MockRunResult;
     before(async () => { run = await runRegistry({}); });
 
-    it("creates exactly the spark repository and its lifecycle policy; no image build", () => {
-        assert.deepStrictEqual(children(run), [`${T.lifecycle} img-spark-lifecycle`, `${T.repo} img-spark`]);
-        assert.strictEqual(ofType(run.resources, T.image).length, 0);
+    it("creates exactly the spark repository, its lifecycle policy and the image build", () => {
+        assert.deepStrictEqual(children(run), [`${T.lifecycle} img-spark-lifecycle`, `${T.repo} img-spark`, `${T.image} img-spark-image`].sort());
     });
 
     it("repository: <baseName>/spark, scan on push, immutable tags, KMS, tags; not protected", () => {
@@ -244,10 +243,23 @@ describe("ImageRegistry component: defaults (spark only, no build)", () => {
         assert.deepStrictEqual(JSON.parse(lp.policy), lifecyclePolicy(14, 50));
     });
 
-    it("outputs the repository URL and the pinned platform image", () => {
+    it("outputs the repository URL, the pushed tag, and the image to run: that tag at the pushed digest", () => {
         assert.deepStrictEqual(run.outputs.repositoryUrls, { spark: `${REGISTRY}/moka-test/spark` });
         assert.deepStrictEqual(run.outputs.repositoryArns, { spark: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/moka-test/spark` });
-        assert.strictEqual(run.outputs.sparkImage, `${REGISTRY}/moka-test/spark:4.1.2-r2`);
+        assert.strictEqual(run.outputs.sparkImageTag, `${REGISTRY}/moka-test/spark:4.1.2-r2`);
+        assert.match(String(run.outputs.sparkImage), new RegExp(`^${REGISTRY.replace(/\./g, "\\.")}/moka-test/spark:4\\.1\\.2-r2@sha256:[0-9a-f]{64}$`));
+    });
+});
+
+describe("ImageRegistry component: an external Spark image (no build)", () => {
+    const EXT = `222222222222.dkr.ecr.${REGION}.amazonaws.com/shared/spark:4.1.2@sha256:${"a".repeat(64)}`;
+    let run: MockRunResult;
+    before(async () => { run = await runRegistry({ sparkImage: { source: "external", image: EXT } }); });
+
+    it("creates the repository but no build, and runs the external image as given", () => {
+        assert.deepStrictEqual(children(run), [`${T.lifecycle} img-spark-lifecycle`, `${T.repo} img-spark`]);
+        assert.strictEqual(run.outputs.sparkImage, EXT);
+        assert.strictEqual(run.outputs.sparkImageTag, EXT);
     });
 });
 
@@ -258,7 +270,7 @@ describe("ImageRegistry component: every engine, protected, custom lifecycle", (
     it("creates spark, flink and ray repositories, each with a lifecycle policy", () => {
         assert.deepStrictEqual(children(run), [
             `${T.lifecycle} img-flink-lifecycle`, `${T.lifecycle} img-ray-lifecycle`, `${T.lifecycle} img-spark-lifecycle`,
-            `${T.repo} img-flink`, `${T.repo} img-ray`, `${T.repo} img-spark`,
+            `${T.repo} img-flink`, `${T.repo} img-ray`, `${T.repo} img-spark`, `${T.image} img-spark-image`,
         ]);
         assert.deepStrictEqual(ofType(run.resources, T.repo).map((r) => r.inputs.name), ["moka-test/spark", "moka-test/flink", "moka-test/ray"]);
     });
@@ -278,11 +290,11 @@ describe("ImageRegistry component: every engine, protected, custom lifecycle", (
     });
 });
 
-describe("ImageRegistry component: buildSparkImage", () => {
+describe("ImageRegistry component: the Spark image build", () => {
     let run: MockRunResult;
     let image: RecordedResource;
     before(async () => {
-        run = await runRegistry({ buildSparkImage: true });
+        run = await runRegistry({ sparkImage: { source: "build" } });
         image = ofType(run.resources, T.image)[0];
     });
 
@@ -310,17 +322,21 @@ describe("ImageRegistry component: buildSparkImage", () => {
         assert.strictEqual(unsecret(regs[0].password), "mock-token");
     });
 
-    it("sparkImage is the tag the build pushes", () => {
-        assert.strictEqual(run.outputs.sparkImage, image.inputs.tags[0]);
+    it("sparkImage is the build's ref (the pushed tag with its digest), so what runs it depends on the push", () => {
+        assert.strictEqual(run.outputs.sparkImage, image.state.ref);
+        assert.strictEqual(run.outputs.sparkImage, `${image.inputs.tags[0]}@${image.state.digest}`);
+        assert.strictEqual(run.outputs.sparkImageTag, image.inputs.tags[0]);
     });
 });
 
 describe("ImageRegistry component: arguments", () => {
     const cases: [string, Partial<ImageRegistryArgs>, string][] = [
-        ["a Spark line without pins when building", { buildSparkImage: true, sparkVersion: "4.0.0" },
+        ["a Spark line without pins when building", { sparkVersion: "4.0.0" },
             `moka:images:ImageRegistry "bad": args.sparkVersion: ${NO_PINNED_4_0}`],
-        ["Spark 3.5 even with the build off", { sparkVersion: "3.5.6" }, `moka:images:ImageRegistry "bad": args.sparkVersion: ${SPARK_35_REJECTED}`],
-        ["Spark 3.5 when building", { buildSparkImage: true, sparkVersion: "3.5.6" }, `moka:images:ImageRegistry "bad": args.sparkVersion: ${SPARK_35_REJECTED}`],
+        ["Spark 3.5 even with an external image", { sparkImage: { source: "external", image: `x.io/spark@sha256:${"b".repeat(64)}` }, sparkVersion: "3.5.6" }, `moka:images:ImageRegistry "bad": args.sparkVersion: ${SPARK_35_REJECTED}`],
+        ["Spark 3.5 when building", { sparkVersion: "3.5.6" }, `moka:images:ImageRegistry "bad": args.sparkVersion: ${SPARK_35_REJECTED}`],
+        ["an external image not pinned by digest", { sparkImage: { source: "external", image: "x.io/spark:4.1.2" } }, 'moka:images:ImageRegistry "bad": args.sparkImage.image must be an image pinned by digest (<registry>/<repository>@sha256:<digest>) with source external, got "x.io/spark:4.1.2"'],
+        ["an image with source build", { sparkImage: { source: "build", image: `x.io/spark@sha256:${"b".repeat(64)}` } }, 'moka:images:ImageRegistry "bad": args.sparkImage.image applies only to source external'],
         ["a malformed Spark version", { sparkVersion: "latest" }, 'moka:images:ImageRegistry "bad": args.sparkVersion must be a Spark release such as 4.1.2, got "latest"'],
         ["zero untagged days", { untaggedExpireDays: 0 }, 'moka:images:ImageRegistry "bad": args.untaggedExpireDays must be a whole number between 1 and 365, got 0'],
         ["too many kept images", { keepTaggedImages: 1001 }, 'moka:images:ImageRegistry "bad": args.keepTaggedImages must be a whole number between 1 and 1000, got 1001'],
@@ -336,8 +352,9 @@ describe("ImageRegistry component: arguments", () => {
         });
     }
 
-    it("a Spark line without digests is fine while the build is off", async () => {
-        const run = await runRegistry({ sparkVersion: "4.0.0" });
-        assert.strictEqual(run.outputs.sparkImage, `${REGISTRY}/moka-test/spark:4.0.0-r2`);
+    it("a Spark line without digests is fine with an external image", async () => {
+        const ext = `x.io/spark:4.0.0@sha256:${"c".repeat(64)}`;
+        const run = await runRegistry({ sparkVersion: "4.0.0", sparkImage: { source: "external", image: ext } });
+        assert.strictEqual(run.outputs.sparkImage, ext);
     });
 });

@@ -339,7 +339,7 @@ describe("Karpenter component", () => {
         const expected: Record<string, number> = {
             [T.role]: 2, [T.attachment]: 4, [T.rolePolicy]: 1, [T.accessEntry]: 1, [T.podIdentity]: 1,
             [T.queue]: 1, [T.queuePolicy]: 1, [T.rule]: 4, [T.target]: 4,
-            [T.namespace]: 1, [T.release]: 1, [T.nodePool]: 3, [T.nodeClass]: 3,
+            [T.namespace]: 1, [T.release]: 2, [T.nodePool]: 3, [T.nodeClass]: 3,
         };
         for (const [type, n] of Object.entries(expected)) {
             assert.strictEqual(of(type).length, n, type);
@@ -354,7 +354,7 @@ describe("Karpenter component", () => {
         const names = run.resources.filter((r) => r.parent === component.urn).map((r) => r.name).sort();
         assert.ok(names.every((n) => n.startsWith("karpenter-")), names.join(","));
         for (const n of ["karpenter-node-role", "karpenter-controller-role", "karpenter-controller-policy", "karpenter-node-access", "karpenter-pod-identity",
-            "karpenter-interruption", "karpenter-interruption-policy", "karpenter-namespace", "karpenter-release",
+            "karpenter-interruption", "karpenter-interruption-policy", "karpenter-namespace", "karpenter-release", "karpenter-crds",
             "karpenter-nodepool-graviton", "karpenter-nodepool-x86", "karpenter-nodepool-driver",
             "karpenter-nodeclass-graviton", "karpenter-nodeclass-x86", "karpenter-nodeclass-driver"]) {
             byName(run.resources, n);
@@ -363,7 +363,7 @@ describe("Karpenter component", () => {
 
     it("every Kubernetes child uses the explicit provider", () => {
         const kube = run.resources.filter((r) => r.parent === component.urn && r.type.startsWith("kubernetes:"));
-        assert.strictEqual(kube.length, 8);
+        assert.strictEqual(kube.length, 9);
         for (const r of kube) {
             assert.ok(r.provider?.startsWith(`${stand.provider}::`), `${r.name}: ${r.provider}`);
         }
@@ -478,14 +478,27 @@ describe("Karpenter component", () => {
             new Namespace({ apiVersion: "v1", kind: "Namespace", metadata: ns.inputs.metadata }).validate();
         });
 
-        it("release: pinned OCI chart, CRDs from the chart, waits for identity and system nodes", () => {
-            const rel = of(T.release)[0];
+        it("CRDs: the karpenter-crd chart at the controller's version, first (upgraded with every version, unlike the chart's crds/)", () => {
+            const crds = byName(run.resources, "karpenter-crds");
+            assert.strictEqual(crds.inputs.chart, "oci://public.ecr.aws/karpenter/karpenter-crd");
+            assert.strictEqual(crds.inputs.version, "1.14.1");
+            assert.strictEqual(crds.inputs.version, KARPENTER_DEFAULTS.version);
+            assert.strictEqual(crds.inputs.name, "karpenter-crd");
+            assert.strictEqual(crds.inputs.namespace, "karpenter");
+            assert.deepStrictEqual(crds.inputs.values, {});
+            assert.strictEqual(crds.inputs.atomic, true);
+            assert.ok(crds.dependencies.includes(stand.systemNodes), "waits for the system nodes like the controller");
+        });
+
+        it("release: pinned OCI chart without its install-once CRDs, after the CRD release, identity and system nodes", () => {
+            const rel = byName(run.resources, "karpenter-release");
             assert.strictEqual(rel.inputs.chart, "oci://public.ecr.aws/karpenter/karpenter");
             assert.strictEqual(rel.inputs.version, "1.14.1");
             assert.strictEqual(rel.inputs.chart, KARPENTER_DEFAULTS.chart);
             assert.strictEqual(rel.inputs.name, "karpenter");
             assert.strictEqual(rel.inputs.namespace, "karpenter");
-            assert.strictEqual(rel.inputs.skipCrds, false);
+            assert.strictEqual(rel.inputs.skipCrds, true);
+            assert.ok(rel.dependencies.includes(byName(run.resources, "karpenter-crds").urn), "dependsOn the CRD release");
             assert.strictEqual(rel.inputs.createNamespace, false);
             assert.strictEqual(rel.inputs.repositoryOpts, undefined);
             assert.ok(rel.dependencies.includes(stand.systemNodes), "dependsOn the system node group");
@@ -494,7 +507,7 @@ describe("Karpenter component", () => {
         });
 
         it("release values: queue NAME (not ARN), cluster, service account, HA, system nodes", () => {
-            const v = of(T.release)[0].inputs.values;
+            const v = byName(run.resources, "karpenter-release").inputs.values;
             assert.deepStrictEqual(v.settings, { clusterName: CLUSTER, clusterEndpoint: `https://${CLUSTER}.gr7.${REGION}.eks.amazonaws.com`, interruptionQueue: QUEUE_NAME, reservedENIs: "1" });
             assert.ok(!String(v.settings.interruptionQueue).startsWith("arn:"));
             assert.deepStrictEqual(v.serviceAccount, { create: true, name: "karpenter" });
@@ -507,12 +520,14 @@ describe("Karpenter component", () => {
         it("three EC2NodeClasses, one per pool, valid against the schema", () => {
             const classes = of(T.nodeClass);
             assert.deepStrictEqual(classes.map((c) => c.inputs.metadata.name).sort(), ["spark-driver", "spark-graviton", "spark-x86"]);
-            const release = of(T.release)[0].urn;
+            const release = byName(run.resources, "karpenter-release").urn;
+            const crds = byName(run.resources, "karpenter-crds").urn;
             for (const c of classes) {
                 assert.strictEqual(c.inputs.apiVersion, "karpenter.k8s.aws/v1");
                 assert.strictEqual(c.inputs.kind, "EC2NodeClass");
                 new EC2NodeClass({ metadata: c.inputs.metadata, spec: c.inputs.spec }).validate();
-                assert.ok(c.dependencies.includes(release), `${c.name} dependsOn the release (CRDs)`);
+                assert.ok(c.dependencies.includes(release), `${c.name} dependsOn the controller release`);
+                assert.ok(c.dependencies.includes(crds), `${c.name} dependsOn the CRD release`);
                 const s = c.inputs.spec;
                 assert.strictEqual(s.role, "moka-test-karpenter-node");
                 assert.deepStrictEqual(s.metadataOptions, { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
@@ -534,7 +549,8 @@ describe("Karpenter component", () => {
             for (const p of pools) {
                 assert.strictEqual(p.inputs.apiVersion, "karpenter.sh/v1");
                 new NodePool({ metadata: p.inputs.metadata, spec: p.inputs.spec }).validate();
-                assert.ok(p.dependencies.includes(of(T.release)[0].urn), `${p.name} dependsOn the release`);
+                assert.ok(p.dependencies.includes(byName(run.resources, "karpenter-release").urn), `${p.name} dependsOn the release`);
+                assert.ok(p.dependencies.includes(byName(run.resources, "karpenter-crds").urn), `${p.name} dependsOn the CRD release`);
                 assert.ok(p.dependencies.includes(of(T.accessEntry)[0].urn), `${p.name} dependsOn the access entry`);
                 assert.strictEqual(p.inputs.spec.template.spec.nodeClassRef.name, p.inputs.metadata.name);
             }
@@ -631,7 +647,7 @@ describe("Karpenter component: pools as data", () => {
 
     it("a fourth pool is one more map entry: one more EC2NodeClass and NodePool, named after its key", () => {
         const component = byName(run.resources, "karpenter");
-        assert.strictEqual(run.resources.filter((r) => r.parent === component.urn).length, 29);
+        assert.strictEqual(run.resources.filter((r) => r.parent === component.urn).length, 30);
         const names = (type: string) => ofType(run.resources, type).map((r) => `${r.name} ${r.inputs.metadata.name}`).sort();
         assert.deepStrictEqual(names(T.nodePool), [
             "karpenter-nodepool-driver spark-driver", "karpenter-nodepool-graviton spark-graviton", "karpenter-nodepool-memory spark-memory", "karpenter-nodepool-x86 spark-x86",

@@ -24,6 +24,10 @@ import {
     type NodePools,
 } from "../../../components/karpenter/node-pools";
 import { esmImport } from "../../helpers/esm";
+import { METAL_SIZES, XEN_FAMILIES } from "../../../lib/ec2-metal-sizes";
+import { archOfFamily, parseFamily } from "../../../lib/instance-families";
+import { metalVerdict } from "../../../policies/lib/deployability";
+import { nodePoolRequirements, type Requirement } from "../../../components/karpenter/node-pools";
 
 // @kubernetes-models/* are ESM-only; a real dynamic import (not ts-node's require rewrite) loads them.
 
@@ -238,6 +242,7 @@ describe("karpenter node pools", () => {
                 assert.deepStrictEqual(req(key, "karpenter.k8s.aws/instance-family")?.values, families);
                 assert.deepStrictEqual(req(key, "karpenter.k8s.aws/instance-size"), { key: "karpenter.k8s.aws/instance-size", operator: "NotIn", values: [...EXCLUDED_SIZES] });
                 assert.deepStrictEqual(req(key, "kubernetes.io/os")?.values, ["linux"]);
+                assert.deepStrictEqual(req(key, "karpenter.k8s.aws/instance-hypervisor"), { key: "karpenter.k8s.aws/instance-hypervisor", operator: "In", values: ["nitro"] });
                 assert.strictEqual(specs[key].disruption.consolidationPolicy, policy);
                 assert.strictEqual(specs[key].disruption.consolidateAfter, p[key].consolidateAfter);
                 assert.strictEqual(specs[key].template.spec.expireAfter, p[key].expireAfter);
@@ -297,5 +302,57 @@ describe("karpenter node pools", () => {
                 }
             }
         });
+    });
+});
+
+/** Whether an instance with these labels satisfies every requirement (Karpenter's In/NotIn/Exists semantics for one value per key). */
+function admits(requirements: readonly Requirement[], labels: Readonly<Record<string, string>>): boolean {
+    return requirements.every((r) => {
+        const v = labels[r.key];
+        switch (r.operator) {
+            case "In": return v !== undefined && (r.values ?? []).includes(v);
+            case "NotIn": return v === undefined || !(r.values ?? []).includes(v);
+            case "Exists": return v !== undefined;
+            case "DoesNotExist": return v === undefined;
+            default: return true;
+        }
+    });
+}
+
+describe("NodePool requirements keep bare metal out of every family the config allows", () => {
+    // Every family of Karpenter's v1.14 instance-type reference that a pool may list (it parses as a family;
+    // the pool takes the family's architecture). lib/ec2-metal-sizes.ts has all of them, with their metal sizes.
+    const families = Object.keys(METAL_SIZES).filter((f) => parseFamily(f) !== undefined);
+
+    it("covers the reference: 167 parseable families of 177, 143 metal types, metal-24xl/metal-48xl among them", () => {
+        assert.strictEqual(Object.keys(METAL_SIZES).length, 177);
+        assert.strictEqual(families.length, 167, "u-3tb1, p6-b200 … do not parse as families and a pool cannot list them");
+        assert.strictEqual(Object.values(METAL_SIZES).reduce((n, s) => n + s.length, 0), 143);
+        assert.deepStrictEqual(METAL_SIZES.m7i, ["metal-24xl", "metal-48xl"]);
+        assert.deepStrictEqual(METAL_SIZES.m8g, ["metal-24xl", "metal-48xl"]);
+        assert.deepStrictEqual(METAL_SIZES.m7g, ["metal"]);
+    });
+
+    for (const family of families) {
+        it(`${family}: no metal size is admitted, a Nitro size is`, () => {
+            const arch = archOfFamily(family)!;
+            const reqs = nodePoolRequirements({ arch, instanceFamilies: [family], capacityTypes: ["on-demand"] });
+            const labels = (size: string, hypervisor: string) => ({
+                "kubernetes.io/arch": arch, "kubernetes.io/os": "linux", "karpenter.sh/capacity-type": "on-demand",
+                "karpenter.k8s.aws/instance-family": family, "karpenter.k8s.aws/instance-size": size, "karpenter.k8s.aws/instance-hypervisor": hypervisor,
+            });
+            for (const size of METAL_SIZES[family]) {
+                assert.strictEqual(admits(reqs, labels(size, "")), false, `${family}.${size} must not be admitted`);
+            }
+            assert.strictEqual(admits(reqs, labels("xlarge", XEN_FAMILIES.includes(family) ? "xen" : "nitro")), !XEN_FAMILIES.includes(family));
+            assert.strictEqual(metalVerdict(reqs).kind, "excluded");
+        });
+    }
+
+    it("the size list alone (the old requirements) would admit the newer families' metal sizes", () => {
+        const old = nodePoolRequirements({ arch: "amd64", instanceFamilies: ["m7i"], capacityTypes: ["on-demand"] }).filter((r) => r.key !== "karpenter.k8s.aws/instance-hypervisor");
+        const withMetal = [...old.filter((r) => r.key !== "karpenter.k8s.aws/instance-size"), { key: "karpenter.k8s.aws/instance-size", operator: "NotIn" as const, values: [...EXCLUDED_SIZES, "metal"] }];
+        assert.strictEqual(admits(withMetal, { "kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux", "karpenter.sh/capacity-type": "on-demand", "karpenter.k8s.aws/instance-family": "m7i", "karpenter.k8s.aws/instance-size": "metal-48xl", "karpenter.k8s.aws/instance-hypervisor": "" }), true);
+        assert.strictEqual(metalVerdict(withMetal).kind, "allowed");
     });
 });

@@ -1,10 +1,12 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import type { NetworkConfig } from "../../../config";
+import type { NetworkConfig, PrivateAccessNetwork } from "../../../config";
 import {
     endpointServiceName, flowLogTrustPolicy, flowLogWritePolicy, INTERFACE_ENDPOINT_SERVICES, natGatewayCount, natGatewayForAz,
     planSubnets, subnetPlanProblems, subnetPlanViolations, subnetTags,
 } from "../../../components/network/plan";
+import { planPrivateAccessRoutes, plannedAttachments } from "../../../components/network/private-access";
+import { tagSlug } from "../../../components/network/existing-vpc";
 import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
 
@@ -159,7 +161,7 @@ interface NetworkRun {
     readonly get: (name: string) => RecordedResource;
 }
 
-async function runNetwork(network: NetworkConfig, extra: { flowLogRetentionDays?: number; baseName?: string } = {}): Promise<NetworkRun> {
+async function runNetwork(network: NetworkConfig, extra: { flowLogRetentionDays?: number; baseName?: string; privateAccess?: PrivateAccessNetwork[] } = {}): Promise<NetworkRun> {
     const { Network } = await import("../../../components/network");
     const result = await runUnderMocks({
         stack: "test",
@@ -171,8 +173,11 @@ async function runNetwork(network: NetworkConfig, extra: { flowLogRetentionDays?
                 network,
                 tags: TAGS,
                 flowLogRetentionDays: extra.flowLogRetentionDays ?? 90,
+                privateAccess: extra.privateAccess,
             });
             return {
+                apiAccess: net.apiAccess.map((r) => r.urn),
+                privateRouteTableIds: net.privateRouteTableIds,
                 vpcId: net.vpcId,
                 privateSubnetIds: net.privateSubnetIds,
                 publicSubnetIds: net.publicSubnetIds,
@@ -386,6 +391,111 @@ describe("Network component", () => {
             }
             assert.equal(run.get("net-flow-logs").inputs.retentionInDays, 14);
             assert.equal(run.get("net-flow-logs").inputs.name, "/aws/vpc/moka-dev/flow-logs");
+        });
+    });
+
+    describe("routes to the networks that reach the private API (privateAccess)", () => {
+        const TGW = "tgw-00000000000000000";
+        const networks: PrivateAccessNetwork[] = [
+            { name: "ci-runners", via: "transitGateway", cidr: "10.255.0.0/24", transitGatewayId: TGW },
+            { name: "office", via: "transitGateway", cidr: "10.254.0.0/16", transitGatewayId: TGW },
+            { name: "vpn", via: "vpn", cidr: "172.20.0.0/16", vpnGatewayId: "vgw-0a1b2c3d4e5f60718" },
+            { name: "peer", via: "vpcPeering", cidr: "192.168.0.0/20", vpcPeeringConnectionId: "pcx-0a1b2c3d4e5f60718" },
+        ];
+        let run: NetworkRun;
+        before(async () => {
+            run = await runNetwork({ vpcCidr: "10.40.0.0/16", podCidr: "100.64.0.0/16", azCount: 3, natMode: "perAz" }, { privateAccess: networks });
+        });
+
+        it("plans one route per network and route table, each through its gateway, and no route for in-VPC networks", () => {
+            const routes = planPrivateAccessRoutes([...networks, { name: "bastion", via: "inVpc", securityGroupId: "sg-0a1b2c3d4e5f60718" }], 2);
+            assert.deepEqual(routes.map((r) => [r.key, r.destinationCidrBlock, r.target]), [
+                ["access-ci-runners-0", "10.255.0.0/24", { transitGatewayId: TGW }], ["access-ci-runners-1", "10.255.0.0/24", { transitGatewayId: TGW }],
+                ["access-office-0", "10.254.0.0/16", { transitGatewayId: TGW }], ["access-office-1", "10.254.0.0/16", { transitGatewayId: TGW }],
+                ["access-vpn-0", "172.20.0.0/16", { gatewayId: "vgw-0a1b2c3d4e5f60718" }], ["access-vpn-1", "172.20.0.0/16", { gatewayId: "vgw-0a1b2c3d4e5f60718" }],
+                ["access-peer-0", "192.168.0.0/20", { vpcPeeringConnectionId: "pcx-0a1b2c3d4e5f60718" }], ["access-peer-1", "192.168.0.0/20", { vpcPeeringConnectionId: "pcx-0a1b2c3d4e5f60718" }],
+            ]);
+            assert.deepEqual(plannedAttachments(networks), { transitGateways: [TGW], vpnGateways: ["vgw-0a1b2c3d4e5f60718"] });
+        });
+
+        it("attaches the VPC to the transit gateway once, in the node subnets, and to the VPN gateway", () => {
+            const tgw = run.of("aws:ec2transitgateway/vpcAttachment:VpcAttachment");
+            assert.equal(tgw.length, 1);
+            assert.deepEqual({ ...tgw[0].inputs, tags: undefined }, { transitGatewayId: TGW, vpcId: "vpc-net-vpc", subnetIds: ["subnet-net-private-0", "subnet-net-private-1", "subnet-net-private-2"], dnsSupport: "enable", tags: undefined });
+            assert.deepEqual(run.of("aws:ec2/vpnGatewayAttachment:VpnGatewayAttachment").map((r) => r.inputs), [{ vpcId: "vpc-net-vpc", vpnGatewayId: "vgw-0a1b2c3d4e5f60718" }]);
+        });
+
+        it("routes every node/pod route table to every network, after the attachment", () => {
+            const tgw = run.of("aws:ec2transitgateway/vpcAttachment:VpcAttachment")[0];
+            for (let i = 0; i < 3; i++) {
+                const r = run.get(`net-access-ci-runners-${i}`);
+                assert.deepEqual(r.inputs, { routeTableId: `net-private-rt-${i}-id`, destinationCidrBlock: "10.255.0.0/24", transitGatewayId: TGW });
+                assert.ok(r.dependencies.includes(tgw.urn));
+                assert.equal(run.get(`net-access-peer-${i}`).inputs.vpcPeeringConnectionId, "pcx-0a1b2c3d4e5f60718");
+            }
+            assert.equal(run.of(T.route).length, 4 + 4 * 3);
+        });
+
+        it("exports the path (attachments and routes) for the Kubernetes provider to wait on, and the route tables", () => {
+            assert.equal((run.result.outputs.apiAccess as string[]).length, 2 + 12);
+            assert.deepEqual(run.result.outputs.privateRouteTableIds, ["net-private-rt-0-id", "net-private-rt-1-id", "net-private-rt-2-id"]);
+        });
+    });
+
+    describe("bring your own VPC (existingVpc)", () => {
+        const existingVpc = {
+            vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidr: "10.60.0.0/16", secondaryCidrs: ["100.64.0.0/16"],
+            nodeSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+            podSubnets: [{ availabilityZone: "us-west-2a", subnetId: "subnet-0000000000000000c" }, { availabilityZone: "us-west-2b", subnetId: "subnet-0000000000000000d" }],
+            publicSubnetIds: ["subnet-0000000000000000e"], routeTableIds: ["rtb-0000000000000000f"], createEndpoints: false,
+        };
+        let run: NetworkRun;
+        before(async () => {
+            run = await runNetwork({ vpcCidr: "10.0.0.0/16", podCidr: "100.64.0.0/16", azCount: 2, natMode: "perAz", existingVpc }, {
+                privateAccess: [{ name: "ci-runners", via: "transitGateway", cidr: "10.255.0.0/24", transitGatewayId: "tgw-00000000000000000" }],
+            });
+        });
+
+        it("creates no VPC, subnet, gateway, route table, endpoint or default-SG takeover; only tags, the node SG, flow logs and routes", () => {
+            const counts: Record<string, number> = {};
+            for (const r of run.result.resources) {
+                counts[r.type] = (counts[r.type] ?? 0) + 1;
+            }
+            assert.deepEqual(counts, {
+                "moka:network:Network": 1, "aws:ec2/tag:Tag": 4 * 2 + 3 * 1 + 2 * 2, [T.route]: 1,
+                [T.sg]: 1, [T.ingress]: 1, [T.egress]: 1, [T.logGroup]: 1, [T.role]: 1, [T.rolePolicy]: 1, [T.flowLog]: 1,
+            });
+        });
+
+        it("tags node subnets for Karpenter discovery and internal load balancers, public ones for internet-facing ones, pod subnets with their role only", () => {
+            const tags = (subnet: string) => Object.fromEntries(run.of("aws:ec2/tag:Tag").filter((t) => t.inputs.resourceId === subnet).map((t) => [t.inputs.key, t.inputs.value]));
+            assert.deepEqual(tags("subnet-0000000000000000a"), subnetTags("private", "moka-prod"));
+            assert.deepEqual(tags("subnet-0000000000000000e"), subnetTags("public", "moka-prod"));
+            assert.deepEqual(tags("subnet-0000000000000000d"), subnetTags("pods", "moka-prod"));
+            assert.equal(tags("subnet-0000000000000000c")["karpenter.sh/discovery"], undefined);
+            assert.equal(tagSlug("kubernetes.io/cluster/moka-prod"), "cluster");
+            assert.equal(tagSlug("kubernetes.io/role/internal-elb"), "internal-elb");
+        });
+
+        it("uses the given subnets and zones, routes the private-access network in the given route tables, attaches nothing", () => {
+            const o = run.result.outputs;
+            assert.equal(o.vpcId, "vpc-0a1b2c3d4e5f60718");
+            assert.deepEqual(o.privateSubnetIds, existingVpc.nodeSubnetIds);
+            assert.deepEqual(o.podSubnets, existingVpc.podSubnets);
+            assert.deepEqual(o.availabilityZones, ["us-west-2a", "us-west-2b"]);
+            assert.equal(o.azCount, 2);
+            assert.equal(o.vpcCidr, "10.60.0.0/16");
+            assert.deepEqual(run.get("net-access-ci-runners-0").inputs, { routeTableId: "rtb-0000000000000000f", destinationCidrBlock: "10.255.0.0/24", transitGatewayId: "tgw-00000000000000000" });
+            assert.equal(run.of("aws:ec2transitgateway/vpcAttachment:VpcAttachment").length, 0, "the VPC owner attaches an existing VPC");
+            assert.equal(run.get("net-node-sg").inputs.vpcId, "vpc-0a1b2c3d4e5f60718");
+        });
+
+        it("creates the endpoints in the node subnets only with createEndpoints", async () => {
+            const withEndpoints = await runNetwork({ vpcCidr: "10.0.0.0/16", podCidr: "100.64.0.0/16", azCount: 2, natMode: "perAz", existingVpc: { ...existingVpc, createEndpoints: true } });
+            assert.equal(withEndpoints.of(T.endpoint).length, 7);
+            assert.deepEqual(withEndpoints.get("net-endpoint-sts").inputs.subnetIds, existingVpc.nodeSubnetIds);
+            assert.deepEqual(withEndpoints.get("net-endpoint-s3").inputs.routeTableIds, existingVpc.routeTableIds);
+            assert.deepEqual(withEndpoints.of(T.ingress).filter((r) => r.name.startsWith("net-endpoints-https")).map((r) => r.inputs.cidrIpv4), ["10.60.0.0/16", "100.64.0.0/16"]);
         });
     });
 

@@ -216,10 +216,13 @@ describe("yunikorn-queues", () => {
 /** Leaf key paths of the yunikorn chart values this component may set (values.yaml at v1.8.0 and master 2026-05-28; 1.9.0 service_config.md). */
 const CHART_KEYS = new Set([
     "image.repository", "image.tag", "image.pullPolicy", "nodeSelector", "tolerations", "hostNetwork",
+    "resources.requests.cpu", "resources.requests.memory", "resources.limits.cpu", "resources.limits.memory",
     "embedAdmissionController", "enableWebService",
     "web.image.repository", "web.image.tag", "web.image.pullPolicy",
+    "web.resources.requests.cpu", "web.resources.requests.memory", "web.resources.limits.cpu", "web.resources.limits.memory",
     "admissionController.image.repository", "admissionController.image.tag", "admissionController.image.pullPolicy",
     "admissionController.replicaCount", "admissionController.hostNetwork", "admissionController.nodeSelector", "admissionController.tolerations",
+    "admissionController.resources.requests.cpu", "admissionController.resources.requests.memory", "admissionController.resources.limits.cpu", "admissionController.resources.limits.memory",
     "podSecurityContext", "schedulerSecurityContext", "webSecurityContext", "admissionPodSecurityContext", "admissionContainerSecurityContext",
     "yunikornDefaults",
 ]);

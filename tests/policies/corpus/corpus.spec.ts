@@ -2,7 +2,7 @@
  * The real-world corpus (tests/policies/corpus/cases.json; conventions, sources and judgment calls in
  * README.md beside it): configurations from data-on-eks, pulumi/examples, the spark-operator and
  * Karpenter examples and the Checkov / Kyverno / KICS fixtures, translated by hand into Pulumi inputs,
- * each with an expert's verdict. Every case runs through all three packs over the Analyzer protocol path
+ * each with an expert's verdict. Every case runs through all the packs (preview/run.ts PACK_NAMES) over the Analyzer protocol path
  * (tests/policies/corpus/run.ts) and must:
  *   - not crash;
  *   - "pass" cases: draw no mandatory violation (UNSCORED policies aside);

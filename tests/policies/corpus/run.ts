@@ -1,5 +1,5 @@
 /**
- * Runs the real-world corpus (cases.json) through the three packs over the Analyzer protocol path — the
+ * Runs the real-world corpus (cases.json) through every pack over the Analyzer protocol path — the
  * in-process @pulumi/policy server handlers (`Analyze` per resource, then `AnalyzeStack`) that
  * preview/analyze.ts drives with real protobuf requests, the packs' default policy config — and scores
  * every case against tests/policies/corpus/themes.ts. Also renders the README's results table.

@@ -95,6 +95,10 @@ export const THEMES: Readonly<Record<string, ThemeRule>> = {
     // Spark scheduling (isolation pack)
     "spark-not-yunikorn": m("spark-apps-use-team-queue"),
     "spark-foreign-queue": m("spark-apps-use-team-queue"),
+    // Day-one deployability (deployability pack): the Kubernetes API has a way in from outside the node
+    // network; a NodePool cannot launch bare metal.
+    "eks-api-unreachable": m("eks-api-reachable"),
+    "nodepool-metal-capable": m("nodepool-excludes-metal"),
 };
 
 /**

@@ -645,6 +645,12 @@ const T = {
     ecr: "aws:ecr/repository:Repository", awsProvider: "pulumi:providers:aws", nodePool: "kubernetes:karpenter.sh/v1:NodePool",
     nodePoolBeta: "kubernetes:karpenter.sh/v1beta1:NodePool", nodeClass: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
     logGroup: "aws:cloudwatch/logGroup:LogGroup", configMap: "kubernetes:core/v1:ConfigMap",
+    eks: "eks:index:Cluster", awsEks: "aws:eks/cluster:Cluster", ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule", sg: "aws:ec2/securityGroup:SecurityGroup", vpc: "aws:ec2/vpc:Vpc", subnet: "aws:ec2/subnet:Subnet",
+    route: "aws:ec2/route:Route", routeTable: "aws:ec2/routeTable:RouteTable", rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    lt: "aws:ec2/launchTemplate:LaunchTemplate", eniConfig: "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig", nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    addon: "aws:eks/addon:Addon", release: "kubernetes:helm.sh/v3:Release", daemonSet: "kubernetes:apps/v1:DaemonSet",
+    build: "docker-build:index:Image", pullThrough: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
     bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucketLogging: "aws:s3/bucketLogging:BucketLogging",
 } as const;
 
@@ -685,6 +691,25 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     environments: {
         types: [[T.awsProvider, 2], [T.bucket, 1], [T.kms, 1], [T.ecr, 1], [T.logGroup, 1], [T.role, 1], [T.deployment, 1], [T.configMap, 1]],
         links: {},
+    },
+    // The deployability pack: the API path (cluster, its security-group rules, routes), system-node capacity, image producers.
+    apiPath: {
+        types: [[T.eks, 2], [T.awsEks, 1], [T.ingress, 3], [T.sgRule, 1], [T.sg, 1], [T.vpc, 1], [T.subnet, 1], [T.route, 2], [T.routeTable, 1], [T.rta, 2], [T.lt, 1], [T.eniConfig, 1]],
+        links: {
+            securityGroupId: { from: [T.ingress, T.sgRule], to: [T.eks, T.awsEks, T.sg] },
+            referencedSecurityGroupId: { from: [T.ingress], to: [T.sg] },
+            routeTableId: { from: [T.route, T.rta], to: [T.routeTable] },
+            subnetId: { from: [T.rta], to: [T.subnet] },
+            privateSubnetIds: { from: [T.eks], to: [T.subnet] },
+        },
+    },
+    capacity: {
+        types: [[T.nodeGroup, 2], [T.release, 3], [T.deployment, 2], [T.daemonSet, 1], [T.addon, 2]],
+        links: {},
+    },
+    producers: {
+        types: [[T.ecr, 2], [T.build, 2], [T.pullThrough, 1], [T.deployment, 2], [T.pod, 1], [T.release, 1]],
+        links: { tags: { from: [T.build], to: [T.ecr] }, spec: { from: [T.deployment, T.pod], to: [T.build, T.ecr] } },
     },
 };
 

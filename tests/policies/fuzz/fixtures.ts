@@ -251,7 +251,7 @@ const PAB_ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePubli
 const ALL: readonly PackName[] = ["security", "cost", "isolation"];
 const SI: readonly PackName[] = ["security", "isolation"];
 
-export const TYPE_TABLE: readonly TypeSpec[] = [
+const BASE_TYPES: readonly TypeSpec[] = [
     // --- EKS control plane (security eks-*; cost tags; isolation env scan) ------------------
     {
         type: "aws:eks/cluster:Cluster", packs: ALL, provider: "aws",
@@ -458,7 +458,7 @@ export const TYPE_TABLE: readonly TypeSpec[] = [
         base: (c) => ({ bucket: c.bucket, targetBucket: "moka-dev-logs", targetPrefix: `${c.ns}/` }),
     })),
     {
-        type: "aws:ec2/launchTemplate:LaunchTemplate", packs: ALL, provider: "aws",
+        type: "aws:ec2/launchTemplate:LaunchTemplate", packs: ALL, provider: "aws", dependencyKeys: ["vpcSecurityGroupIds"],
         // The platform's system node template (components/cluster.ts): IMDSv2 only, hop limit 1, encrypted gp3 root.
         base: (c) => ({
             namePrefix: `moka-${c.env || "dev"}-system-`,
@@ -471,10 +471,14 @@ export const TYPE_TABLE: readonly TypeSpec[] = [
         }),
     },
     {
-        type: "aws:eks/nodeGroup:NodeGroup", packs: ALL, provider: "aws",
+        type: "aws:eks/nodeGroup:NodeGroup", packs: ALL, provider: "aws", stackWeight: 2,
+        // The system node group; for the deployability pack's capacity rule a small one (m7g.large, or a single node) beside
+        // pinned releases without requests or with too many pods.
         base: (c) => ({
             clusterName: `moka-${c.env || "dev"}`, nodeGroupNamePrefix: "system-", nodeRoleArn: arn(c, "iam", "role/moka-system-node"), subnetIds: ["subnet-0a1", "subnet-0b2"],
-            version: "1.35", capacityType: "ON_DEMAND", instanceTypes: ["m7g.large"], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 },
+            version: "1.35", capacityType: "ON_DEMAND", amiType: "AL2023_ARM_64_STANDARD",
+            instanceTypes: [c.sa === "spark" ? "m7g.xlarge" : c.sa === "etl" ? "m7g.2xlarge" : "m7g.large"], scalingConfig: { minSize: c.sa === "default" ? 1 : 2, desiredSize: 2, maxSize: 4 },
+            labels: { "moka.dev/node-role": "system" }, taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
             remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-0bastion"] }, tags: awsTags(c),
         }),
     },
@@ -674,6 +678,50 @@ export const TYPE_TABLE: readonly TypeSpec[] = [
         base: (c) => ({ apiVersion: "karpenter.sh/v1alpha5", kind: "Machine", metadata: { name: `${c.name}-m1` }, spec: { machineTemplateRef: { name: c.name } } }),
     },
 ];
+
+// --- The deployability pack (issue 10): the API path, image producers, system-node capacity ---------
+const ACD: readonly PackName[] = ["security", "cost", "isolation", "deployability"];
+const CD: readonly PackName[] = ["cost", "deployability"];
+const D: readonly PackName[] = ["deployability"];
+const vpcId = "vpc-0abc";
+
+const DEPLOYABILITY_FIXTURES: readonly TypeSpec[] = [
+    { type: "aws:ec2/vpc:Vpc", packs: ACD, provider: "aws", base: (c) => ({ cidrBlock: "10.40.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, tags: awsTags(c) }) },
+    { type: "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation", packs: D, provider: "aws", dependencyKeys: ["vpcId"], base: () => ({ vpcId, cidrBlock: "100.64.0.0/16" }) },
+    { type: "aws:ec2/subnet:Subnet", packs: ACD, provider: "aws", base: (c) => ({ vpcId, cidrBlock: "10.40.0.0/19", availabilityZone: `${c.region}a`, mapPublicIpOnLaunch: false, tags: { ...awsTags(c), "karpenter.sh/discovery": `moka-${c.env || "dev"}` } }) },
+    { type: "aws:ec2/route:Route", packs: D, provider: "aws", stackWeight: 2, dependencyKeys: ["routeTableId"], base: (c) => ({ routeTableId: "rtb-0abc", destinationCidrBlock: c.sa === "etl" ? "0.0.0.0/0" : "10.255.0.0/24", ...(c.sa === "etl" ? { natGatewayId: "nat-0abc" } : { transitGatewayId: "tgw-0123456789abcdef0" }) }) },
+    { type: "aws:ec2/routeTable:RouteTable", packs: CD, provider: "aws", base: (c) => ({ vpcId, routes: [{ cidrBlock: "10.255.0.0/24", transitGatewayId: "tgw-0123456789abcdef0" }], tags: awsTags(c) }) },
+    { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", packs: D, provider: "aws", stackWeight: 2, dependencyKeys: ["routeTableId", "subnetId"], base: () => ({ routeTableId: "rtb-0abc", subnetId: "subnet-0a1" }) },
+    { type: "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation", packs: D, provider: "aws", dependencyKeys: ["routeTableId"], base: () => ({ routeTableId: "rtb-0abc", vpnGatewayId: "vgw-0123456789abcdef0" }) },
+    {
+        type: "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig", packs: D, provider: "kubernetes", dependencyKeys: ["spec"],
+        base: (c) => ({ apiVersion: "crd.k8s.amazonaws.com/v1alpha1", kind: "ENIConfig", metadata: { name: `${c.region}a` }, spec: { subnet: "subnet-0p1", securityGroups: ["sg-0123"] } }),
+    },
+    {
+        type: "aws:eks/addon:Addon", packs: CD, provider: "aws",
+        base: (c) => ({
+            clusterName: `moka-${c.env || "dev"}`, addonName: c.sa === "etl" ? "coredns" : c.sa === "app" ? "kube-proxy" : "vpc-cni", resolveConflictsOnCreate: "OVERWRITE",
+            configurationValues: c.sa === "etl" ? JSON.stringify({ replicaCount: 3 }) : JSON.stringify({ env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true" } }), tags: awsTags(c),
+        }),
+    },
+    { type: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule", packs: D, provider: "aws", base: (c) => ({ ecrRepositoryPrefix: c.sa === "spark" ? "moka" : "ecr-public", upstreamRegistryUrl: "public.ecr.aws" }) },
+    {
+        type: "docker-build:index:Image", packs: D, dependencyKeys: ["tags"],
+        base: (c) => ({ tags: [c.image.replace(/@sha256:[0-9a-f]+$/, ":1.0")], push: c.sa !== "default", platforms: ["linux/amd64", "linux/arm64"], context: { location: "images/spark" }, buildOnPreview: false }),
+    },
+];
+
+/** Types the deployability pack reads besides its own (policies/lib/deployability): the pack is fuzzed on them too. */
+const READ_BY_DEPLOYABILITY = new Set([
+    "aws:eks/cluster:Cluster", "eks:index:Cluster", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ecr/repository:Repository", "kubernetes:helm.sh/v3:Release",
+    "aws:ec2/launchTemplate:LaunchTemplate", "aws:eks/nodeGroup:NodeGroup",
+    "kubernetes:core/v1:Pod", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool",
+]);
+
+export const TYPE_TABLE: readonly TypeSpec[] = [...BASE_TYPES, ...DEPLOYABILITY_FIXTURES].map((t) =>
+    (READ_BY_DEPLOYABILITY.has(t.type) && !t.packs.includes("deployability") ? { ...t, packs: [...t.packs, "deployability"] } : t));
 
 /** The generic fixture for any type in the cost pack's generated taggable list. */
 export function taggableFixture(c: Ctx): Props {

@@ -1,0 +1,42 @@
+/**
+ * What lands on each EKS managed node group fits what the group can allocate at its minimum size, with
+ * headroom for one rolling update (policies/lib/deployability/capacity.ts, the model in lib/capacity):
+ * otherwise the pods stay Pending, the atomic Helm releases roll back and `pulumi up` fails. Pods pinned to
+ * the group must state their requests, or nobody can tell whether they fit.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { describeFit } from "../../../lib/capacity/model";
+import { systemNodeFits, viewsOf } from "../../lib/deployability";
+import { configValue, isNumberValue } from "../../lib/props";
+import { DEFAULT_HEADROOM_PERCENT, URLS, raiseUnknowns } from "../common";
+
+export const systemNodesCapacityFits: StackValidationPolicy = {
+    name: "system-nodes-capacity-fits",
+    description: "Checks that the pods pinned to each EKS managed node group state their requests and fit what the group can allocate at its minimum size, with headroom for a rolling update.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    tags: ["deployability", "capacity", "eks"],
+    url: URLS.reserveCompute,
+    configSchema: {
+        properties: {
+            headroomPercent: { type: "integer", minimum: 0, maximum: 90, default: DEFAULT_HEADROOM_PERCENT, description: "Percent of the group's allocatable CPU and memory kept free for one rolling update." },
+        },
+    },
+    remediationSteps:
+        "Raise the node group's scalingConfig.minSize or use larger instance types (in this platform moka:cluster.systemNodes.minSize / instanceTypes), " +
+        "lower the pinned pods' requests with a stated reason, or move pods off the group; give every pinned container resources.requests.cpu and .memory.",
+    validateStack: (args, reportViolation) => {
+        const raw = configValue(args.getConfig?.(), "headroomPercent", DEFAULT_HEADROOM_PERCENT, isNumberValue);
+        const headroomPercent = Math.min(90, Math.max(0, raw));
+        const fits = systemNodeFits(viewsOf(args.resources), { headroomPercent });
+        for (const f of fits.filter((x) => x.problems.length > 0)) {
+            reportViolation(
+                `Node group "${f.name}" cannot hold what is pinned to it: ${f.problems.join("; ")}.` +
+                    (f.fit ? ` (${describeFit(f.fit)}.)` : "") +
+                    " Pods that do not fit stay Pending and the atomic Helm releases roll back, so pulumi up fails.",
+                f.urn,
+            );
+        }
+        raiseUnknowns(args.resources, fits.flatMap((x) => x.unknowns));
+    },
+};
