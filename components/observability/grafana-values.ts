@@ -15,6 +15,8 @@
  *    container meets the restricted Pod Security Standard: non-root 472, no privilege escalation, drop ALL,
  *    RuntimeDefault seccomp (the sidecar inherits the pod's non-root user; its image runs as 65534).
  *  - `testFramework.enabled: false`: no Helm test pod (unpinned bats image).
+ *  - requests and replicas: lib/capacity/platform.ts (SYSTEM_RESOURCES.grafana / .grafanaSidecar), the
+ *    capacity model config and the deployability pack check against the system nodes.
  * Grafana 13 (grafana pkg/setting): `[plugins] forward_host_env_vars` — since 12.4 plugin processes get no
  * host environment, and the AMP plugin's SigV4 signer (grafana-aws-sdk, aws-sdk-go-v2 default chain) needs
  * the Pod Identity variables AWS_CONTAINER_CREDENTIALS_FULL_URI / AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.
@@ -23,6 +25,7 @@
  * (lokiexplore, pyroscope, exploretraces, metricsdrilldown: defaultPreinstallPlugins).
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { resourcesValue, SYSTEM_REPLICAS, SYSTEM_RESOURCES } from "../../lib/capacity/platform";
 import type { PolicyDocument } from "../shared/iam";
 import { AMP_DATASOURCE } from "./dashboards/panels";
 import type { PodPlacement } from "./collector";
@@ -41,12 +44,6 @@ export const ADMIN_SECRET_KEYS = { user: "admin-user", password: "admin-password
 
 /** The Service's port and Grafana's container port: `kubectl port-forward svc/<fullname> 3000:80`. */
 export const GRAFANA_PORTS = { service: 80, container: 3000 } as const;
-
-/** Requests and limits of the Grafana container and the dashboard sidecar (the chart sets none). */
-export const GRAFANA_RESOURCES = {
-    grafana: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
-    sidecar: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-} as const;
 
 /** The `url` of the AMP data source: the workspace's Prometheus endpoint without the trailing "/" (the plugin's own example). */
 export function ampDatasourceUrl(prometheusEndpoint: string): string {
@@ -131,7 +128,7 @@ export function grafanaValues(v: GrafanaValuesInput): Record<string, unknown> {
     const plugin = `${AMP_PLUGIN.id}@${AMP_PLUGIN.version}${v.pluginUrl !== undefined ? `@${v.pluginUrl}` : ""}`;
     return {
         fullnameOverride: v.fullname,
-        replicas: 1,
+        replicas: SYSTEM_REPLICAS.grafana,
         image: { ...v.image },
         testFramework: { enabled: false },
         serviceAccount: { create: true, name: v.serviceAccountName, automountServiceAccountToken: false },
@@ -157,7 +154,7 @@ export function grafanaValues(v: GrafanaValuesInput): Record<string, unknown> {
         datasources: { "datasources.yaml": ampDatasource(v.prometheusEndpoint, v.region) },
         sidecar: {
             image: { ...v.sidecarImage },
-            resources: structuredClone(GRAFANA_RESOURCES.sidecar),
+            resources: resourcesValue(SYSTEM_RESOURCES.grafanaSidecar),
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
             dashboards: {
                 enabled: true,
@@ -170,7 +167,7 @@ export function grafanaValues(v: GrafanaValuesInput): Record<string, unknown> {
         },
         nodeSelector: v.nodeSelector,
         tolerations: v.tolerations,
-        resources: structuredClone(GRAFANA_RESOURCES.grafana),
+        resources: resourcesValue(SYSTEM_RESOURCES.grafana),
         securityContext: { runAsNonRoot: true, runAsUser: 472, runAsGroup: 472, fsGroup: 472, seccompProfile: { type: "RuntimeDefault" } },
         containerSecurityContext: {
             allowPrivilegeEscalation: false,

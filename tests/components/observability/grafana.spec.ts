@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { SYSTEM_NODE_LABEL, SYSTEM_TOLERATIONS } from "../../../lib/platform";
+import { SYSTEM_RESOURCES } from "../../../lib/capacity/platform";
 import { Grafana, GRAFANA_DEFAULTS, type GrafanaArgs } from "../../../components/observability/grafana";
 import {
-    ampDatasource, ampQueryPolicy, DEFAULT_PREINSTALLED_PLUGINS, grafanaValues, GRAFANA_RESOURCES, type GrafanaValuesInput,
+    ampDatasource, ampQueryPolicy, DEFAULT_PREINSTALLED_PLUGINS, grafanaValues, type GrafanaValuesInput,
 } from "../../../components/observability/grafana-values";
 import { dashboardContext } from "../../../components/observability/dashboards";
 import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
@@ -147,8 +148,9 @@ describe("grafana (pure)", () => {
     it("system nodes, explicit requests on Grafana and the sidecar, the restricted Pod Security Standard", () => {
         assert.deepStrictEqual(v.nodeSelector, SYSTEM_NODE_LABEL);
         assert.deepStrictEqual(v.tolerations, SYSTEM_TOLERATIONS);
-        assert.deepStrictEqual(v.resources, GRAFANA_RESOURCES.grafana);
-        assert.deepStrictEqual(v.sidecar.resources, GRAFANA_RESOURCES.sidecar);
+        assert.deepStrictEqual(v.resources, { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } });
+        assert.deepStrictEqual(v.sidecar.resources, { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } });
+        assert.deepStrictEqual([v.resources, v.sidecar.resources], [SYSTEM_RESOURCES.grafana, SYSTEM_RESOURCES.grafanaSidecar]);
         for (const r of [v.resources, v.sidecar.resources]) {
             assert.ok(r.requests.cpu && r.requests.memory && r.limits.memory);
         }
