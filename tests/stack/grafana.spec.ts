@@ -9,6 +9,7 @@ import { catalogueIndex, dashboardProblems } from "../../components/observabilit
 import type { ScrapeJob } from "../../components/observability/collector";
 import { estimateCost } from "../../preview/cost";
 import { runStack, type MockRunResult, type RecordedResource } from "../../preview/mocks";
+import { runPreview } from "../../preview/run";
 import { policyDoc } from "../helpers/resources";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -106,4 +107,15 @@ describe("Grafana on the prod stack (issue 14: done when)", function () {
             assert.ok(json.includes(`label_replace(vector(${rate}), \\"nodepool\\", \\"${p.name}\\"`), `${p.name} at ${rate}`);
         }
     });
+
+    for (const stack of ["prod", "dev"]) {
+        it(`${stack}: the deployability pack still passes with Grafana's pod on the system nodes`, async () => {
+            const r = await runPreview({ stack });
+            assert.ok(r.packs.some((p) => p.name === "moka-deployability"));
+            assert.deepEqual(r.findings.filter((f) => f.pack === "moka-deployability").map((f) => `${f.policy}: ${f.message}`), []);
+            assert.equal(r.mandatoryCount, 0);
+            assert.match(r.deployability.systemNodes[0], /→ fits$/);
+            assert.ok(r.deployability.images.some((i) => i.image === "docker.io/grafana/grafana:13.2.0" && i.usedBy.includes("Helm release \"grafana\"")));
+        });
+    }
 });
