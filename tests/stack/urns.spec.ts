@@ -18,6 +18,8 @@
  * - day one (issue 10): the karpenter-crd release and the Spark image build were ADDED (prod and dev), and in
  *   prod the API path to the ci-runners network: a 443 rule, the transit-gateway attachment and one route per
  *   node route table (prod +7, dev +2). Nothing moved.
+ * - log-group keys (issue 12 follow-up): the VPC flow-log group and the Fluent Bit container log group each got
+ *   their own rotating KMS key and alias (prod and dev +4; protected in prod). Nothing moved.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -30,7 +32,8 @@ describe("URN stability against the pre-refactor baseline", function () {
     this.timeout(120_000);
     // Issue 10 added (no URN moved): the karpenter-crd release, the Spark image build, and in prod the API path
     // to the ci-runners network (443 rule, transit-gateway attachment, one route per node route table).
-    for (const [stack, count] of [["prod", 308 + 7], ["dev", 252 + 2]] as const) {
+    // Then the two log-group keys and their aliases (+4 each).
+    for (const [stack, count] of [["prod", 308 + 7 + 4], ["dev", 252 + 2 + 4]] as const) {
         it(`${stack}: registers exactly the ${count} baseline URNs`, async () => {
             const baseline: string[] = JSON.parse(fs.readFileSync(path.join(BASELINE_DIR, `${stack}-urns.json`), "utf8"));
             assert.equal(baseline.length, count);
