@@ -36,7 +36,7 @@ export = async () => {
     const network = new Network("network", {
         baseName: cfg.baseName, clusterName: cfg.baseName, network: cfg.network, tags,
         flowLogRetentionDays: cfg.observability.logRetentionDays, region: cfg.region, accountId: cfg.accountId,
-        availabilityZones: cfg.network.availabilityZones, privateAccess: cfg.cluster.privateAccess,
+        availabilityZones: cfg.network.availabilityZones, privateAccess: cfg.cluster.privateAccess, protect: cfg.protectData,
     }, opts);
 
     // Cluster: EKS (API auth, private endpoint + declared networks, KMS secrets, all logs), add-ons, system nodes, k8s provider.
@@ -95,7 +95,7 @@ export = async () => {
         k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, region: cfg.region, tags,
         teamBuckets: Object.fromEntries(teamNames.map((t) => [t, storage.teamBuckets[t].bucket])), teamBucketArnPattern: storage.teamBucketArnPattern,
         accountId: cfg.accountId, containerLogPrefix: storage.containerLogPrefix,
-        kmsKeyArn: storage.kmsKeyArn, logRetentionDays: cfg.observability.logRetentionDays, dependsOn: [observability],
+        kmsKeyArn: storage.kmsKeyArn, logRetentionDays: cfg.observability.logRetentionDays, protect: cfg.protectData, dependsOn: [observability],
     }, afterCluster);
     const metrics = new Metrics("metrics", {
         k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, region: cfg.region, tags,

@@ -3,6 +3,7 @@
  * rules (types, ranges, patterns, defaults) are in schema.ts.
  */
 import { cidrContains, cidrsOverlap, mustParseCidr, parseCidr, VPC_ALLOWED_RANGES } from "../lib/cidr";
+import { EKS_VERSION_SUPPORT, eksVersionSupport } from "../lib/eks-versions";
 import { archOfFamily, familyOf } from "../lib/instance-families";
 import { executorCpuCapacity } from "../components/karpenter/node-pools";
 import { bucketNameProblem, teamBucketName } from "../components/storage/plan";
@@ -20,9 +21,9 @@ export interface ConfigIssue {
 /**
  * Checks that span keys or sections (a CIDR against the VPC, team prefixes against each other, guaranteed
  * CPU against the executor pools). Runs on whatever sections parsed, so a broken section does not hide
- * the problems of the others.
+ * the problems of the others. `today` (YYYY-MM-DD, UTC) dates the EKS version calendar.
  */
-export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
+export function crossFieldIssues(p: Partial<Sections>, today: string = new Date().toISOString().slice(0, 10)): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const add = (path: string, message: string) => issues.push({ path, message });
 
@@ -60,9 +61,13 @@ export function crossFieldIssues(p: Partial<Sections>): ConfigIssue[] {
     }
 
     if (p.cluster) {
-        const minor = Number(p.cluster.kubernetesVersion.split(".")[1]);
-        if (minor < 30) {
-            add("moka:cluster.kubernetesVersion", `${p.cluster.kubernetesVersion} is past EKS standard support; use 1.30 or newer`);
+        const version = p.cluster.kubernetesVersion;
+        const support = eksVersionSupport(version);
+        const known = `${EKS_VERSION_SUPPORT[0].version}–${EKS_VERSION_SUPPORT[EKS_VERSION_SUPPORT.length - 1].version}`;
+        if (support === undefined) {
+            add("moka:cluster.kubernetesVersion", `${version} is not in the EKS version calendar (lib/eks-versions.ts knows ${known}); use a version EKS offers, or add the new one to the calendar`);
+        } else if (support.endOfExtendedSupport < today) {
+            add("moka:cluster.kubernetesVersion", `${version} left EKS extended support on ${support.endOfExtendedSupport}, so EKS no longer runs it; use a version in standard support`);
         }
         const sys = p.cluster.systemNodes;
         if (!(sys.minSize <= sys.desiredSize && sys.desiredSize <= sys.maxSize)) {

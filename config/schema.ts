@@ -95,7 +95,7 @@ const deployerSchema = z.strictObject({
 });
 
 const clusterSchema = z.strictObject({
-    kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as \"1.33\"").default("1.33"),
+    kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as \"1.35\"").default("1.35"),
     publicAccessCidrs: z.array(cidr.refine((v) => !isAnyAddress(v), "0.0.0.0/0 would expose the Kubernetes API to the internet; list specific CIDRs or leave empty for private-only")).default([]),
     privateAccess: z.array(privateAccessSchema).default([]),
     deployer: deployerSchema,

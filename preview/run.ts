@@ -56,7 +56,7 @@ export const OFFLINE_LIMITS: readonly string[] = [
     "Children of remote components are not visible: `eks:index:Cluster` is a multi-language component, so offline the packs check its inputs, while `pulumi preview` checks the `aws:eks/cluster:Cluster`, roles and security groups it creates.",
     "Provider defaults are not applied: values the AWS or Kubernetes providers fill in at plan time (default tags merged into `tagsAll`, server-side defaults, chart-rendered manifests inside Helm releases) are only seen by a real preview.",
     "Values known only after deploy are mocked: ARNs, IDs, endpoints, image digests and the kubeconfig come from the mocks, so checks that depend on real account state (existing resources, IAM evaluation, quotas, prices) need `npm run preview -- --stack <name>` (pulumi preview with all four packs) with credentials.",
-    "The API path is checked up to the VPC's edge: the stack's security-group rules and route tables are visible, but not the transit gateway's own route tables, the runner's routes, firewalls or an existing VPC's routing. The capacity figure uses Karpenter's (conservative) memory model and EKS add-on requests from lib/capacity/addons.ts (kube-proxy's 100m is assumed).",
+    "The API path is checked up to the VPC's edge: the stack's security-group rules and route tables are visible, but not the transit gateway's own route tables, the runner's routes, firewalls or an existing VPC's routing. The capacity figure uses Karpenter's (conservative) memory model and EKS add-on requests from lib/capacity/addons.ts (kube-proxy's 100m is from an older EKS manifest; the pod-identity agent states no requests).",
 ];
 
 /** Loads the four packs' definitions (rules only; never starts a policy server). */

@@ -5,7 +5,7 @@
 import { isAnyAddress, parseCidr } from "../../lib/cidr";
 import { archOfFamily, familyOf } from "../../lib/instance-families";
 import { IAM_ROLE_ARN } from "../../lib/patterns";
-import type { PolicyDocument } from "../shared/iam";
+import { logGroupKeyPolicy, type PolicyDocument } from "../shared/iam";
 
 /** All five EKS control-plane log types. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -46,7 +46,7 @@ export function clusterArgProblems(a: ClusterArgsToCheck): string[] {
         problems.push("args.clusterName is required");
     }
     if (!/^1\.\d{2}$/.test(a.kubernetesVersion)) {
-        problems.push(`args.cluster.kubernetesVersion must be a Kubernetes minor version such as "1.33", got "${a.kubernetesVersion}"`);
+        problems.push(`args.cluster.kubernetesVersion must be a Kubernetes minor version such as "1.35", got "${a.kubernetesVersion}"`);
     }
     a.publicAccessCidrs.forEach((c, i) => {
         if (isAnyAddress(c)) {
@@ -136,32 +136,11 @@ export function eniConfigObject(availabilityZone: string, subnetId: string, secu
 }
 
 /**
- * Key policy for the cluster key: the account administers the key through IAM (standard root statement;
- * in a key policy `Resource: "*"` means this key), and CloudWatch Logs may use it only for the cluster's
- * control-plane log group (encryption-context condition).
+ * Key policy for the cluster key: the account administers the key through IAM, and CloudWatch Logs may use
+ * it only for the cluster's control-plane log group (encryption-context condition; shared/log-key.ts).
  */
 export function clusterKeyPolicy(partition: string, region: string, accountId: string, clusterName: string): PolicyDocument {
-    const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${clusterLogGroupName(clusterName)}`;
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AccountAdministersKeyThroughIam",
-                Effect: "Allow",
-                Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-                Action: "kms:*",
-                Resource: "*",
-            },
-            {
-                Sid: "CloudWatchLogsForControlPlaneLogGroup",
-                Effect: "Allow",
-                Principal: { Service: `logs.${region}.amazonaws.com` },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                Resource: "*",
-                Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-            },
-        ],
-    };
+    return logGroupKeyPolicy(partition, region, accountId, [clusterLogGroupName(clusterName)], "CloudWatchLogsForControlPlaneLogGroup");
 }
 
 /** Trust policy of the EKS cluster service role. */

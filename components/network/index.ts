@@ -12,6 +12,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { partitionOfRegion } from "../../lib/aws-partition";
+import { logGroupKey } from "../shared/log-key";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkConfig, PrivateAccessNetwork } from "../../config";
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../../lib/aws-limits";
@@ -49,6 +50,8 @@ export interface NetworkArgs {
     readonly availabilityZones?: readonly string[];
     /** Networks that reach the private API endpoint (moka:cluster.privateAccess): routes to them, and the VPC's transit-gateway / VPN-gateway attachments when the VPC is created here. Defaults to none. */
     readonly privateAccess?: readonly PrivateAccessNetwork[];
+    /** Protect the flow-log group's KMS key (prod): `protect`, `retainOnDelete`, a 30-day deletion window. Defaults to false. */
+    readonly protect?: boolean;
 }
 
 const TYPE = "moka:network:Network";
@@ -217,9 +220,19 @@ export class Network extends pulumi.ComponentResource {
         }, parent);
 
         // --- flow logs ---------------------------------------------------------------------------
+        const flowLogGroupName = `/aws/vpc/${baseName}/flow-logs`;
+        const flowLogKey = logGroupKey(`${name}-flow-logs-key`, {
+            description: `VPC ${baseName}: flow-log group encryption`,
+            aliasName: `${baseName}-flow-logs`,
+            logGroupName: flowLogGroupName,
+            partition, region, accountId,
+            protect: args.protect ?? false,
+            tags,
+        }, this);
         const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-            name: `/aws/vpc/${baseName}/flow-logs`,
+            name: flowLogGroupName,
             retentionInDays: args.flowLogRetentionDays,
+            kmsKeyId: flowLogKey.arn,
             tags,
         }, parent);
         const flowLogRole = new aws.iam.Role(`${name}-flow-logs-role`, {

@@ -25,6 +25,8 @@ import {
 } from "./fluent-bit-pipeline";
 import { platformRelease } from "../shared/helm";
 import { podIdentityTrustPolicy } from "../shared/iam";
+import { partitionOfRegion } from "../../lib/aws-partition";
+import { logGroupKey } from "../shared/log-key";
 
 /**
  * Chart coordinates. Values keys checked against fluent/helm-charts charts/fluent-bit/values.yaml at tag
@@ -63,6 +65,8 @@ export interface FluentBitArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Retention of the CloudWatch container log group (a CloudWatch Logs retention value). Required. */
     readonly logRetentionDays: number;
+    /** Protect the log group's KMS key (prod): `protect`, `retainOnDelete`, a 30-day deletion window. Defaults to false. */
+    readonly protect?: boolean;
     /** Namespace to install into; it must exist and allow privileged pods. Defaults to "observability". */
     readonly namespace?: string;
     /** Resources the Kubernetes children wait for (typically the namespace). Defaults to none. */
@@ -116,9 +120,19 @@ export class FluentBit extends pulumi.ComponentResource {
         const dependsOn = args.dependsOn ?? [];
         const d = FLUENT_BIT_DEFAULTS;
 
+        const logGroupName = containerLogGroupName(args.baseName);
+        const logKey = logGroupKey(`${name}-log-key`, {
+            description: `${args.baseName}: container log group encryption (Fluent Bit)`,
+            aliasName: `${args.baseName}-container-logs`,
+            logGroupName,
+            partition: partitionOfRegion(args.region), region: args.region, accountId: args.accountId,
+            protect: args.protect ?? false,
+            tags: args.tags,
+        }, this);
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-log-group`, {
-            name: containerLogGroupName(args.baseName),
+            name: logGroupName,
             retentionInDays: args.logRetentionDays,
+            kmsKeyId: logKey.arn,
             tags: args.tags,
         }, { parent: this });
 

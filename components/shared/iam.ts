@@ -36,3 +36,37 @@ export function podIdentityTrustPolicy(opts: { readonly sourceAccount?: string }
         }],
     };
 }
+
+/** The ARN of a CloudWatch log group, as the encryption context names it. */
+export function logGroupArn(partition: string, region: string, accountId: string, logGroupName: string): string {
+    return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+}
+
+/**
+ * Key policy of a CloudWatch Logs key (shared/log-key.ts): the account administers the key through IAM
+ * (the standard root statement; in a key policy `Resource: "*"` means this key), and CloudWatch Logs may
+ * use it only for the named log groups (encryption-context condition).
+ */
+export function logGroupKeyPolicy(partition: string, region: string, accountId: string, logGroupNames: readonly string[], sid: string): PolicyDocument {
+    const arns = logGroupNames.map((n) => logGroupArn(partition, region, accountId, n));
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministersKeyThroughIam",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: sid,
+                Effect: "Allow",
+                Principal: { Service: `logs.${region}.amazonaws.com` },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": arns.length === 1 ? arns[0] : arns } },
+            },
+        ],
+    };
+}

@@ -7,9 +7,11 @@
  *    Deployment. The add-on's `configurationValues` may override `replicaCount` and `resources`.
  *  - vpc-cni (DaemonSet aws-node, host network): 25m for aws-node plus 25m for the network-policy agent
  *    (aws-eks-nodeagent), no memory requests. aws/amazon-vpc-cni-k8s config/master/aws-k8s-cni.yaml at v1.23.0.
- *  - kube-proxy (DaemonSet, host network): 100m CPU, no memory request. NOT verified against a published
- *    manifest (EKS does not publish the add-on's manifest; 100m is what EKS clusters run and what the
- *    upstream kube-proxy DaemonSet requests); check with `kubectl -n kube-system get ds kube-proxy -o yaml`.
+ *  - kube-proxy (DaemonSet, host network): 100m CPU, no memory request. EKS does not publish the add-on's
+ *    current manifest; the EKS kube-proxy DaemonSet dumped in eksctl-io/eksctl
+ *    pkg/addons/default/testdata/sample-old-kube-proxy-amd.json at 99984ad requests `cpu: 100m` and no memory.
+ *    That dump is of an old (1.15) add-on, so re-check on a live cluster with
+ *    `kubectl -n kube-system get ds kube-proxy -o yaml`.
  *  - eks-pod-identity-agent (DaemonSet, host network): no requests in the public chart
  *    (aws/eks-pod-identity-agent charts values.yaml at d4dc0f3, `resources: {}`); the add-on's own manifest
  *    is not published, so it counts as 0 here (UNVERIFIED).
@@ -20,7 +22,7 @@ import type { PodGroup } from "./model";
 export const EKS_ADDON_PODS: Readonly<Record<string, readonly PodGroup[]>> = {
     "coredns": [{ name: "coredns", source: "EKS add-on coredns (default 2 replicas × 100m/70Mi)", perNode: false, replicas: 2, requests: { cpuMillis: 100, memoryMiB: 70 } }],
     "vpc-cni": [{ name: "aws-node", source: "EKS add-on vpc-cni (aws-node 25m + network policy agent 25m)", perNode: true, replicas: 1, requests: { cpuMillis: 50, memoryMiB: 0 }, hostNetwork: true }],
-    "kube-proxy": [{ name: "kube-proxy", source: "EKS add-on kube-proxy (100m, assumed)", perNode: true, replicas: 1, requests: { cpuMillis: 100, memoryMiB: 0 }, hostNetwork: true }],
+    "kube-proxy": [{ name: "kube-proxy", source: "EKS add-on kube-proxy (100m)", perNode: true, replicas: 1, requests: { cpuMillis: 100, memoryMiB: 0 }, hostNetwork: true }],
     "eks-pod-identity-agent": [{ name: "eks-pod-identity-agent", source: "EKS add-on eks-pod-identity-agent (no requests)", perNode: true, replicas: 1, requests: { cpuMillis: 0, memoryMiB: 0 }, hostNetwork: true }],
 };
 

@@ -12,7 +12,7 @@
  * Public access with an explicit publicAccessCidrs list is public to those blocks only, whether
  * endpointPublicAccess is true or left at its (public) default; a block shorter than the configured
  * minimum prefix (/8 IPv4, /32 IPv6: lib/network.ts) counts as open to the internet.
- * Also here: eks-version-supported (data/eks-versions.ts) and eks-node-group-ssh-restricted
+ * Also here: eks-version-supported (lib/eks-versions.ts, the one EKS calendar config also reads) and eks-node-group-ssh-restricted
  * (`aws:eks/nodeGroup:NodeGroup` remoteAccess: with ec2SshKey and no sourceSecurityGroupIds EKS opens
  * port 22 to 0.0.0.0/0, per the EKS API reference RemoteAccessConfig).
  */
@@ -23,7 +23,7 @@ import { peekPath } from "../../lib/known";
 import { asArray, asBool, asString, asStringArray, configValue, get, isBooleanValue, isNumberValue, isStringArray, isStringValue } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { awsFsbp, URLS } from "../common";
-import { EKS_VERSION_SUPPORT } from "../data/eks-versions";
+import { EKS_VERSION_SUPPORT } from "../../../lib/eks-versions";
 import { EKS_CLUSTER_TYPE, EKS_COMPONENT_TYPE, EKS_NODE_GROUP_TYPE } from "../lib/aws";
 import { DEFAULT_MIN_PUBLIC_PREFIX_V4, DEFAULT_MIN_PUBLIC_PREFIX_V6, isAlmostOpen } from "../lib/network";
 

@@ -209,7 +209,7 @@ describe("cluster-plan", () => {
             ["mixed architectures", { instanceTypes: ["m7g.large", "m7i.large"] }, "args.cluster.systemNodes.instanceTypes must all share one architecture (a managed node group has one AMI type)"],
             ["bad sizes", { minSize: 3, desiredSize: 2 }, "args.cluster.systemNodes sizes must satisfy 1 <= minSize <= desiredSize <= maxSize (got 3/2/4)"],
             ["a tiny disk", { diskSizeGi: 8 }, "args.cluster.systemNodes.diskSizeGi must be a whole number of at least 20, got 8"],
-            ["a bad version", { kubernetesVersion: "1.33.1" }, "args.cluster.kubernetesVersion must be a Kubernetes minor version such as \"1.33\", got \"1.33.1\""],
+            ["a bad version", { kubernetesVersion: "1.33.1" }, "args.cluster.kubernetesVersion must be a Kubernetes minor version such as \"1.35\", got \"1.33.1\""],
         ];
         for (const [title, over, message] of cases) {
             it(`rejects ${title}`, () => assert.deepEqual(clusterArgProblems({ ...ok, ...over }), [message]));

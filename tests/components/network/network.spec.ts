@@ -32,6 +32,8 @@ const T = {
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     flowLog: "aws:ec2/flowLog:FlowLog",
+    key: "aws:kms/key:Key",
+    alias: "aws:kms/alias:Alias",
 };
 
 describe("network-plan", () => {
@@ -209,7 +211,7 @@ describe("Network component", () => {
                 "moka:network:Network": 1,
                 [T.vpc]: 1, [T.cidrAssoc]: 1, [T.defaultSg]: 1, [T.subnet]: 9, [T.igw]: 1, [T.eip]: 3, [T.nat]: 3,
                 [T.rt]: 4, [T.route]: 4, [T.rta]: 9, [T.endpoint]: 7, [T.sg]: 2, [T.ingress]: 3, [T.egress]: 1,
-                [T.logGroup]: 1, [T.role]: 1, [T.rolePolicy]: 1, [T.flowLog]: 1,
+                [T.logGroup]: 1, [T.key]: 1, [T.alias]: 1, [T.role]: 1, [T.rolePolicy]: 1, [T.flowLog]: 1,
             });
         });
 
@@ -222,7 +224,7 @@ describe("Network component", () => {
         });
 
         it("tags every taggable resource with the stack tags", () => {
-            const untaggable = new Set(["moka:network:Network", T.cidrAssoc, T.route, T.rta, T.rolePolicy]);
+            const untaggable = new Set(["moka:network:Network", T.cidrAssoc, T.route, T.rta, T.rolePolicy, T.alias]);
             for (const r of run.result.resources.filter((x) => !untaggable.has(x.type))) {
                 for (const [k, v] of Object.entries(TAGS)) {
                     assert.equal(r.inputs.tags?.[k], v, `${r.name} tag ${k}`);
@@ -357,6 +359,21 @@ describe("Network component", () => {
             }
         });
 
+        it("encrypts the flow-log group with its own rotating key that only CloudWatch Logs may use, for that group", () => {
+            const lg = run.get("net-flow-logs");
+            const key = run.get("net-flow-logs-key");
+            assert.equal(lg.inputs.kmsKeyId, key.state.arn);
+            assert.equal(key.inputs.enableKeyRotation, true);
+            assert.equal(key.inputs.deletionWindowInDays, 7);
+            assert.equal(key.protect, false);
+            assert.equal(run.get("net-flow-logs-key-alias").inputs.name, "alias/moka-prod-flow-logs");
+            const [admin, logs] = policyDoc(key.inputs.policy).Statement;
+            assert.deepEqual(admin.Principal, { AWS: "arn:aws:iam::111111111111:root" });
+            assert.deepEqual(logs.Principal, { Service: "logs.us-west-2.amazonaws.com" });
+            assert.deepEqual(logs.Condition, { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:111111111111:log-group:/aws/vpc/moka-prod/flow-logs" } });
+            assert.ok(!JSON.stringify(logs.Action).includes("kms:*"), "the logs service gets no key administration");
+        });
+
         it("exports the wiring outputs", () => {
             const o = run.result.outputs;
             assert.equal(o.vpcId, "vpc-net-vpc");
@@ -463,7 +480,7 @@ describe("Network component", () => {
             }
             assert.deepEqual(counts, {
                 "moka:network:Network": 1, "aws:ec2/tag:Tag": 4 * 2 + 3 * 1 + 2 * 2, [T.route]: 1,
-                [T.sg]: 1, [T.ingress]: 1, [T.egress]: 1, [T.logGroup]: 1, [T.role]: 1, [T.rolePolicy]: 1, [T.flowLog]: 1,
+                [T.sg]: 1, [T.ingress]: 1, [T.egress]: 1, [T.logGroup]: 1, [T.key]: 1, [T.alias]: 1, [T.role]: 1, [T.rolePolicy]: 1, [T.flowLog]: 1,
             });
         });
 

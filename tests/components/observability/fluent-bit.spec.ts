@@ -32,6 +32,8 @@ const T = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     release: "kubernetes:helm.sh/v3:Release",
+    key: "aws:kms/key:Key",
+    alias: "aws:kms/alias:Alias",
 } as const;
 
 function args(provider: k8s.Provider, over: Partial<FluentBitArgs> = {}): FluentBitArgs {
@@ -221,10 +223,12 @@ describe("FluentBit component", () => {
     const component = () => ofType(run.resources, T.component)[0];
     const children = () => run.resources.filter((r) => r.parent === component().urn);
 
-    it("creates exactly its log group, role, inline policy, pod identity association and chart", () => {
+    it("creates exactly its log group and its key, role, inline policy, pod identity association and chart", () => {
         assert.strictEqual(ofType(run.resources, T.component).length, 1);
         assert.deepStrictEqual(children().map((r) => `${r.type} ${r.name}`).sort(), [
             `${T.logGroup} logs-log-group`,
+            `${T.key} logs-log-key`,
+            `${T.alias} logs-log-key-alias`,
             `${T.podIdentity} logs-pod-identity`,
             `${T.role} logs-role`,
             `${T.rolePolicy} logs-policy`,
@@ -238,6 +242,16 @@ describe("FluentBit component", () => {
         assert.strictEqual(lg.name, LOG_GROUP);
         assert.strictEqual(lg.retentionInDays, 30);
         assert.deepStrictEqual(lg.tags, TAGS);
+    });
+
+    it("log group encrypted with its own rotating key, usable by CloudWatch Logs for that group only", () => {
+        const key = byName(run.resources, "logs-log-key");
+        assert.strictEqual(byName(run.resources, "logs-log-group").inputs.kmsKeyId, key.state.arn);
+        assert.strictEqual(key.inputs.enableKeyRotation, true);
+        assert.strictEqual(key.protect, false);
+        const logs = policyDoc(key.inputs.policy).Statement.find((st) => st.Principal?.Service === `logs.${REGION}.amazonaws.com`);
+        assert.deepStrictEqual(logs.Condition, { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${LOG_GROUP}` } });
+        assert.strictEqual(byName(run.resources, "logs-log-key-alias").inputs.name, "alias/moka-test-container-logs");
     });
 
     it("role trusts EKS Pod Identity only", () => {

@@ -11,7 +11,8 @@
  *     latest/ug/clusters/kubernetes-versions.adoc (the same table as of Dec 2024): agrees for 1.24–1.31.
  * Update when AWS announces a new version (at least 60 days before a standard-support end date).
  *
- * Data only: no imports, no logic.
+ * The policy packs (`eks-version-supported`, advisory past standard support) and the stack config (a
+ * version EKS no longer runs at all is refused) read this one table.
  */
 
 export interface EksVersionSupport {
@@ -39,3 +40,8 @@ export const EKS_VERSION_SUPPORT: readonly EksVersionSupport[] = [
     { version: "1.35", endOfStandardSupport: "2027-03-27", endOfExtendedSupport: "2028-03-27" },
     { version: "1.36", endOfStandardSupport: "2027-08-02", endOfExtendedSupport: "2028-08-02" },
 ];
+
+/** The calendar row of a "1.<minor>" version, or undefined when EKS never offered it (or the table is stale). */
+export function eksVersionSupport(version: string): EksVersionSupport | undefined {
+    return EKS_VERSION_SUPPORT.find((r) => r.version === version);
+}
