@@ -18,7 +18,8 @@ import { METRICS_DEFAULTS } from "../../components/observability/metrics";
 import { FLUENT_BIT_DEFAULTS } from "../../components/observability/fluent-bit";
 import { ENGINES_DEFAULTS } from "../../components/engines";
 import { parseConfigMap } from "../../config";
-import { readStackConfig, runStack } from "../../preview/mocks";
+import { readStackConfig } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 import { recordedViews } from "../../preview/deploy-report";
 import { systemNodeFits } from "../../policies/lib/deployability";
 
