@@ -39,11 +39,13 @@ export = async () => {
         availabilityZones: cfg.network.availabilityZones, privateAccess: cfg.cluster.privateAccess, protect: cfg.protectData,
     }, opts);
 
+    // The Service CIDR EKS would pick for this VPC, stated on the cluster: team NetworkPolicies allow kube-dns at its .10.
+    const serviceCidr = eksDefaultServiceCidr([vpcBlocks(cfg.network)[0]]);
     // Cluster: EKS (API auth, private endpoint + declared networks, KMS secrets, all logs), add-ons, system nodes, k8s provider.
     const cluster = new Cluster("cluster", {
         clusterName: cfg.baseName, cluster: cfg.cluster, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds,
         podSubnets: network.podSubnets, azCount: network.azCount, nodeSecurityGroupId: network.nodeSecurityGroupId,
-        tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId, apiAccess: network.apiAccess,
+        tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId, apiAccess: network.apiAccess, serviceCidr,
     }, opts);
     const k8sProvider = cluster.provider;
     const afterCluster = { ...opts, dependsOn: [cluster] };
@@ -64,8 +66,7 @@ export = async () => {
 
     // Tenants: one isolated unit per team (namespace, quota, network policy, access, RBAC, IAM role, Spark defaults).
     const operatorNamespaces = [NAMESPACES.sparkOperator, NAMESPACES.yunikorn, ...(cfg.engines.flink ? [NAMESPACES.flinkOperator] : []), ...(cfg.engines.ray ? [NAMESPACES.kuberay] : [])];
-    // EKS's own default service CIDR for this VPC (the cluster does not set one); kube-dns is its .10.
-    const kubeDnsIp = kubeDnsClusterIp(eksDefaultServiceCidr([vpcBlocks(cfg.network)[0]]));
+    const kubeDnsIp = kubeDnsClusterIp(serviceCidr);
     const otlp = { namespace: NAMESPACES.observability, selector: collectorServiceSelector(METRICS_DEFAULTS.collector.releaseName), ports: [OTLP_PORTS.grpc, OTLP_PORTS.http] };
     const teams = cfg.teams.map((team) => new Team(`team-${team.name}`, {
         team, environment: cfg.environment, baseName: cfg.baseName, clusterName: cluster.eksClusterName, k8sProvider,

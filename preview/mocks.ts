@@ -249,8 +249,3 @@ export function loadPlatformProgram(): () => unknown {
     const mod = require(path.join(PROJECT_ROOT, "index"));
     return typeof mod === "function" ? mod : mod.default;
 }
-
-/** Convenience: run a stack of the platform program from its `Pulumi.<stack>.yaml`, with optional overrides. */
-export function runStack(stack: string, overrides: Record<string, string> = {}): Promise<MockRunResult> {
-    return runUnderMocks({ stack, config: { ...readStackConfig(stack), ...overrides }, program: loadPlatformProgram() });
-}

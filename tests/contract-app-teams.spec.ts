@@ -15,7 +15,8 @@ import { parseConfigMap } from "./../config";
 import { canListKeys, canWriteBucket, headMissingKeyStatus, IamStatement, isAllowed, s3aMissingPermissions } from "../lib/iam-eval";
 import { collectorServiceSelector } from "../components/observability/collector";
 import { historyServerSelector } from "../components/spark/history-server-objects";
-import { MockRunResult, readStackConfig, RecordedResource, runStack } from "../preview/mocks";
+import { MockRunResult, readStackConfig, RecordedResource } from "../preview/mocks";
+import { runStack } from "./helpers/stack";
 import { policyDoc } from "./helpers/resources";
 import type { TeamContract } from "../contract";
 
@@ -143,7 +144,10 @@ describe("app teams on the prod stack (every team in Pulumi.prod.yaml)", functio
                 for (const other of names.filter((n) => n !== team.name)) {
                     assert.ok(!reaches("spark-history", historyServerSelector(other), Number(hs.port)), `not ${other}'s History Server`);
                 }
-                // VPC 10.40.0.0/16 is in 10/8, so EKS's default service CIDR is 172.20.0.0/16 and kube-dns is 172.20.0.10.
+                // VPC 10.40.0.0/16 is in 10/8, so EKS's default service CIDR is 172.20.0.0/16 and kube-dns is 172.20.0.10;
+                // the cluster states that CIDR, so the ipBlock names the address kube-dns really has.
+                const eksCluster = ofType("eks:index:Cluster")[0];
+                assert.equal(eksCluster.inputs.kubernetesServiceIpAddressRange, "172.20.0.0/16");
                 assert.ok(egress.some((rule) => rule.to.some((peer) => peer.ipBlock?.cidr === "172.20.0.10/32") && (rule.ports ?? []).some((p) => p.port === 53 && p.protocol === "UDP")));
             });
         });

@@ -75,6 +75,12 @@ export interface ClusterArgs {
     readonly region?: string;
     /** AWS account id. Defaults to the caller's account (a `getCallerIdentity` call). */
     readonly accountId?: string;
+    /**
+     * The Service CIDR (`kubernetesNetworkConfig.serviceIpv4Cidr`, /12–/24, outside the VPC). Team NetworkPolicies
+     * allow kube-dns by its ClusterIP (the CIDR's .10), so the platform states it instead of letting EKS pick.
+     * Defaults to what EKS would pick (lib/cidr.ts eksDefaultServiceCidr), when given.
+     */
+    readonly serviceCidr?: string;
     /** What the Kubernetes provider waits for besides the cluster: the routes and attachments on the API path (Network.apiAccess). Defaults to none. */
     readonly apiAccess?: pulumi.Resource[];
 }
@@ -116,6 +122,7 @@ export class Cluster extends pulumi.ComponentResource {
             desiredSize: sys.desiredSize,
             maxSize: sys.maxSize,
             diskSizeGi: sys.diskSizeGi,
+            serviceCidr: args.serviceCidr,
         });
         if (!Number.isInteger(args.azCount) || args.azCount < 1) {
             problems.push(`args.azCount must be a whole number of at least 1, got ${args.azCount}`);
@@ -180,6 +187,7 @@ export class Cluster extends pulumi.ComponentResource {
             privateSubnetIds: args.privateSubnetIds,
             endpointPrivateAccess: true,
             endpointPublicAccess: publicAccess,
+            ...(args.serviceCidr !== undefined ? { kubernetesServiceIpAddressRange: args.serviceCidr } : {}),
             ...(publicAccess ? { publicAccessCidrs: [...cfg.publicAccessCidrs] } : {}),
             // Access entries only; pulumi-eks also grants the deploying principal cluster admin
             // (bootstrapClusterCreatorAdminPermissions) so it can manage in-cluster resources.

@@ -33,6 +33,8 @@ export interface ClusterArgsToCheck {
     readonly desiredSize: number;
     readonly maxSize: number;
     readonly diskSizeGi: number;
+    /** The Service CIDR to state on the cluster, if any. */
+    readonly serviceCidr?: string;
 }
 
 /**
@@ -85,6 +87,12 @@ export function clusterArgProblems(a: ClusterArgsToCheck): string[] {
     }
     if (!(Number.isInteger(a.diskSizeGi) && a.diskSizeGi >= 20)) {
         problems.push(`args.cluster.systemNodes.diskSizeGi must be a whole number of at least 20, got ${a.diskSizeGi}`);
+    }
+    if (a.serviceCidr !== undefined) {
+        const block = parseCidr(a.serviceCidr);
+        if (block === undefined || block.prefix < 12 || block.prefix > 24) {
+            problems.push(`args.serviceCidr must be an IPv4 CIDR between /12 and /24 (EKS's limits), got "${a.serviceCidr}"`);
+        }
     }
     return problems;
 }

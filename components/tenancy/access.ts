@@ -14,7 +14,7 @@
  * `allowAdminOverlap`) keeps its admin entry, a superset; the team creates no second entry for it.
  */
 import type { TeamAccessConfig } from "../../config";
-import { teamKubernetesGroup, type TeamAccessLevel } from "../../lib/platform";
+import { PLATFORM_ADMIN_GROUP, teamKubernetesGroup, type TeamAccessLevel } from "../../lib/platform";
 import type { PolicyRule } from "./rbac";
 
 /** EKS access policy per access level, namespace-scoped. */
@@ -131,7 +131,7 @@ export function teamAccessDescription(team: string, namespace: string, principal
         namespace,
         kubernetesGroups: { edit: teamKubernetesGroup(team, "edit"), view: teamKubernetesGroup(team, "view") },
         principals: principals.map((p) => (p.viaAdminEntry
-            ? { roleArn: p.roleArn, kind: p.kind, level: p.level, accessPolicy: ADMIN_ACCESS_POLICY, accessScope: { type: "cluster" as const }, kubernetesGroups: [] }
+            ? { roleArn: p.roleArn, kind: p.kind, level: p.level, accessPolicy: ADMIN_ACCESS_POLICY, accessScope: { type: "cluster" as const }, kubernetesGroups: [PLATFORM_ADMIN_GROUP] }
             : {
                 roleArn: p.roleArn, kind: p.kind, level: p.level, accessPolicy: ACCESS_POLICY_BY_LEVEL[p.level],
                 accessScope: { type: "namespace" as const, namespaces: [namespace] }, kubernetesGroups: [teamKubernetesGroup(team, p.level)],

@@ -15,7 +15,8 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { validateWorkflow } from "@action-validator/core";
 import { CONTRACT_OUTPUT_KEYS, CONTRACT_VERSION, TeamContract } from "../../contract";
-import { PROJECT_ROOT, runStack } from "../../preview/mocks";
+import { PROJECT_ROOT } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 import { sparkApplicationDefaults } from "../../components/tenancy/spark-defaults";
 
 const EXAMPLE_DIR = path.join(PROJECT_ROOT, "examples", "team-spark-job");

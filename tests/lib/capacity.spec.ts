@@ -19,7 +19,8 @@ import { FLUENT_BIT_DEFAULTS } from "../../components/observability/fluent-bit";
 import { ENGINES_DEFAULTS } from "../../components/engines";
 import { GRAFANA_DEFAULTS } from "../../components/observability/grafana";
 import { parseConfigMap } from "../../config";
-import { readStackConfig, runStack } from "../../preview/mocks";
+import { readStackConfig } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 import { recordedViews } from "../../preview/deploy-report";
 import { systemNodeFits } from "../../policies/lib/deployability";
 

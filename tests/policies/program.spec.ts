@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { analyzePacks, AnalyzerResource, Diagnostic, toAnalyzerResources } from "../../preview/analyze";
-import { runStack } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 import { defaultPolicyConfigFiles, loadPacks, readPolicyConfig } from "../../preview/run";
 
 const packs = loadPacks();

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from "assert";
 import { analyzePacks, toAnalyzerResources } from "../../preview/analyze";
-import { readStackConfig, runStack } from "../../preview/mocks";
+import { readStackConfig } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 import { parseOverride } from "../../preview/overrides";
 import { renderText } from "../../preview/report";
 import { loadPacks, PreviewResult, runPreview } from "../../preview/run";

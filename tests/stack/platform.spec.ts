@@ -3,7 +3,8 @@
  * issues promise (foundation, data plane, tenancy), and the exported contract.
  */
 import { strict as assert } from "assert";
-import { MockRunResult, RecordedResource, runStack } from "../../preview/mocks";
+import { MockRunResult, RecordedResource } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 import { ofType, policyDoc } from "../helpers/resources";
 import { parseConfigMap } from "../../config";
 import { readStackConfig } from "../../preview/mocks";

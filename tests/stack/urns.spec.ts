@@ -27,7 +27,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runStack } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 
 const BASELINE_DIR = path.join(__dirname, "baseline");
 

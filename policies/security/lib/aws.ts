@@ -15,6 +15,7 @@
  *   parseArn(arn), ecrRegistryHost(account, region), parseEcrHost(host), isEcrPrivateHost(host),
  *   isAwsProviderType(type), providerRegion(props), providerAllowedAccountIds(props)
  */
+import { ECR_PRIVATE_HOST } from "../../../lib/patterns";
 import { asString, asStringArray, parseJsonish } from "../../lib/props";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
@@ -105,8 +106,6 @@ export function parseArn(arn: unknown): Arn | undefined {
     return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(":") };
 }
 
-const ECR_HOST_RE = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-
 /** The private ECR registry host of an account in a region (China regions use amazonaws.com.cn). */
 export function ecrRegistryHost(account: string, region: string): string {
     return `${account}.dkr.ecr.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
@@ -115,7 +114,7 @@ export function ecrRegistryHost(account: string, region: string): string {
 /** Account and region of a private ECR registry host, or undefined. */
 export function parseEcrHost(host: unknown): { account: string; region: string } | undefined {
     const s = asString(host);
-    const m = s ? ECR_HOST_RE.exec(s.toLowerCase()) : null;
+    const m = s ? ECR_PRIVATE_HOST.exec(s.toLowerCase()) : null;
     return m ? { account: m[1], region: m[2] } : undefined;
 }
 

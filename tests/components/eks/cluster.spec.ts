@@ -2,7 +2,7 @@ import { podIdentityTrustPolicy } from "../../../components/shared/iam";
 import { strict as assert } from "assert";
 import type { ClusterConfig, NetworkConfig } from "../../../config";
 import {
-    adminRoleSlug, callerRole, CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterRoleKmsPolicy, deployerCallerNote, deployerCallerProblem,
+    adminRoleSlug, callerRole, CLUSTER_LOG_TYPES, clusterArgProblems, type ClusterArgsToCheck, clusterKeyPolicy, clusterRoleKmsPolicy, deployerCallerNote, deployerCallerProblem,
     eniConfigObject, nodeGroupTaintEffect, roleNameOf, systemNodeAmiType, vpcCniConfiguration,
 } from "../../../components/eks/plan";
 import { MockRunResult, RecordedResource, resolveValue, runUnderMocks } from "../../../preview/mocks";
@@ -193,12 +193,12 @@ describe("cluster-plan", () => {
     });
 
     describe("clusterArgProblems", () => {
-        const ok = {
+        const ok: ClusterArgsToCheck = {
             clusterName: "moka-prod", kubernetesVersion: "1.33", publicAccessCidrs: [] as string[], deployerRoleArn: DEPLOYER, adminRoleArns: [ADMIN_A],
             instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGi: 50,
         };
         it("accepts a valid set", () => assert.deepEqual(clusterArgProblems(ok), []));
-        const cases: [string, Partial<typeof ok>, string][] = [
+        const cases: [string, Partial<ClusterArgsToCheck>, string][] = [
             ["0.0.0.0/0", { publicAccessCidrs: ["203.0.113.0/24", "0.0.0.0/0"] }, "args.cluster.publicAccessCidrs[1] is 0.0.0.0/0, which would expose the Kubernetes API to the internet; list specific CIDRs, or none for a private-only endpoint"],
             ["a non-CIDR", { publicAccessCidrs: ["example.com"] }, "args.cluster.publicAccessCidrs[0] \"example.com\" is not a valid IPv4 CIDR"],
             ["no admins", { adminRoleArns: [] }, "args.cluster.adminRoleArns must list at least one IAM role, or nobody can administer the cluster"],
@@ -209,6 +209,7 @@ describe("cluster-plan", () => {
             ["mixed architectures", { instanceTypes: ["m7g.large", "m7i.large"] }, "args.cluster.systemNodes.instanceTypes must all share one architecture (a managed node group has one AMI type)"],
             ["bad sizes", { minSize: 3, desiredSize: 2 }, "args.cluster.systemNodes sizes must satisfy 1 <= minSize <= desiredSize <= maxSize (got 3/2/4)"],
             ["a tiny disk", { diskSizeGi: 8 }, "args.cluster.systemNodes.diskSizeGi must be a whole number of at least 20, got 8"],
+            ["a service CIDR EKS refuses", { serviceCidr: "172.20.0.0/25" }, "args.serviceCidr must be an IPv4 CIDR between /12 and /24 (EKS's limits), got \"172.20.0.0/25\""],
             ["a bad version", { kubernetesVersion: "1.33.1" }, "args.cluster.kubernetesVersion must be a Kubernetes minor version such as \"1.35\", got \"1.33.1\""],
         ];
         for (const [title, over, message] of cases) {
@@ -262,6 +263,7 @@ describe("Cluster component", () => {
             assert.equal(eksInputs.endpointPrivateAccess, true);
             assert.equal(eksInputs.endpointPublicAccess, false);
             assert.ok(!("publicAccessCidrs" in eksInputs), "no publicAccessCidrs when the endpoint is private");
+            assert.ok(!("kubernetesServiceIpAddressRange" in eksInputs), "no Service CIDR unless one is given (EKS picks)");
             assert.equal(eksInputs.authenticationMode, "API");
             assert.equal(eksInputs.encryptionConfigKeyArn, run.get("eks-key").state.arn);
             assert.deepEqual(eksInputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);

@@ -608,7 +608,7 @@ describe("Team (options)", () => {
         const res = await run([team], { adminRoleArns: [admin] });
         assert.deepEqual(ofType(res.resources, T.accessEntry).map((e) => e.inputs.principalArn), [ciArn("ads")]);
         const access = (res.outputs.ads as any).access;
-        assert.deepEqual(access.principals[1], { roleArn: admin, kind: "developer", level: "edit", accessPolicy: "AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" }, kubernetesGroups: [] });
+        assert.deepEqual(access.principals[1], { roleArn: admin, kind: "developer", level: "edit", accessPolicy: "AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" }, kubernetesGroups: ["platform-admins"] });
     });
 
     it("Ray CRs join the group roles when Ray is on", async () => {

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { analyzePacks, AnalyzerResource, PolicyPackConfig, toAnalyzerResources } from "../../../preview/analyze";
-import { runStack } from "../../../preview/mocks";
+import { runStack } from "../../helpers/stack";
 import { costPack } from "../../../policies/cost/pack";
 import { isolationPack } from "../../../policies/isolation/pack";
 

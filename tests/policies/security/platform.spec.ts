@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import type { Policy } from "@pulumi/policy";
 import { securityPack } from "../../../policies/security/pack";
 import { analyzePacks, AnalyzerResource, toAnalyzerResources } from "../../../preview/analyze";
-import { runStack } from "../../../preview/mocks";
+import { runStack } from "../../helpers/stack";
 import { defaultPolicyConfigFiles, readPolicyConfig } from "../../../preview/run";
 
 describe("security: the platform's own resources (prod, under mocks)", function () {
