@@ -8,7 +8,8 @@ import { strict as assert } from "assert";
 import { catalogueIndex, dashboardProblems } from "../../components/observability/dashboards";
 import type { ScrapeJob } from "../../components/observability/collector";
 import { estimateCost } from "../../preview/cost";
-import { runStack, type MockRunResult, type RecordedResource } from "../../preview/mocks";
+import type { MockRunResult, RecordedResource } from "../../preview/mocks";
+import { runStack } from "../helpers/stack";
 import { runPreview } from "../../preview/run";
 import { policyDoc } from "../helpers/resources";
 
