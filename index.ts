@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, vpcBlocks } from "./config";
 import { buildContractOutputs } from "./contract";
 import {
-    Cluster, Engines, FluentBit, HistoryServer, ImageRegistry, Karpenter, Metrics, Network,
+    Cluster, Engines, FluentBit, Grafana, HistoryServer, ImageRegistry, Karpenter, Metrics, Network,
     ObservabilityNamespace, SparkOperator, SparkStorage, Team, YuniKorn,
 } from "./components";
 import { NAMESPACES } from "./lib/platform";
@@ -17,6 +17,7 @@ import { prefixOwner } from "./components/tenancy/iam";
 import { historyServerSelector, HISTORY_SERVER_PORT } from "./components/spark/history-server-objects";
 import { collectorServiceSelector, OTLP_PORTS } from "./components/observability/collector";
 import { METRICS_DEFAULTS } from "./components/observability/metrics";
+import { dashboardContext } from "./components/observability/dashboards";
 
 export = async () => {
     // Validate every moka:* key before any resource exists.
@@ -89,7 +90,7 @@ export = async () => {
         kmsKeyArn: storage.kmsKeyArn, image: images.sparkImage, region: cfg.region,
     }, { ...afterCluster, dependsOn: [cluster, ...teams] });
 
-    // Observability: Fluent Bit to S3 + CloudWatch, OpenTelemetry Collector to Amazon Managed Prometheus.
+    // Observability: Fluent Bit to S3 + CloudWatch, OpenTelemetry Collector to Amazon Managed Prometheus, Grafana.
     const observability = new ObservabilityNamespace("observability", { k8sProvider }, afterCluster);
     new FluentBit("fluent-bit", {
         k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, region: cfg.region, tags,
@@ -101,6 +102,15 @@ export = async () => {
         k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, region: cfg.region, tags,
         metricsRetentionDays: cfg.observability.metricsRetentionDays, protect: cfg.protectData, dependsOn: [observability],
     }, afterCluster);
+
+    // Grafana: AMP through a query-only role, and the platform dashboards as code (moka:observability.grafana).
+    if (cfg.observability.grafana.enabled) {
+        new Grafana("grafana", {
+            k8sProvider, clusterName: cluster.eksClusterName, baseName: cfg.baseName, region: cfg.region, tags, pluginUrl: cfg.observability.grafana.pluginUrl,
+            workspaceArn: metrics.workspaceArn, prometheusEndpoint: metrics.prometheusEndpoint, dependsOn: [observability],
+            dashboards: dashboardContext({ ...cfg, teams: teamNames, containerLogPrefix: storage.containerLogPrefix }),
+        }, afterCluster);
+    }
 
     // Further engines behind moka:engines: the Flink operator and KubeRay, watching the team namespaces.
     new Engines("engines", { k8sProvider, flink: cfg.engines.flink, ray: cfg.engines.ray, teamNamespaces: teamNames, dependsOn: teams }, afterCluster);

@@ -64,7 +64,8 @@ export function teamsConfig(base: Record<string, string>, n: number): Record<str
     // One History Server per team lives on the system nodes: size the group so config's capacity check passes.
     const cluster = decodeConfigValue(base["moka:cluster"] ?? "{}") as { systemNodes?: Record<string, unknown> };
     const engines = decodeConfigValue(base["moka:engines"] ?? "{}") as { flink?: boolean; ray?: boolean };
-    const pods = platformSystemPods({ teams: n, flink: engines.flink ?? false, ray: engines.ray ?? false });
+    const observability = decodeConfigValue(base["moka:observability"] ?? "{}") as { grafana?: { enabled?: boolean } };
+    const pods = platformSystemPods({ teams: n, flink: engines.flink ?? false, ray: engines.ray ?? false, grafana: observability.grafana?.enabled ?? true });
     const type = "m7g.4xlarge";
     let nodes = 3;
     while (!fitSystemNodes(nodeGroupCapacity(type, nodes)!, pods, { headroomPercent: 20, customNetworking: true }).fits) {

@@ -11,4 +11,5 @@ export { HistoryServer, HistoryServerArgs } from "./spark/history-server";
 export { ObservabilityNamespace, ObservabilityNamespaceArgs } from "./observability/namespace";
 export { Metrics, MetricsArgs } from "./observability/metrics";
 export { FluentBit, FluentBitArgs } from "./observability/fluent-bit";
+export { Grafana, GrafanaArgs } from "./observability/grafana";
 export { Engines, EnginesArgs } from "./engines";

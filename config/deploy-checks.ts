@@ -150,11 +150,12 @@ function capacityIssues(p: Partial<Sections>, add: Add): void {
     const sys = p.cluster!.systemNodes;
     const unknown = sys.instanceTypes.filter((t) => smallestNodeGroupCapacity([t], 1) === undefined);
     unknown.forEach((t) => add(`moka:cluster.systemNodes.instanceTypes[${sys.instanceTypes.indexOf(t)}]`, `${t} is not in the capacity model's table (lib/capacity/instances.ts), so the fit cannot be checked; use one of ${knownInstanceTypes().filter((k) => k.endsWith(".xlarge")).slice(0, 6).join(", ")}… or add its row`));
-    if (unknown.length > 0 || !p.teams || !p.engines) {
+    if (unknown.length > 0 || !p.teams || !p.engines || !p.observability) {
         return;
     }
     const group = smallestNodeGroupCapacity(sys.instanceTypes, sys.minSize)!;
-    const fit = fitSystemNodes(group, platformSystemPods({ teams: p.teams.length, flink: p.engines.flink, ray: p.engines.ray }), { headroomPercent: sys.headroomPercent, customNetworking: true });
+    const shape = { teams: p.teams.length, flink: p.engines.flink, ray: p.engines.ray, grafana: p.observability.grafana.enabled };
+    const fit = fitSystemNodes(group, platformSystemPods(shape), { headroomPercent: sys.headroomPercent, customNetworking: true });
     if (!fit.fits) {
         add("moka:cluster.systemNodes", `what the platform pins to the system nodes does not fit ${sys.minSize} × ${group.instanceType} (minSize) with ${sys.headroomPercent}% headroom: ${fit.problems.join("; ")}. `
             + `(${describeFit(fit)}.) Raise moka:cluster.systemNodes.minSize or use larger moka:cluster.systemNodes.instanceTypes (e.g. m7g.xlarge); pods would stay Pending and the atomic Helm releases roll back`);

@@ -186,9 +186,17 @@ const storageSchema = z.strictObject({
     retainLegacySharedBuckets: z.boolean().default(false),
 });
 
+/** Grafana on the AMP workspace (components/observability/grafana.ts). */
+const grafanaSchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    /** An HTTPS mirror of the AMP data source plugin's zip, for networks without egress to grafana.com. */
+    pluginUrl: z.string().regex(/^https:\/\/[^\s@]+$/, "must be an https:// URL without '@' or spaces").optional(),
+});
+
 const observabilitySchema = z.strictObject({
     logRetentionDays: retentionDays.default(30),
     metricsRetentionDays: z.number().int().min(1).max(1095).default(150),
+    grafana: grafanaSchema.default(() => grafanaSchema.parse({})),
 });
 
 const enginesSchema = z.strictObject({

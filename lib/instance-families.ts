@@ -49,8 +49,12 @@ export function archOfFamily(family: string): Arch | undefined {
     return isGravitonFamily(family) ? "arm64" : "amd64";
 }
 
-/** Series that carry GPUs or ML accelerators (p, g, inf, trn, dl, f, vt). */
-const ACCELERATED_SERIES = new Set(["p", "g", "gr", "inf", "trn", "dl", "f", "vt"]);
+/**
+ * Series that carry GPUs or ML accelerators (p, g, gr, inf, trn, dl, f, vt): also the instance categories
+ * (`karpenter.k8s.aws/instance-category` values) of the accelerated families, as Karpenter labels them.
+ */
+export const ACCELERATED_CATEGORIES: readonly string[] = ["p", "g", "gr", "inf", "trn", "dl", "f", "vt"];
+const ACCELERATED_SERIES = new Set(ACCELERATED_CATEGORIES);
 
 export function isAcceleratedFamily(family: string): boolean {
     const info = parseFamily(family);

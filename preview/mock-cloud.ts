@@ -124,6 +124,10 @@ export function mockOutputs(cloud: MockCloud, type: string, name: string, inputs
             });
             return { id: clusterName, state };
         }
+        case "random:index/randomPassword:RandomPassword":
+            // A fixed, recognisable stand-in of the requested length (never a real credential).
+            state.result = "mock-password-".padEnd(Number(inputs.length ?? 16), "x");
+            return { id: name, state };
         default:
             if (type.startsWith("aws:") && !("arn" in state)) {
                 state.arn = `arn:aws:${service}:${region}:${acct}:${type.split(":").pop()!.toLowerCase()}/${physical}`;

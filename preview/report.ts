@@ -1,8 +1,10 @@
 /**
- * Renders a PreviewResult as text (terminal), JSON (machines) or Markdown (a PR comment).
+ * Renders a PreviewResult as text (terminal), JSON (machines) or Markdown (a PR comment; with the Mermaid
+ * component graph and cost pie of mermaid.ts, which the terminal text leaves out).
  */
 import type { Diagnostic } from "./analyze";
 import { sourceLabel } from "./deploy-report";
+import { componentGraph, mermaidCostPie, mermaidFlowchart } from "./mermaid";
 import type { PreviewResult } from "./run";
 
 export type Format = "text" | "json" | "markdown";
@@ -157,6 +159,13 @@ export function renderMarkdown(r: PreviewResult): string {
         out.push(`| ${SEVERITY_ICON[sev]} ${sev} | ${d.enforcementLevel === "mandatory" ? "**mandatory**" : d.enforcementLevel} | ${d.pack} | \`${d.policy}\` | ${cell(resourceLabel(d))} | ${cell(d.message)} | ${cell(d.remediationSteps)} |`);
     }
     out.push("");
+    out.push("### Platform");
+    out.push("");
+    const graph = componentGraph(r.resources, r.findings);
+    out.push(`Components and what each waits for (an arrow points at the dependant)${graph.nodes.some((n) => n.mandatory + n.advisory > 0) ? "; highlighted: where a finding points" : ""}.`);
+    out.push("");
+    out.push(mermaidFlowchart(graph));
+    out.push("");
     out.push("### Deployability");
     out.push("");
     for (const a of r.deployability.apiPaths) {
@@ -179,6 +188,8 @@ export function renderMarkdown(r: PreviewResult): string {
     out.push(`|---|---:|---:|`);
     out.push(`| Idle floor | ${money(r.cost.idleFloorHourly)} | ${money(r.cost.idleFloorHourly * 730)} |`);
     out.push(`| Worst-case ceiling (NodePool limits, on-demand) | ${money(r.cost.worstCaseHourly)}${r.cost.unboundedPools.length > 0 ? " + unbounded" : ""} | ${money(r.cost.worstCaseHourly * 730)} |`);
+    out.push("");
+    out.push(mermaidCostPie(r.cost));
     out.push("");
     out.push(`<sub>${r.cost.source}</sub>`);
     out.push("");

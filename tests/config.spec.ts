@@ -78,6 +78,8 @@ export const BAD_CONFIGS: BadCase[] = [
     { title: "a shared prefix no team owns", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], sharedPrefixes: ["reference/geo"] }, ...t.slice(1)]), expect: [["moka:teams[0].sharedPrefixes[0]", "is under no team's dataPrefix"]] },
     { title: "a team name too long for its bucket", config: withKey(prodMap(), "moka:teams", (t) => [...t, { ...t[2], name: "a-team-name-of-thirty-nine-characters-x", dataPrefix: "teams/long", access: { ci: "arn:aws:iam::111111111111:role/long-ci" } }]), expect: [["moka:teams[3].name", "is 67 characters; S3 bucket names are 3-63"]] },
     { title: "a data prefix over the container-log prefix", config: withKey(prodMap(), "moka:teams", (t) => [{ ...t[0], dataPrefix: "container-logs/ads" }, ...t.slice(1)]), expect: [["moka:teams[0].dataPrefix", "must not overlap moka:storage.containerLogPrefix \"container-logs\""]] },
+    { title: "Grafana plugin mirror over plain HTTP", config: withKey(prodMap(), "moka:observability", (o) => ({ ...o, grafana: { pluginUrl: "http://mirror.internal/amp.zip" } })), expect: [["moka:observability.grafana.pluginUrl", "must be an https:// URL"]] },
+    { title: "unknown Grafana key", config: withKey(prodMap(), "moka:observability", (o) => ({ ...o, grafana: { enabled: true, adminPassword: "x" } })), expect: [["moka:observability.grafana", "adminPassword"]] },
     { title: "missing aws:region", config: (() => { const m = prodMap(); delete m["aws:region"]; return m; })(), expect: [["aws:region", "is required"]] },
     { title: "several problems at once", config: withKey(withKey(prodMap(), "moka:environment", () => "qa"), "moka:network", (n) => ({ ...n, azCount: 9 })), expect: [["moka:environment", "one of"], ["moka:network.azCount", "between 2 and 6"]] },
 ];
@@ -113,6 +115,13 @@ describe("stack config", () => {
         assert.deepEqual(Object.values(cfg.nodePools).map((p) => [p.arch, p.role]), [["arm64", "executor"], ["amd64", "executor"], ["arm64", "driver"]]);
         assert.equal(cfg.nodePools.driver.rootVolumeGi, 100, "driver volume default by role");
         assert.equal(cfg.nodePools.graviton.rootVolumeGi, 400, "set in the stack file");
+    });
+
+    it("Grafana is on by default, installing the AMP plugin from grafana.com", () => {
+        const cfg = parseConfigMap(readStackConfig("prod"));
+        assert.deepEqual(cfg.observability.grafana, { enabled: true });
+        const mirrored = parseConfigMap(withKey(prodMap(), "moka:observability", (o) => ({ ...o, grafana: { enabled: false, pluginUrl: "https://mirror.internal/amp-3.2.0.zip" } })));
+        assert.deepEqual(mirrored.observability.grafana, { enabled: false, pluginUrl: "https://mirror.internal/amp-3.2.0.zip" });
     });
 
     it("returns a frozen object", () => {

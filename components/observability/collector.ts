@@ -18,6 +18,13 @@
  *  - karpenter: port 8080 ("http-metrics"), /metrics (aws/karpenter-provider-aws charts/karpenter).
  *  - kube-state-metrics: port "http" (8080) of the chart's pod, honor_labels so the object's own
  *    namespace/pod labels win.
+ *  - fluent-bit: the DaemonSet's port "http" (2020, fluent/helm-charts fluent-bit-0.58.1 values
+ *    `metricsPort`, _pod.tpl), /api/v2/metrics/prometheus (fluent/fluent-bit v5.1.1
+ *    src/http_server/api/v2/metrics.c): per-output records, retries and drops.
+ *  - spark-operator: the controller and webhook pods' port "metrics" (8080, kubeflow/spark-operator
+ *    v2.5.2 chart `prometheus.metrics`), /metrics, honor_labels so the operator's own `namespace` label
+ *    (the SparkApplication's namespace, `--metrics-labels=namespace`) wins over the pod's; `component`
+ *    (controller | webhook) from the pod label `app.kubernetes.io/component`.
  *  - otel-collector: the collector's own telemetry on :8888.
  * The collector expands `${...}` in its config, so nothing here uses `$` except the env references the
  * chart provides (MY_POD_IP); relabel rules rely on the default `(.*)` → `$1` replacement.
@@ -43,6 +50,29 @@ export const SPARK_UI_PORT = 4040;
 export const YUNIKORN_METRICS_PORT = 9080;
 export const KARPENTER_METRICS_PORT = 8080;
 export const KUBE_STATE_METRICS_NAME = "kube-state-metrics";
+/** The fluent-bit chart's pod label `app.kubernetes.io/name` and its metrics container port name (port 2020). */
+export const FLUENT_BIT_NAME = "fluent-bit";
+export const FLUENT_BIT_METRICS_PATH = "/api/v2/metrics/prometheus";
+/** The spark-operator chart's metrics container port name (`prometheus.metrics.portName`, port 8080). */
+export const SPARK_OPERATOR_METRICS_PORT_NAME = "metrics";
+
+/**
+ * kube-state-metrics `--metric-labels-allowlist` (chart value `metricLabelsAllowlist`, joined with ","):
+ * the Kubernetes labels `kube_node_labels` / `kube_pod_labels` carry as `label_<sanitised key>` (every
+ * character outside [a-zA-Z0-9_] becomes "_", kubernetes/kube-state-metrics v2.20.0
+ * internal/store/utils.go). Without it they carry only the object's name. The dashboards join on these:
+ * nodes by NodePool, capacity type, architecture and instance family; pods by Spark role, application and
+ * YuniKorn queue. Values of allowlisted labels add no series (one `kube_*_labels` series per object).
+ */
+export const KSM_LABEL_ALLOWLIST = {
+    nodes: ["karpenter.sh/nodepool", "karpenter.sh/capacity-type", "kubernetes.io/arch", "karpenter.k8s.aws/instance-family"],
+    pods: ["spark-role", "spark-app-selector", "spark-app-name", "queue"],
+} as const;
+
+/** The Prometheus label kube-state-metrics gives a Kubernetes label key: `label_` + the key with [^a-zA-Z0-9_] → "_". */
+export function ksmLabelName(key: string): string {
+    return `label_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+}
 
 export interface ScrapeJob {
     readonly job_name: string;
@@ -67,7 +97,7 @@ export interface CollectorConfigInput {
     readonly region: string;
     /** Added as the `cluster` label on every series. */
     readonly clusterName: string;
-    readonly namespaces: { readonly yunikorn: string; readonly karpenter: string; readonly observability: string };
+    readonly namespaces: { readonly yunikorn: string; readonly karpenter: string; readonly observability: string; readonly sparkOperator: string };
     /** Defaults to "30s". */
     readonly scrapeInterval?: string;
 }
@@ -131,6 +161,28 @@ export function scrapeJobs(input: CollectorConfigInput): ScrapeJob[] {
             relabel_configs: [
                 keep("__meta_kubernetes_pod_label_app_kubernetes_io_name", KUBE_STATE_METRICS_NAME),
                 keep("__meta_kubernetes_pod_container_port_name", "http"),
+            ],
+        },
+        {
+            job_name: "fluent-bit",
+            metrics_path: FLUENT_BIT_METRICS_PATH,
+            kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [input.namespaces.observability] } }],
+            relabel_configs: [
+                keep("__meta_kubernetes_pod_label_app_kubernetes_io_name", FLUENT_BIT_NAME),
+                keep("__meta_kubernetes_pod_container_port_name", "http"),
+                ...podTargetLabels,
+                copy("__meta_kubernetes_pod_node_name", "node"),
+            ],
+        },
+        {
+            job_name: "spark-operator",
+            metrics_path: "/metrics",
+            honor_labels: true,
+            kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [input.namespaces.sparkOperator] } }],
+            relabel_configs: [
+                keep("__meta_kubernetes_pod_container_port_name", SPARK_OPERATOR_METRICS_PORT_NAME),
+                ...podTargetLabels,
+                copy("__meta_kubernetes_pod_label_app_kubernetes_io_component", "component"),
             ],
         },
         {
@@ -267,6 +319,7 @@ export function kubeStateMetricsValues(v: KubeStateMetricsValuesInput): Record<s
         tolerations: v.tolerations,
         // Drops the secrets collector and with it the chart's cluster-wide list/watch on Secrets.
         collectorsExclude: ["secrets"],
+        metricLabelsAllowlist: Object.entries(KSM_LABEL_ALLOWLIST).map(([kind, keys]) => `${kind}=[${keys.join(",")}]`),
         resources: resourcesValue(SYSTEM_RESOURCES.kubeStateMetrics),
     };
 }

@@ -175,7 +175,7 @@ export class Metrics extends pulumi.ComponentResource {
                     remoteWriteUrl: url,
                     region: args.region,
                     clusterName,
-                    namespaces: { yunikorn: NAMESPACES.yunikorn, karpenter: NAMESPACES.karpenter, observability: namespace },
+                    namespaces: { yunikorn: NAMESPACES.yunikorn, karpenter: NAMESPACES.karpenter, observability: namespace, sparkOperator: NAMESPACES.sparkOperator },
                 }),
                 imageRepository: c.image.repository,
                 imageTag: c.image.tag,

@@ -26,6 +26,9 @@ export const SPARK_OPERATOR_DEFAULTS = {
     webhookServiceAccount: "spark-operator-webhook",
 } as const;
 
+/** The labels the controller puts on its spark_application_* / spark_executor_* series (`--metrics-labels`). */
+export const SPARK_OPERATOR_METRIC_LABELS = ["namespace"] as const;
+
 /** Inputs of the pure values builder. */
 export interface SparkOperatorValuesOptions {
     /** Namespaces the operator watches (the team namespaces). */
@@ -41,7 +44,7 @@ export interface SparkOperatorValuesOptions {
  * the top level, where the chart ignores it):
  * - `controller.batchScheduler.enable` / `.default` → `--enable-batch-scheduler`, `--default-batch-scheduler=yunikorn`
  * - `spark.jobNamespaces` → `--namespaces=` on the controller and webhook, plus the webhook's namespace selector
- * - `prometheus.metrics.enable` → `--enable-metrics` and the `metrics` container port
+ * - `prometheus.metrics.enable` → `--enable-metrics` and the `metrics` container port; `.labels` → `--metrics-labels`
  */
 export function sparkOperatorValues(o: SparkOperatorValuesOptions): Record<string, unknown> {
     const system = {
@@ -77,7 +80,10 @@ export function sparkOperatorValues(o: SparkOperatorValuesOptions): Record<strin
             rbac: { create: o.driverRbac },
         },
         prometheus: {
-            metrics: { enable: true, port: 8080, portName: "metrics", endpoint: "/metrics" },
+            // `labels: "namespace"` → the controller's `--metrics-labels=namespace`: spark_application_* series carry
+            // the SparkApplication's namespace (= team; internal/metrics getMetricLabels special-cases "namespace",
+            // kubeflow/spark-operator v2.5.2), so the Grafana jobs dashboard can count per team.
+            metrics: { enable: true, port: 8080, portName: "metrics", endpoint: "/metrics", labels: SPARK_OPERATOR_METRIC_LABELS.join(",") },
             podMonitor: { create: false },
         },
     };

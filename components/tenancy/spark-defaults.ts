@@ -51,6 +51,12 @@ import { DRIVER_NODE_LABEL, DRIVER_TOLERATIONS, SPARK_SERVICE_ACCOUNT, SPARK_UID
 export const SPARK_DEFAULTS_CONFIGMAP = "spark-defaults";
 export const SPARK_DEFAULTS_CONF_KEY = "spark-defaults.conf";
 export const SPARK_APPLICATION_DEFAULTS_KEY = "sparkapplication-defaults.yaml";
+/**
+ * `spark.metrics.namespace`: the first part of every driver metric's registry name
+ * (MetricsSystem.buildRegistryName, apache/spark 4.x: the namespace, else `spark.app.id`), so the
+ * PrometheusServlet names are `metrics_spark_driver_<source>_<metric>_<Suffix>` for every application.
+ */
+export const SPARK_METRICS_NAMESPACE = "spark";
 
 /** Karpenter's pod annotation that keeps a pod's node out of voluntary disruption (consolidation, drift). */
 export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
@@ -111,6 +117,9 @@ export function platformSparkDefaults(input: SparkDefaultsInput): Record<string,
         "spark.metrics.conf.*.sink.prometheusServlet.class": "org.apache.spark.metrics.sink.PrometheusServlet",
         "spark.metrics.conf.*.sink.prometheusServlet.path": "/metrics/prometheus",
         "spark.metrics.appStatusSource.enabled": "true",
+        // Stable driver metric names: without it the registry prefix is spark.app.id, so every application
+        // creates new metric NAMES (metrics_<app-id>_driver_…); apps are told apart by the scrape's labels.
+        "spark.metrics.namespace": SPARK_METRICS_NAMESPACE,
         // S3A with EKS Pod Identity credentials.
         "spark.hadoop.fs.s3a.impl": S3A_FILESYSTEM,
         "spark.hadoop.fs.s3a.aws.credentials.provider": input.credentialsProvider ?? POD_IDENTITY_CREDENTIALS_PROVIDER,

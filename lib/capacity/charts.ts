@@ -18,7 +18,12 @@
  *  - opentelemetry-collector 0.170.0, kube-state-metrics 8.4.0, fluent-bit 0.58.1 (`kind: DaemonSet`),
  *    flink-kubernetes-operator 1.15.0 (`operatorPod.*`; the webhook container only with `webhook.create`),
  *    kuberay-operator 1.7.0 (`resources` defaults to limits 100m/512Mi, so requests equal them): their
- *    values.yaml at those tags.
+ *    values.yaml at those tags;
+ *  - grafana 12.11.1: grafana-community/helm-charts charts/grafana at tag grafana-12.11.1 — one Deployment
+ *    (`replicas`), the grafana container (`resources`) and, with `sidecar.dashboards.enabled`, the
+ *    grafana-sc-dashboard container (`sidecar.resources`); images `image.*` (tag default = appVersion 13.2.0)
+ *    and `sidecar.image.*`; the root `init-chown-data` init container only renders with
+ *    `persistence.enabled` (off on this platform).
  */
 
 export type ValuesPath = readonly string[];
@@ -212,6 +217,25 @@ export const CHARTS: Readonly<Record<string, ChartSpec>> = {
             nodeSelector: ["operatorPod", "nodeSelector"],
             tolerations: ["operatorPod", "tolerations"],
             images: [{ repository: ["image", "repository"], tag: ["image", "tag"], digest: ["image", "digest"], default: "ghcr.io/apache/flink-kubernetes-operator:latest" }],
+        }],
+    },
+    grafana: {
+        name: "grafana",
+        version: "12.11.1",
+        pods: [{
+            name: "grafana",
+            perNode: false,
+            replicas: { path: ["replicas"], default: 1 },
+            containers: [
+                { name: "grafana", resources: ["resources"] },
+                { name: "grafana-sc-dashboard", resources: ["sidecar", "resources"], enabledBy: { path: ["sidecar", "dashboards", "enabled"], default: false } },
+            ],
+            nodeSelector: ["nodeSelector"],
+            tolerations: ["tolerations"],
+            images: [
+                { registry: ["image", "registry"], repository: ["image", "repository"], tag: ["image", "tag"], default: "docker.io/grafana/grafana:13.2.0" },
+                { registry: ["sidecar", "image", "registry"], repository: ["sidecar", "image", "repository"], tag: ["sidecar", "image", "tag"], default: "quay.io/kiwigrid/k8s-sidecar:2.10.1" },
+            ],
         }],
     },
     "kuberay-operator": {

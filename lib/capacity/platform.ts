@@ -20,6 +20,8 @@
  *    comment (`operatorPod.resources: {}` by default, i.e. BestEffort, first to be evicted).
  *  - KubeRay operator: 100m/512Mi with the chart's limits 100m/512Mi — the chart's default limits, which
  *    Kubernetes copies into requests anyway, now explicit.
+ *  - Grafana (moka:observability.grafana.enabled): 100m/256Mi (memory limit 1Gi; the chart sets GOMEMLIMIT
+ *    from it) and its dashboard sidecar (k8s-sidecar, Python) 50m/64Mi (limit 256Mi): the chart sets none.
  */
 import { parseCpuMillis, parseMemoryMi } from "../quantity";
 import { EKS_ADDON_PODS } from "./addons";
@@ -46,6 +48,8 @@ export const SYSTEM_RESOURCES = {
     fluentBit: res("100m", "128Mi", { memory: "512Mi" }),
     flinkOperator: res("250m", "512Mi", { memory: "1Gi" }),
     kuberayOperator: res("100m", "512Mi", { cpu: "100m", memory: "512Mi" }),
+    grafana: res("100m", "256Mi", { memory: "1Gi" }),
+    grafanaSidecar: res("50m", "64Mi", { memory: "256Mi" }),
 } as const satisfies Record<string, ContainerResources>;
 
 /** Replica counts of the platform's system-node controllers. */
@@ -64,6 +68,8 @@ export const SYSTEM_REPLICAS = {
     kubeStateMetrics: 1,
     flinkOperator: 1,
     kuberayOperator: 1,
+    /** No persistence (dashboards and the data source are provisioned), so one replica; two would need a shared database. */
+    grafana: 1,
 } as const;
 
 /** A copy for Helm values or a container spec (values are mutable objects). */
@@ -85,6 +91,8 @@ export interface PlatformShape {
     readonly teams: number;
     readonly flink: boolean;
     readonly ray: boolean;
+    /** Grafana and its dashboard sidecar (moka:observability.grafana.enabled). */
+    readonly grafana: boolean;
 }
 
 /** Every pod the platform puts on the system node group for this shape, the EKS add-ons included. */
@@ -106,5 +114,6 @@ export function platformSystemPods(s: PlatformShape): PodGroup[] {
         group("kube-state-metrics", n.kubeStateMetrics, [r.kubeStateMetrics]),
         ...(s.flink ? [group("flink operator", n.flinkOperator, [r.flinkOperator])] : []),
         ...(s.ray ? [group("kuberay operator", n.kuberayOperator, [r.kuberayOperator])] : []),
+        ...(s.grafana ? [group("grafana", n.grafana, [r.grafana, r.grafanaSidecar])] : []),
     ];
 }

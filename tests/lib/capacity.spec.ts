@@ -17,6 +17,7 @@ import { SPARK_OPERATOR_DEFAULTS } from "../../components/spark/operator";
 import { METRICS_DEFAULTS } from "../../components/observability/metrics";
 import { FLUENT_BIT_DEFAULTS } from "../../components/observability/fluent-bit";
 import { ENGINES_DEFAULTS } from "../../components/engines";
+import { GRAFANA_DEFAULTS } from "../../components/observability/grafana";
 import { parseConfigMap } from "../../config";
 import { readStackConfig } from "../../preview/mocks";
 import { runStack } from "../helpers/stack";
@@ -94,10 +95,12 @@ describe("capacity model (lib/capacity)", () => {
             assert.deepEqual(podRequests(SYSTEM_RESOURCES.yunikornScheduler, SYSTEM_RESOURCES.yunikornWeb), { cpuMillis: 300, memoryMiB: 1124 });
         });
         it("prod's and dev's shapes fit their stack files' system nodes; dev's old 2 × m7g.large did not", () => {
-            const fit = (type: string, n: number, teams: number, flink: boolean, ray: boolean) =>
-                fitSystemNodes(nodeGroupCapacity(type, n)!, platformSystemPods({ teams, flink, ray }), { headroomPercent: 20, customNetworking: true });
-            assert.equal(describeFit(fit("m7g.xlarge", 3, 3, true, false)), "3 × m7g.xlarge: CPU 5.10 of 11.76 vCPU allocatable (43%), memory 11.0 of 41.3 GiB (27%), 19 of 126 pod IPs; headroom 20% → fits");
-            assert.equal(describeFit(fit("m7g.xlarge", 2, 2, true, true)), "2 × m7g.xlarge: CPU 4.70 of 7.84 vCPU allocatable (60%), memory 9.8 of 27.5 GiB (36%), 18 of 84 pod IPs; headroom 20% → fits");
+            const fit = (type: string, n: number, teams: number, flink: boolean, ray: boolean, grafana = true) =>
+                fitSystemNodes(nodeGroupCapacity(type, n)!, platformSystemPods({ teams, flink, ray, grafana }), { headroomPercent: 20, customNetworking: true });
+            // Grafana (issue 14) adds one pod of 150m/320Mi (grafana + its dashboard sidecar).
+            assert.equal(describeFit(fit("m7g.xlarge", 3, 3, true, false, false)), "3 × m7g.xlarge: CPU 5.10 of 11.76 vCPU allocatable (43%), memory 11.0 of 41.3 GiB (27%), 19 of 126 pod IPs; headroom 20% → fits");
+            assert.equal(describeFit(fit("m7g.xlarge", 3, 3, true, false)), "3 × m7g.xlarge: CPU 5.25 of 11.76 vCPU allocatable (45%), memory 11.3 of 41.3 GiB (27%), 20 of 126 pod IPs; headroom 20% → fits");
+            assert.equal(describeFit(fit("m7g.xlarge", 2, 2, true, true)), "2 × m7g.xlarge: CPU 4.85 of 7.84 vCPU allocatable (62%), memory 10.1 of 27.5 GiB (37%), 19 of 84 pod IPs; headroom 20% → fits");
             assert.equal(fit("m7g.large", 2, 2, true, true).fits, false);
             assert.equal(fit("m7g.large", 3, 3, true, false).fits, false, "prod's old 3 × m7g.large left no room for a rolling update (88%)");
         });
@@ -115,6 +118,7 @@ describe("capacity model (lib/capacity)", () => {
             [YUNIKORN_DEFAULTS.chart, YUNIKORN_DEFAULTS.version], [SPARK_OPERATOR_DEFAULTS.chart, SPARK_OPERATOR_DEFAULTS.version],
             [METRICS_DEFAULTS.collector.chart, METRICS_DEFAULTS.collector.version], [METRICS_DEFAULTS.kubeStateMetrics.chart, METRICS_DEFAULTS.kubeStateMetrics.version],
             [FLUENT_BIT_DEFAULTS.chart, FLUENT_BIT_DEFAULTS.version], [ENGINES_DEFAULTS.flink.chart, ENGINES_DEFAULTS.flink.version], [ENGINES_DEFAULTS.kuberay.chart, ENGINES_DEFAULTS.kuberay.version],
+            [GRAFANA_DEFAULTS.chart, GRAFANA_DEFAULTS.version],
         ];
         for (const [chart, version] of pinned) {
             it(`${chart} ${version}`, () => assert.equal(CHARTS[chart]?.version, version));
@@ -133,14 +137,14 @@ describe("capacity model (lib/capacity)", () => {
             it(`${stack}: the pods read from the resources give config's figure`, async () => {
                 const cfg = parseConfigMap(readStackConfig(stack));
                 const sys = cfg.cluster.systemNodes;
-                const fromConfig = fitSystemNodes(nodeGroupCapacity(sys.instanceTypes[0], sys.minSize)!, platformSystemPods({ teams: cfg.teams.length, flink: cfg.engines.flink, ray: cfg.engines.ray }), { headroomPercent: sys.headroomPercent, customNetworking: true });
+                const fromConfig = fitSystemNodes(nodeGroupCapacity(sys.instanceTypes[0], sys.minSize)!, platformSystemPods({ teams: cfg.teams.length, flink: cfg.engines.flink, ray: cfg.engines.ray, grafana: cfg.observability.grafana.enabled }), { headroomPercent: sys.headroomPercent, customNetworking: true });
                 const [fromResources] = systemNodeFits(recordedViews((await runStack(stack)).resources), { headroomPercent: sys.headroomPercent });
                 assert.deepEqual(fromResources.problems, []);
                 assert.equal(describeFit(fromResources.fit!), describeFit(fromConfig));
                 assert.deepEqual(fromResources.fit!.demand, fromConfig.demand);
                 // The same pod groups, by replicas (a DaemonSet once per node), in both.
                 const counts = (gs: readonly PodGroup[]) => gs.map((g) => `${g.perNode ? "daemonset" : g.replicas} × ${g.requests.cpuMillis}m/${Math.round(g.requests.memoryMiB)}Mi`).sort();
-                const platform = platformSystemPods({ teams: cfg.teams.length, flink: cfg.engines.flink, ray: cfg.engines.ray });
+                const platform = platformSystemPods({ teams: cfg.teams.length, flink: cfg.engines.flink, ray: cfg.engines.ray, grafana: cfg.observability.grafana.enabled });
                 // The resources hold one Deployment per History Server; config counts them as one group of n.
                 const merged = (gs: readonly PodGroup[]) => counts(gs.flatMap((g) => (!g.perNode && g.name === "spark history server" ? Array.from({ length: g.replicas }, () => ({ ...g, replicas: 1 })) : [g])));
                 assert.deepEqual(counts(fromResources.pods), merged(platform));

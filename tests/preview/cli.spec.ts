@@ -108,7 +108,7 @@ describe("offline preview command (npm start)", function () {
         assert.ok(report.cost.worstCaseHourly > report.cost.idleFloorHourly);
         assert.equal(report.limits.length, 4);
         assert.deepEqual(report.packs.map((p: any) => p.name), ["moka-security", "moka-cost", "moka-isolation", "moka-deployability"]);
-        assert.match(report.deployability.systemNodes[0], /^cluster-system: 3 × m7g\.xlarge: CPU 5\.10 of 11\.76 vCPU allocatable \(43%\)/);
+        assert.match(report.deployability.systemNodes[0], /^cluster-system: 3 × m7g\.xlarge: CPU 5\.25 of 11\.76 vCPU allocatable \(45%\)/);
     });
 
     describe("day one: the report proves a first pulumi up can finish, and broken variants are refused", () => {
@@ -118,7 +118,7 @@ describe("offline preview command (npm start)", function () {
             assert.match(r.stdout, /moka-deployability@1\.0\.0: 4 rules/);
             assert.match(r.stdout, /\n {2}API path: {7}moka-prod: private endpoint; 443 from 10\.255\.0\.0\/24 \(cluster-api-from-ci-runners; tgw-00000000000000000, from 3 of 3 route tables\) → reachable\n/);
             assert.match(r.stdout, /\n {2}pulumi up from: network "ci-runners" \(10\.255\.0\.0\/24 via transitGateway tgw-00000000000000000\) \(moka:cluster\.deployer\), as arn:aws:iam::111111111111:role\/moka-prod-deployer\n/);
-            assert.match(r.stdout, /\n {2}System nodes: {3}cluster-system: 3 × m7g\.xlarge: CPU 5\.10 of 11\.76 vCPU allocatable \(43%\), memory 11\.0 of 41\.3 GiB \(27%\), 19 of 126 pod IPs; headroom 20% → fits\n/);
+            assert.match(r.stdout, /\n {2}System nodes: {3}cluster-system: 3 × m7g\.xlarge: CPU 5\.25 of 11\.76 vCPU allocatable \(45%\), memory 11\.3 of 41\.3 GiB \(27%\), 20 of 126 pod IPs; headroom 20% → fits\n/);
             assert.match(r.stdout, /moka-prod\/spark:4\.1\.2-r2@sha256:[0-9a-f]{64}\n {8}built in the stack: Image "images-spark-image" @ sha256:[0-9a-f]{12}…; run by Deployment history-ads-ranking, Deployment history-growth, Deployment history-trust-safety\n/);
             assert.match(r.stdout, /public\.ecr\.aws\/karpenter\/controller:1\.14\.1@sha256:7231[0-9a-f]+\n {8}external registry: public\.ecr\.aws/);
             assert.doesNotMatch(r.stdout, /MISSING/);
@@ -128,7 +128,7 @@ describe("offline preview command (npm start)", function () {
             const r = preview("--stack", "dev", "--format", "markdown");
             assert.equal(r.status, 0, r.stderr);
             assert.match(r.stdout, /- \*\*API path:\*\* moka-dev: public endpoint, limited to 203\.0\.113\.0\/24/);
-            assert.match(r.stdout, /- \*\*System nodes:\*\* cluster-system: 2 × m7g\.xlarge: CPU 4\.70 of 7\.84 vCPU allocatable \(60%\)/);
+            assert.match(r.stdout, /- \*\*System nodes:\*\* cluster-system: 2 × m7g\.xlarge: CPU 4\.85 of 7\.84 vCPU allocatable \(62%\)/);
             assert.match(r.stdout, /\| `222222222222\.dkr\.ecr\.us-west-2\.amazonaws\.com\/moka-dev\/spark:4\.1\.2-r2@sha256:[0-9a-f]{64}` \| built in the stack \|/);
         });
 
@@ -149,7 +149,7 @@ describe("offline preview command (npm start)", function () {
         it("one small system node: exit 2 with the capacity figure and the keys to change", () => {
             const r = preview("--config", 'moka:cluster.systemNodes={"instanceTypes":["m7g.large"],"minSize":1,"desiredSize":1,"maxSize":2}');
             assert.equal(r.status, 2, r.stderr);
-            assert.match(r.stderr, /moka:cluster\.systemNodes: what the platform pins to the system nodes does not fit 1 × m7g\.large \(minSize\) with 20% headroom: CPU requests 4\.60 vCPU exceed 80% of the 1\.93 vCPU/);
+            assert.match(r.stderr, /moka:cluster\.systemNodes: what the platform pins to the system nodes does not fit 1 × m7g\.large \(minSize\) with 20% headroom: CPU requests 4\.75 vCPU exceed 80% of the 1\.93 vCPU/);
             assert.match(r.stderr, /the 2 karpenter controller pods must run on 2 different nodes/);
             assert.match(r.stderr, /Raise moka:cluster\.systemNodes\.minSize or use larger moka:cluster\.systemNodes\.instanceTypes/);
         });
@@ -159,7 +159,7 @@ describe("offline preview command (npm start)", function () {
             fs.writeFileSync(file, JSON.stringify({ "system-nodes-capacity-fits": { headroomPercent: 60 } }));
             const r = preview("--policy-pack-config", file);
             assert.equal(r.status, 1, r.stderr);
-            assert.match(r.stdout, /\[MANDATORY\] \[HIGH\] system-nodes-capacity-fits — aws:eks\/nodeGroup:NodeGroup "cluster-system"\n {8}.*\n {8}Node group "cluster-system" cannot hold what is pinned to it: CPU requests 5\.10 vCPU exceed 40% of the 11\.76 vCPU that 3 × m7g\.xlarge can allocate \(43%; 60% is kept for a rolling update\)/);
+            assert.match(r.stdout, /\[MANDATORY\] \[HIGH\] system-nodes-capacity-fits — aws:eks\/nodeGroup:NodeGroup "cluster-system"\n {8}.*\n {8}Node group "cluster-system" cannot hold what is pinned to it: CPU requests 5\.25 vCPU exceed 40% of the 11\.76 vCPU that 3 × m7g\.xlarge can allocate \(45%; 60% is kept for a rolling update\)/);
         });
 
         it("the deploy role among the admins: exit 2 naming both keys", () => {

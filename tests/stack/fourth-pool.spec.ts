@@ -37,8 +37,8 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
     });
 
     it("registers exactly two more resources: EC2NodeClass and NodePool spark-memory; every other URN is unchanged", () => {
-        assert.equal(base.resources.length, 319);
-        assert.equal(withMemory.resources.length, 321);
+        assert.equal(base.resources.length, 319 + 12);
+        assert.equal(withMemory.resources.length, 321 + 12);
         const before = new Set(base.resources.map((r) => r.urn));
         const added = withMemory.resources.filter((r) => !before.has(r.urn)).map((r) => r.urn).sort();
         assert.deepEqual(added, [

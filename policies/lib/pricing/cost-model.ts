@@ -1,58 +1,26 @@
 /**
  * The cost model: what an instance type costs per hour, what a Karpenter NodePool is priced at (its
  * most expensive allowed family, on-demand), and the worst case of a set of pools scaled to their
- * CPU limits. Prices and ceilings come from price-table.ts; pools are read with requirements.ts
- * and quantity.ts.
+ * CPU limits. Prices, ceilings and the family/pool rates come from lib/pricing/ (price-table.ts,
+ * rates.ts); pools are read with requirements.ts and quantity.ts.
  *
  * Exported API (the cost pack; the preview uses it through ./index.ts):
  *   familyVcpuHourUsd(family), instanceVcpus(instanceType), instanceHourlyUsd(instanceType),
  *   NodePoolPricingInput, nodePoolPricingInput(name, props), pricingInputsFromConfig(nodePools),
  *   poolVcpuHourRate(input), PoolCost, WorstCaseCost, worstCaseHourlyCost(pools), idleFloorHourlyCost(groups)
  */
-import { archOfFamily, familyOf, isAcceleratedFamily, parseFamily, type Arch } from "../../../lib/instance-families";
+import { familyOf, isAcceleratedFamily, parseFamily, type Arch } from "../../../lib/instance-families";
+import { familyVcpuHourUsd, poolVcpuHourRate, type NodePoolPricingInput } from "../../../lib/pricing/rates";
 import { get } from "../props";
-import { ACCELERATED_FALLBACK_VCPU_HOUR, ARCH_FALLBACK_VCPU_HOUR, baseFamily, CATEGORY_CEILING_VCPU_HOUR, PRICE_TABLE, VARIANT_CEILING_FACTOR } from "./price-table";
 import { parseCpuQuantity } from "./quantity";
-import { ACCELERATED_CATEGORIES, acceleratedExposure, KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "./requirements";
+import { acceleratedExposure, KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "./requirements";
+
+// The family and pool rates live in lib/pricing/rates.ts (the Grafana cost dashboard prices from them too).
+export { familyVcpuHourUsd, poolVcpuHourRate, type NodePoolPricingInput };
 
 // ---------------------------------------------------------------------------------------------
 // Instance prices
 // ---------------------------------------------------------------------------------------------
-
-/**
- * $/vCPU-hour of a family: the table price; else the accelerated ceiling for accelerated families;
- * else, for a variant of a listed base family (r7gn of r7g), the base price × VARIANT_CEILING_FACTOR
- * (`derivedFrom` names the base; capped at the architecture ceiling); else the architecture ceiling
- * (amd64, the higher one, when the name does not even parse).
- */
-export function familyVcpuHourUsd(family: string): { rate: number; known: boolean; derivedFrom?: string } {
-    const f = familyOf(family);
-    const known = PRICE_TABLE[f];
-    if (known !== undefined) {
-        return { rate: known, known: true };
-    }
-    if (isAcceleratedFamily(f)) {
-        return { rate: ACCELERATED_FALLBACK_VCPU_HOUR, known: false };
-    }
-    const archCeiling = ARCH_FALLBACK_VCPU_HOUR[archOfFamily(f) ?? "amd64"];
-    const base = baseFamily(f);
-    const baseRate = base !== undefined ? PRICE_TABLE[base] : undefined;
-    if (base !== undefined && baseRate !== undefined && baseRate * VARIANT_CEILING_FACTOR < archCeiling) {
-        return { rate: baseRate * VARIANT_CEILING_FACTOR, known: false, derivedFrom: base };
-    }
-    return { rate: archCeiling, known: false };
-}
-
-/** How a pool's price basis names a family's rate. */
-function familyBasis(f: string, r: { known: boolean; derivedFrom?: string }): string {
-    if (r.known) {
-        return `${f} on-demand`;
-    }
-    if (r.derivedFrom !== undefined) {
-        return `${f} (not in the price table; ceiling ${r.derivedFrom} on-demand × ${VARIANT_CEILING_FACTOR.toFixed(2)}, the largest variant/base ratio listed)`;
-    }
-    return `${f} (not in the price table; ${isAcceleratedFamily(f) ? "accelerated" : archOfFamily(f) ?? "unknown-arch"} ceiling)`;
-}
 
 /** vCPUs of an instance type from its size (medium 1 — 2 for burstable t*, large 2, xlarge 4, Nxlarge 4N); undefined for metal/unknown. */
 export function instanceVcpus(instanceType: string): number | undefined {
@@ -86,22 +54,6 @@ export function instanceHourlyUsd(instanceType: string): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // Worst-case cost
 // ---------------------------------------------------------------------------------------------
-
-/** What the calculator needs to know about one NodePool. */
-export interface NodePoolPricingInput {
-    /** Pool name for the breakdown. */
-    readonly name: string;
-    /** `spec.limits.cpu` in vCPUs; undefined means unbounded. */
-    readonly cpuLimit: number | undefined;
-    /** Instance families the pool may launch; undefined when not restricted by family or instance type. */
-    readonly families?: readonly string[];
-    /** Instance categories it may launch; undefined when not restricted by category. */
-    readonly categories?: readonly string[];
-    /** Architectures it may launch; undefined when not restricted. */
-    readonly archs?: readonly Arch[];
-    /** True when it may launch accelerated instances (GPU/ML); they get the accelerated ceiling. */
-    readonly mayLaunchAccelerated?: boolean;
-}
 
 /**
  * Reads what pricing needs from a NodePool's properties: `spec.limits.cpu`, and the families,
@@ -140,45 +92,6 @@ export function pricingInputsFromConfig(nodePools: Readonly<Record<string, { rea
         families: [...p.instanceFamilies],
         mayLaunchAccelerated: p.instanceFamilies.some(isAcceleratedFamily),
     }));
-}
-
-/** The $/vCPU-hour a pool is priced at (its most expensive possible family) and how that was decided. */
-export function poolVcpuHourRate(input: NodePoolPricingInput): { rate: number; basis: string } {
-    const archs: Arch[] = input.archs && input.archs.length > 0 ? [...input.archs] : ["arm64", "amd64"];
-    if (input.families && input.families.length > 0) {
-        let best = { rate: 0, basis: "" };
-        for (const f of input.families) {
-            const r = familyVcpuHourUsd(f);
-            if (r.rate > best.rate) {
-                best = { rate: r.rate, basis: familyBasis(f, r) };
-            }
-        }
-        return best;
-    }
-    let best = { rate: 0, basis: "" };
-    const consider = (rate: number, basis: string) => {
-        if (rate > best.rate) {
-            best = { rate, basis };
-        }
-    };
-    const cats = input.categories;
-    if (cats && cats.length > 0 && cats.every((c) => CATEGORY_CEILING_VCPU_HOUR[c] !== undefined)) {
-        for (const c of cats) {
-            for (const a of archs) {
-                consider(CATEGORY_CEILING_VCPU_HOUR[c][a], `category ${c} ${a} ceiling`);
-            }
-        }
-    } else if (cats && cats.length > 0 && cats.every((c) => ACCELERATED_CATEGORIES.includes(c))) {
-        consider(ACCELERATED_FALLBACK_VCPU_HOUR, "accelerated ceiling");
-    } else {
-        for (const a of archs) {
-            consider(ARCH_FALLBACK_VCPU_HOUR[a], `${a} ceiling (families not restricted)`);
-        }
-    }
-    if (input.mayLaunchAccelerated) {
-        consider(ACCELERATED_FALLBACK_VCPU_HOUR, "accelerated ceiling (pool may launch GPU/ML instances)");
-    }
-    return best;
 }
 
 export interface PoolCost {

@@ -7,7 +7,7 @@
  * Exported API: KARPENTER_KEYS, NodePoolRequirement, nodePoolRequirements(props), KeyConstraint,
  *   keyConstraint(reqs, key), ACCELERATED_CATEGORIES, AcceleratedExposure, acceleratedExposure(reqs)
  */
-import { familyOf, isAcceleratedFamily } from "../../../lib/instance-families";
+import { ACCELERATED_CATEGORIES, familyOf, isAcceleratedFamily } from "../../../lib/instance-families";
 import { asArray, asString, get, isRecord } from "../props";
 
 /** Requirement keys Karpenter (AWS) schedules on that matter for cost. */
@@ -123,8 +123,8 @@ export function keyConstraint(reqs: readonly NodePoolRequirement[], key: string)
     return { in: allowed, notIn, exists, doesNotExist, gt, lt };
 }
 
-/** Instance categories (the series letters) of the accelerated families, as Karpenter labels them. */
-export const ACCELERATED_CATEGORIES: readonly string[] = ["p", "g", "gr", "inf", "trn", "dl", "f", "vt"];
+/** Instance categories (the series letters) of the accelerated families: lib/instance-families.ts. */
+export { ACCELERATED_CATEGORIES };
 /** Excluding these categories (or all GPUs via instance-gpu-count) counts as "excludes GPUs". */
 const GPU_CATEGORIES = ["g", "p"];
 

@@ -51,7 +51,7 @@ const CFG_INPUT: CollectorConfigInput = {
     remoteWriteUrl: `${WS_ENDPOINT}api/v1/remote_write`,
     region: REGION,
     clusterName: "moka-test",
-    namespaces: { yunikorn: "yunikorn", karpenter: "karpenter", observability: "observability" },
+    namespaces: { yunikorn: "yunikorn", karpenter: "karpenter", observability: "observability", sparkOperator: "spark-operator" },
 };
 
 const childrenOf = (run: MockRunResult, parent: RecordedResource) => run.resources.filter((r) => r.parent === parent.urn);
@@ -74,7 +74,7 @@ describe("metrics-collector (pure)", () => {
     const keepRule = (name: string, label: string) => job(name).relabel_configs?.find((r) => r.action === "keep" && r.source_labels?.[0] === label)?.regex;
 
     it("has exactly the platform's scrape jobs", () => {
-        assert.deepStrictEqual(jobs.map((j) => j.job_name), ["spark-driver", "spark-executors", "yunikorn", "karpenter", "kube-state-metrics", "otel-collector"]);
+        assert.deepStrictEqual(jobs.map((j) => j.job_name), ["spark-driver", "spark-executors", "yunikorn", "karpenter", "kube-state-metrics", "fluent-bit", "spark-operator", "otel-collector"]);
     });
 
     const table: [string, string | undefined, string | undefined, string | undefined, string[] | undefined][] = [
@@ -101,6 +101,25 @@ describe("metrics-collector (pure)", () => {
             assert.ok(rules.some((r) => r.action === "drop" && r.source_labels?.[0] === "__meta_kubernetes_pod_phase" && r.regex === "Succeeded|Failed"));
             assert.ok(rules.some((r) => r.target_label === "spark_app_id" && r.source_labels?.[0] === "__meta_kubernetes_pod_label_spark_app_selector"));
         }
+    });
+
+    it("fluent-bit: the DaemonSet's http port (2020) in the observability namespace, its v2 Prometheus endpoint, the node label", () => {
+        const j = job("fluent-bit");
+        assert.strictEqual(j.metrics_path, "/api/v2/metrics/prometheus");
+        assert.deepStrictEqual(j.kubernetes_sd_configs, [{ role: "pod", namespaces: { names: ["observability"] } }]);
+        assert.strictEqual(keepRule("fluent-bit", "__meta_kubernetes_pod_label_app_kubernetes_io_name"), "fluent-bit");
+        assert.strictEqual(keepRule("fluent-bit", "__meta_kubernetes_pod_container_port_name"), "http");
+        assert.deepStrictEqual(j.relabel_configs?.filter((r) => r.action === "replace").map((r) => r.target_label), ["namespace", "pod", "container", "node"]);
+        assert.strictEqual(j.honor_labels, undefined);
+    });
+
+    it("spark-operator: controller and webhook metrics ports in spark-operator, honouring the operator's namespace label, with the pod's component", () => {
+        const j = job("spark-operator");
+        assert.strictEqual(j.metrics_path, "/metrics");
+        assert.deepStrictEqual(j.kubernetes_sd_configs, [{ role: "pod", namespaces: { names: ["spark-operator"] } }]);
+        assert.strictEqual(keepRule("spark-operator", "__meta_kubernetes_pod_container_port_name"), "metrics");
+        assert.strictEqual(j.honor_labels, true);
+        assert.ok(j.relabel_configs?.some((r) => r.target_label === "component" && r.source_labels?.[0] === "__meta_kubernetes_pod_label_app_kubernetes_io_component"));
     });
 
     it("kube-state-metrics keeps the chart's pod and its http port, honouring its labels", () => {
@@ -154,9 +173,13 @@ describe("metrics-collector (pure)", () => {
         for (const p of ["jaeger-compact", "jaeger-thrift", "jaeger-grpc", "zipkin"]) assert.deepStrictEqual(v.ports[p], { enabled: false });
     });
 
-    it("kube-state-metrics values drop the secrets collector", () => {
+    it("kube-state-metrics values drop the secrets collector and allow the node and pod labels the dashboards join on", () => {
         const v = kubeStateMetricsValues({ imageTag: "v2.20.0", fullname: "kube-state-metrics", nodeSelector: {}, tolerations: [] }) as any;
         assert.deepStrictEqual(v.collectorsExclude, ["secrets"]);
+        assert.deepStrictEqual(v.metricLabelsAllowlist, [
+            "nodes=[karpenter.sh/nodepool,karpenter.sh/capacity-type,kubernetes.io/arch,karpenter.k8s.aws/instance-family]",
+            "pods=[spark-role,spark-app-selector,spark-app-name,queue]",
+        ]);
         assert.deepStrictEqual(v.image, { tag: "v2.20.0" });
     });
 
@@ -294,6 +317,10 @@ describe("Metrics component", () => {
         assert.deepStrictEqual(v.nodeSelector, SYSTEM_NODE_LABEL);
         assert.deepStrictEqual(v.tolerations, SYSTEM_TOLERATIONS);
         assert.deepStrictEqual(v.collectorsExclude, ["secrets"]);
+        assert.deepStrictEqual(v.metricLabelsAllowlist, [
+            "nodes=[karpenter.sh/nodepool,karpenter.sh/capacity-type,kubernetes.io/arch,karpenter.k8s.aws/instance-family]",
+            "pods=[spark-role,spark-app-selector,spark-app-name,queue]",
+        ]);
         assert.strictEqual(v.fullnameOverride, "kube-state-metrics");
     });
 

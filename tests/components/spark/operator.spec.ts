@@ -24,7 +24,7 @@ const CHART_2_5_2_KEYS = new Set([
     "webhook.nodeSelector", "webhook.tolerations", "webhook.resources",
     "webhook.podDisruptionBudget.enable", "webhook.podDisruptionBudget.minAvailable",
     "spark.jobNamespaces", "spark.serviceAccount.create", "spark.serviceAccount.name", "spark.rbac.create",
-    "prometheus.metrics.enable", "prometheus.metrics.port", "prometheus.metrics.portName", "prometheus.metrics.endpoint",
+    "prometheus.metrics.enable", "prometheus.metrics.port", "prometheus.metrics.portName", "prometheus.metrics.endpoint", "prometheus.metrics.labels",
     "prometheus.podMonitor.create",
 ]);
 /** Values that are maps/lists in the chart: their contents are free-form. */
@@ -62,7 +62,7 @@ describe("sparkOperatorValues", () => {
         assert.equal(values.webhook.failurePolicy, "Fail");
         assert.equal(values.webhook.replicas, 2);
         assert.deepEqual(values.webhook.podDisruptionBudget, { enable: true, minAvailable: 1 });
-        assert.deepEqual(values.prometheus.metrics, { enable: true, port: 8080, portName: "metrics", endpoint: "/metrics" });
+        assert.deepEqual(values.prometheus.metrics, { enable: true, port: 8080, portName: "metrics", endpoint: "/metrics", labels: "namespace" });
     });
 
     it("runs controller and webhook on the system nodes", () => {

@@ -26,6 +26,7 @@ describe("spark-defaults: platformSparkDefaults", () => {
         ["spark.metrics.conf.*.sink.prometheusServlet.class", "org.apache.spark.metrics.sink.PrometheusServlet"],
         ["spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus"],
         ["spark.metrics.appStatusSource.enabled", "true"],
+        ["spark.metrics.namespace", "spark"],
         ["spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem"],
         ["spark.hadoop.fs.s3a.aws.credentials.provider", "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider"],
         ["spark.hadoop.fs.s3a.endpoint.region", "us-west-2"],

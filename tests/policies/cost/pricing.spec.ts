@@ -56,7 +56,7 @@ describe("cost: policies/lib/pricing", () => {
             assert.deepEqual([...PRICE_TABLE_REGIONS], ["us-east-1", "us-west-2"]);
             assert.match(PRICING_SOURCE, /aws\.amazon\.com\/ec2\/pricing\/on-demand/);
             assert.match(PRICING_SOURCE, new RegExp(PRICE_TABLE_DATE));
-            const header = fs.readFileSync(path.join(__dirname, "../../../policies/lib/pricing/price-table.ts"), "utf8").slice(0, 2500);
+            const header = fs.readFileSync(path.join(__dirname, "../../../lib/pricing/price-table.ts"), "utf8").slice(0, 2500);
             assert.match(header, /Source: AWS EC2 On-Demand pricing page/);
             assert.match(header, /Price List API/);
             assert.match(header, /Stated for: 2025-06-01/);
