@@ -7,8 +7,8 @@
  *   "localhost:5000/app"                     → localhost:5000 / app
  *   "1234….dkr.ecr.us-west-2.amazonaws.com/app@sha256:…" → digest-pinned
  *
- * Shared by the security pack (registry allow-list, pinned tags; policies/security/lib/registries.ts
- * re-exports it) and the deployability pack (which image has a producer). Exported API (stable):
+ * Shared by the security pack (registry allow-list, pinned tags) and the deployability pack (which image
+ * has a producer). Exported API (stable):
  *   interface ImageRef { raw, registry, repository, tag?, digest?, explicitRegistry }
  *   parseImageRef(image), imageName(ref), matchesRegistryPrefix(ref, prefix), normaliseRegistryPrefix(p),
  *   mutableTagProblem(ref), ecrRegistryOf(ref)

@@ -15,7 +15,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { containsUnknown, rawProps, UnknownTracker } from "../../lib/known";
 import { nodePoolsWorstCase, type NodePoolResource } from "../../lib/pricing";
-import { parseCpuQuantity, parseMemoryGi } from "../../lib/pricing/quantity";
+import { parseCpuQuantity, parseMemoryGi } from "../../../lib/quantity";
 import { configValue, get, isBooleanValue, isNumberValue, isRecord } from "../../lib/props";
 import { listText } from "../../lib/text";
 import { isNodePoolType, poolLabel, poolName, URLS, usd, usdRate } from "../common";

@@ -5,18 +5,16 @@
  * rates.ts); pools are read with requirements.ts and quantity.ts.
  *
  * Exported API (the cost pack; the preview uses it through ./index.ts):
- *   familyVcpuHourUsd(family), instanceVcpus(instanceType), instanceHourlyUsd(instanceType),
- *   NodePoolPricingInput, nodePoolPricingInput(name, props), pricingInputsFromConfig(nodePools),
- *   poolVcpuHourRate(input), PoolCost, WorstCaseCost, worstCaseHourlyCost(pools), idleFloorHourlyCost(groups)
+ *   instanceVcpus(instanceType), instanceHourlyUsd(instanceType),
+ *   nodePoolPricingInput(name, props), pricingInputsFromConfig(nodePools), PoolCost, WorstCaseCost, worstCaseHourlyCost(pools), idleFloorHourlyCost(groups)
  */
 import { familyOf, isAcceleratedFamily, parseFamily, type Arch } from "../../../lib/instance-families";
 import { familyVcpuHourUsd, poolVcpuHourRate, type NodePoolPricingInput } from "../../../lib/pricing/rates";
 import { get } from "../props";
-import { parseCpuQuantity } from "./quantity";
+import { parseCpuQuantity } from "../../../lib/quantity";
 import { acceleratedExposure, KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "./requirements";
 
 // The family and pool rates live in lib/pricing/rates.ts (the Grafana cost dashboard prices from them too).
-export { familyVcpuHourUsd, poolVcpuHourRate, type NodePoolPricingInput };
 
 // ---------------------------------------------------------------------------------------------
 // Instance prices

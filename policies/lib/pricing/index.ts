@@ -8,7 +8,7 @@
  *   cost-model.ts    instance and pool prices, the worst-case calculator
  */
 import { instanceHourlyUsd, nodePoolPricingInput, worstCaseHourlyCost, type PoolCost, type WorstCaseCost } from "./cost-model";
-import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from "./price-table";
+import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from "../../../lib/pricing/price-table";
 
 export { instanceHourlyUsd, PRICE_TABLE_DATE, PRICE_TABLE_SOURCE };
 export type { PoolCost, WorstCaseCost };

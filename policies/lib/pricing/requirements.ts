@@ -5,7 +5,7 @@
  * (In, NotIn, Exists, DoesNotExist, Gt, Lt); keys are Karpenter's well-known labels (KARPENTER_KEYS).
  *
  * Exported API: KARPENTER_KEYS, NodePoolRequirement, nodePoolRequirements(props), KeyConstraint,
- *   keyConstraint(reqs, key), ACCELERATED_CATEGORIES, AcceleratedExposure, acceleratedExposure(reqs)
+ *   keyConstraint(reqs, key), AcceleratedExposure, acceleratedExposure(reqs)
  */
 import { ACCELERATED_CATEGORIES, familyOf, isAcceleratedFamily } from "../../../lib/instance-families";
 import { asArray, asString, get, isRecord } from "../props";
@@ -124,7 +124,6 @@ export function keyConstraint(reqs: readonly NodePoolRequirement[], key: string)
 }
 
 /** Instance categories (the series letters) of the accelerated families: lib/instance-families.ts. */
-export { ACCELERATED_CATEGORIES };
 /** Excluding these categories (or all GPUs via instance-gpu-count) counts as "excludes GPUs". */
 const GPU_CATEGORIES = ["g", "p"];
 

@@ -30,7 +30,7 @@ import {
     providerAllowedAccountIds,
     providerRegion,
 } from "../lib/aws";
-import { ImageRef, matchesRegistryPrefix, mutableTagProblem, parseImageRef } from "../lib/registries";
+import { ImageRef, matchesRegistryPrefix, mutableTagProblem, parseImageRef } from "../../lib/image-ref";
 
 // ---------------------------------------------------------------------------------------------
 // Helm

@@ -5,16 +5,17 @@ import * as path from "path";
 import { parseConfigMap } from "../../../config";
 import { readStackConfig } from "../../../preview/mocks";
 import {
-    familyVcpuHourUsd, idleFloorHourlyCost, instanceHourlyUsd, instanceVcpus, nodePoolPricingInput, poolVcpuHourRate, pricingInputsFromConfig, worstCaseHourlyCost,
+    idleFloorHourlyCost, instanceHourlyUsd, instanceVcpus, nodePoolPricingInput, pricingInputsFromConfig, worstCaseHourlyCost,
 } from "../../../policies/lib/pricing/cost-model";
+import { familyVcpuHourUsd, poolVcpuHourRate } from "../../../lib/pricing/rates";
 import {
     ACCELERATED_FALLBACK_VCPU_HOUR, ADDED_FAMILIES, ADDED_PRICES_DATE, ADDED_PRICES_SOURCE, ARCH_FALLBACK_VCPU_HOUR, baseFamily, CATEGORY_CEILING_VCPU_HOUR,
     PRICE_TABLE, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, PRICING_SOURCE, VARIANT_CEILING_FACTOR,
-} from "../../../policies/lib/pricing/price-table";
+} from "../../../lib/pricing/price-table";
 import {
     instanceHourlyUsd as publicInstanceHourlyUsd, nodePoolsWorstCase, PRICE_TABLE_DATE as PUBLIC_PRICE_TABLE_DATE, PRICE_TABLE_SOURCE as PUBLIC_PRICE_TABLE_SOURCE,
 } from "../../../policies/lib/pricing";
-import { parseCpuQuantity, parseMemoryGi, parseQuantity } from "../../../policies/lib/pricing/quantity";
+import { parseCpuQuantity, parseMemoryGi, parseQuantity } from "../../../lib/quantity";
 import { acceleratedExposure, KARPENTER_KEYS, keyConstraint, nodePoolRequirements } from "../../../policies/lib/pricing/requirements";
 import { isAcceleratedFamily, isGravitonFamily } from "../../../lib/instance-families";
 

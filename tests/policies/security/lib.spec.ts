@@ -15,7 +15,7 @@ import {
 } from "../../../policies/security/lib/iam";
 import { hasPrincipalScopingCondition } from "../../../policies/security/lib/iam-scope";
 import { containsUnknown, isUnknownValue, peek, peekPath, rawProps, UnknownTracker } from "../../../policies/lib/known";
-import { imageName, matchesRegistryPrefix, mutableTagProblem, normaliseRegistryPrefix, parseImageRef } from "../../../policies/security/lib/registries";
+import { imageName, matchesRegistryPrefix, mutableTagProblem, normaliseRegistryPrefix, parseImageRef } from "../../../policies/lib/image-ref";
 import { asTagMap, effectiveTags, missingTags, providerDefaultTags } from "../../../policies/lib/tags";
 import { cidrContains, cidrProblem, cidrSize, cidrsOverlap, formatCidr, isAnyAddress, mustParseCidr, parseCidr, prefixMask, subnet } from "../../../lib/cidr";
 import { archOfFamily, familyOf, isAcceleratedFamily, isCurrentGeneration, isGravitonFamily, parseFamily } from "../../../lib/instance-families";
