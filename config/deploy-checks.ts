@@ -81,6 +81,10 @@ function privateAccessIssues(p: Partial<Sections>, add: Add): void {
         if (n.via === "vpn" && n.securityGroupId !== undefined) {
             add(`${at}.securityGroupId`, "VPN clients have no security group; admit the VPN's cidr instead");
         }
+        // botocore ec2 service-2.json: TransitGatewayOptions.SecurityGroupReferencingSupport "is disabled by default".
+        if (n.via === "transitGateway" && n.securityGroupId !== undefined) {
+            add(`${at}.securityGroupId`, `a transit gateway passes security group references only when its SecurityGroupReferencingSupport is enabled, which is off by default for a transit gateway and not visible to this stack (${n.transitGatewayId ?? "the gateway"} is not created here), so 443 from ${n.securityGroupId} would admit nothing; remove securityGroupId and admit the network's cidr`);
+        }
     });
 }
 

@@ -80,7 +80,12 @@ const privateAccessSchema = z.strictObject({
     via: z.enum(PRIVATE_ACCESS_VIA, { error: () => `must be one of ${PRIVATE_ACCESS_VIA.join(", ")}` }),
     /** The network's CIDR: 443 ingress from it, and (outside the VPC) routes to it. */
     cidr: cidr.refine((v) => !isAnyAddress(v), "0.0.0.0/0 is not a network; list the connected network's CIDR").optional(),
-    /** A security group of the network (same VPC, a peered VPC, or across a transit gateway with SG referencing): 443 ingress from it instead of the CIDR. */
+    /**
+     * A security group of the network (in the same VPC, or a peered VPC in the same Region): 443 ingress from
+     * it instead of the CIDR. Refused with via transitGateway: a transit gateway resolves security group
+     * references only with SecurityGroupReferencingSupport enabled, which is off by default for a gateway
+     * (botocore ec2 service-2.json TransitGatewayOptions) and not visible to this stack; admit the cidr.
+     */
     securityGroupId: awsId("sg", "sg-0a1b2c3d4e5f60718").optional(),
     transitGatewayId: awsId("tgw", "tgw-0a1b2c3d4e5f60718").optional(),
     vpcPeeringConnectionId: awsId("pcx", "pcx-0a1b2c3d4e5f60718").optional(),
