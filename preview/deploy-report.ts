@@ -42,6 +42,7 @@ const SOURCE_LABEL: Readonly<Record<ImageSource, string>> = {
     "pull-through": "ECR pull-through cache",
     "external": "external registry",
     "missing": "MISSING (nothing pushes it)",
+    "unordered": "RACES THE BUILD (no dependency on the push)",
     "unknown": "unknown at preview",
 };
 
