@@ -10,6 +10,7 @@ import { AWS_ACCOUNT_ID, AWS_REGION, DNS1123_LABEL, IAM_ROLE_ARN, S3_PREFIX } fr
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../lib/aws-limits";
 import { isReservedNamespace, TEAM_ACCESS_LEVELS } from "../lib/platform";
 import { nodePoolsSchema } from "../components/karpenter/node-pools";
+import { DEFAULT_HEADROOM_PERCENT } from "../lib/capacity/model";
 
 /** The config namespace of every platform key (`moka:<key>`). */
 export const CONFIG_NAMESPACE = "moka";
@@ -67,8 +68,12 @@ const systemNodesSchema = z.strictObject({
     desiredSize: z.number().int().min(1, "must be at least 1").default(2),
     maxSize: z.number().int().min(1, "must be at least 1").default(4),
     diskSizeGi: positiveInt.default(50),
-    /** Percent of the group's allocatable CPU and memory kept free for one rolling update (lib/capacity/model.ts). */
-    headroomPercent: z.number().int("must be a whole number").min(0, "must be between 0 and 90").max(90, "must be between 0 and 90").default(20),
+    /**
+     * Percent of the group's allocatable CPU and memory kept free for one rolling update (lib/capacity/model.ts).
+     * The one home of the figure: the node group carries it as its SYSTEM_NODE_HEADROOM_TAG tag, which the
+     * deployability pack reads (its own minimumHeadroomPercent can only raise it).
+     */
+    headroomPercent: z.number().int("must be a whole number").min(0, "must be between 0 and 90").max(90, "must be between 0 and 90").default(DEFAULT_HEADROOM_PERCENT),
 });
 
 /** How a network outside the node subnets reaches the private API endpoint (443 on the cluster security group). */

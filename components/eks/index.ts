@@ -46,7 +46,7 @@ import {
     clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,
     SYSTEM_NODE_MANAGED_POLICIES, systemNodeAmiType, vpcCniConfiguration, type EntryPrincipal,
 } from "./plan";
-import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../../lib/platform";
+import { SYSTEM_NODE_HEADROOM_TAG, SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../../lib/platform";
 import { adminAccessEntries, apiIngressFromNetworks, creatorCheckedTags } from "./access";
 import type { PodSubnet } from "../network";
 
@@ -337,9 +337,10 @@ export class Cluster extends pulumi.ComponentResource {
             scalingConfig: { minSize: sys.minSize, desiredSize: sys.desiredSize, maxSize: sys.maxSize },
             updateConfig: { maxUnavailable: 1 },
             labels: { ...SYSTEM_NODE_LABEL },
+            // The headroom config sized the group for, stated on the group: the capacity policy reads it.
             taints: [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value, effect: nodeGroupTaintEffect(SYSTEM_NODE_TAINT.effect) }],
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-            tags,
+            tags: { ...tags, [SYSTEM_NODE_HEADROOM_TAG]: String(sys.headroomPercent) },
         }, { parent: this, dependsOn: [...nodeRolePolicies, nodesToApi, apiToNodes, vpcCni, kubeProxy, podIdentityAgent, ...eniConfigs] });
 
         // CoreDNS goes ACTIVE only once it has nodes to run on; its default tolerations include CriticalAddonsOnly.

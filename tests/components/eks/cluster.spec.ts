@@ -443,6 +443,8 @@ describe("Cluster component", () => {
             assert.equal(ng.inputs.nodeRoleArn, "arn:aws:iam::111111111111:role/moka-prod-system-node");
             assert.equal(ng.inputs.diskSize, undefined, "disk comes from the launch template");
             assert.equal(ng.inputs.launchTemplate.id, "eks-system-lt-id");
+            // The headroom config sized the group for, stated on it for the capacity policy (the one home is config).
+            assert.deepEqual(ng.inputs.tags, { ...TAGS, "moka.dev/headroom-percent": "20" });
         });
 
         it("gives the node role exactly the worker, ECR pull-only and SSM policies", () => {
@@ -491,7 +493,7 @@ describe("Cluster component", () => {
     describe("dev: public endpoint limited to CIDRs, unprotected, x86 system nodes", () => {
         let run: ClusterRun;
         before(async () => {
-            run = await runCluster(clusterConfig({ publicAccessCidrs: ["203.0.113.0/24"], adminRoleArns: [ADMIN_A], logRetentionDays: 30 }, { instanceTypes: ["m7i.large"], diskSizeGi: 80 }), false);
+            run = await runCluster(clusterConfig({ publicAccessCidrs: ["203.0.113.0/24"], adminRoleArns: [ADMIN_A], logRetentionDays: 30 }, { instanceTypes: ["m7i.large"], diskSizeGi: 80, headroomPercent: 35 }), false);
         });
 
         it("opens the public endpoint only to the listed CIDRs", () => {
@@ -514,6 +516,7 @@ describe("Cluster component", () => {
         it("uses the x86 AMI type and the configured disk", () => {
             assert.equal(run.get("eks-system").inputs.amiType, "AL2023_x86_64_STANDARD");
             assert.equal(run.get("eks-system-lt").inputs.blockDeviceMappings[0].ebs.volumeSize, 80);
+            assert.equal(run.get("eks-system").inputs.tags["moka.dev/headroom-percent"], "35");
             assert.equal(run.of(T.accessEntry).length, 1);
         });
     });
