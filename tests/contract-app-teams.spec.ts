@@ -205,7 +205,7 @@ describe("README: the app-team walkthrough and the guardrails section", () => {
     it("documents server-side enforcement for Pulumi Cloud users", () => {
         const s = section("Guardrails for app teams");
         assert.match(s, /pulumi policy publish acme/);
-        assert.match(s, /pulumi policy enable acme\/moka-security latest --policy-group app-teams/);
+        assert.match(s, /pulumi policy enable acme\/moka-\$pack latest --policy-group \$env --config policies\/config\/\$env\/\$pack\.json/);
         assert.match(s, /--policy-pack node_modules\/@moka\/guardrails\/security/);
         assert.match(s, /uses: acme\/moka\/\.github\/workflows\/app-team\.yml@/);
     });
