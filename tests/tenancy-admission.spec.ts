@@ -45,7 +45,7 @@ for (const stack of ["prod", "dev"]) {
         for (const team of cfg.teams) {
             describe(team.name, () => {
                 const contract = () => (run.outputs.teams as Record<string, TeamContract>)[team.name];
-                const templateApp = () => withPlatformDefaults(contract().sparkApplicationDefaults, sparkPiSpec({ image: "spark:4.1.2", dataUri: contract().dataUri })) as unknown as SparkApplicationSizing;
+                const templateApp = () => withPlatformDefaults(contract().sparkApplicationDefaults, sparkPiSpec({ image: run.outputs.sparkImage as string, sparkVersion: run.outputs.sparkVersion as string, dataUri: contract().dataUri })) as unknown as SparkApplicationSizing;
 
                 it("the template's SparkApplication: driver, both executors and the YuniKorn placeholders, all at once", () => {
                     const app = templateApp();
