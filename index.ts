@@ -122,7 +122,7 @@ export = async () => {
         cluster: { name: cluster.eksClusterName, endpoint: cluster.endpoint, kubeconfig: cluster.kubeconfig, oidcProviderArn: cluster.oidcProviderArn, oidcProviderUrl: cluster.oidcProviderUrl },
         otlpEndpoints: { grpc: metrics.otlpGrpcEndpoint, http: metrics.otlpHttpEndpoint },
         historyServerUrls: Object.fromEntries(teamNames.map((t) => [t, history.urls.apply((u) => u[t])])),
-        imageRepositories: images.repositoryUrls,
+        imageRepositories: images.repositoryUrls, sparkImage: images.sparkImage, sparkVersion: cfg.images.sparkVersion,
         teams,
     });
     return {

@@ -1,10 +1,9 @@
 /**
  * The app-team contract: what the Moka platform stack exports, and a typed way to read it.
  *
- * Platform side: `index.ts` returns `buildContractOutputs(...)` as (part of) its stack outputs, so the
- * output names cannot drift from the types below.
- * App side: `new PlatformReference("acme/moka/prod")` wraps a `pulumi.StackReference`, checks that the
- * platform publishes a compatible contract (same major version) and hands out typed Outputs.
+ * Platform side: `index.ts` returns `buildContractOutputs(...)` as its stack outputs (names cannot drift).
+ * App side: `new PlatformReference("acme/moka/prod")` wraps a `pulumi.StackReference`, checks the platform's
+ * contract version (same major; a minor-version output only from that minor on) and hands out typed Outputs.
  *
  * This file imports only `@pulumi/pulumi` so app teams can copy it into their own repositories.
  * Versioning (semver): adding an output or a team field is a minor bump; renaming, removing or changing
@@ -12,8 +11,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** Version of this contract. */
-export const CONTRACT_VERSION = "2.0.0";
+/** Version of this contract (2.1.0: `sparkImage`, `sparkVersion`). */
+export const CONTRACT_VERSION = "2.1.0";
+
+/** Outputs added in a minor version, and that version: reading one from an older platform fails naming both. */
+export const OUTPUTS_SINCE: Readonly<Partial<Record<keyof PlatformOutputs, string>>> = { sparkImage: "2.1.0", sparkVersion: "2.1.0" };
 
 /** A Kubernetes RBAC rule, as the contract describes a team's permissions. */
 export interface RbacRule {
@@ -109,6 +111,12 @@ export interface OtlpEndpoints {
     readonly http: string;
 }
 
+/** Every TeamContract field (PlatformReference.team hands out each as an Output). */
+export const TEAM_FIELDS = [
+    "namespace", "serviceAccount", "roleArn", "queue", "bucket", "dataPrefix", "dataUri", "eventLogUri", "containerLogUri",
+    "sharedReadUris", "historyServerUrl", "sparkConf", "sparkApplicationDefaults", "access",
+] as const satisfies readonly (keyof TeamContract)[];
+
 /** Every stack output of the platform that belongs to the contract. */
 export interface PlatformOutputs {
     readonly contractVersion: string;
@@ -125,13 +133,20 @@ export interface PlatformOutputs {
     readonly historyServerUrl: Record<string, string>;
     /** Image name (e.g. "spark") → repository URL, without tag. */
     readonly imageRepositories: Record<string, string>;
+    /**
+     * The platform Spark image, pinned by digest (`<repository>:<tag>@sha256:<digest>`): the image the platform
+     * built and pushed (or the external image it was told to use), the one its History Servers run. Since 2.1.0.
+     */
+    readonly sparkImage: string;
+    /** The Spark release in {@link sparkImage}, e.g. "4.1.2" (the SparkApplication's `sparkVersion`, the examples jar's name). Since 2.1.0. */
+    readonly sparkVersion: string;
     readonly teams: Record<string, TeamContract>;
 }
 
 /** The output names, in a fixed order. */
 export const CONTRACT_OUTPUT_KEYS = [
     "contractVersion", "region", "clusterName", "clusterEndpoint", "kubeconfig", "oidcProviderArn", "oidcProviderUrl",
-    "otlpEndpoints", "historyServerUrl", "imageRepositories", "teams",
+    "otlpEndpoints", "historyServerUrl", "imageRepositories", "sparkImage", "sparkVersion", "teams",
 ] as const satisfies readonly (keyof PlatformOutputs)[];
 
 /** Outputs that are published as secrets. */
@@ -145,22 +160,11 @@ export type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 // ---------------------------------------------------------------------------------------------
 
 /** The per-team values the platform has for a team; a `Team` component satisfies this shape. */
-export interface TeamSource {
+export type TeamSource = { readonly [K in Exclude<keyof TeamContract, "access" | "historyServerUrl" | "sparkConf">]: pulumi.Input<TeamContract[K]> } & {
     readonly teamName: string;
-    readonly namespace: pulumi.Input<string>;
-    readonly serviceAccount: pulumi.Input<string>;
-    readonly roleArn: pulumi.Input<string>;
-    readonly queue: pulumi.Input<string>;
-    readonly bucket: pulumi.Input<string>;
-    readonly dataPrefix: pulumi.Input<string>;
-    readonly dataUri: pulumi.Input<string>;
-    readonly eventLogUri: pulumi.Input<string>;
-    readonly containerLogUri: pulumi.Input<string>;
-    readonly sharedReadUris: pulumi.Input<string[]>;
     readonly sparkDefaults: pulumi.Input<Record<string, string>>;
-    readonly sparkApplicationDefaults: pulumi.Input<SparkApplicationDefaults>;
     readonly access: TeamAccess;
-}
+};
 
 export interface ContractSources {
     readonly region: pulumi.Input<string>;
@@ -176,6 +180,9 @@ export interface ContractSources {
     /** Team name → History Server URL; must have exactly one entry per team. */
     readonly historyServerUrls: Readonly<Record<string, pulumi.Input<string>>>;
     readonly imageRepositories: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The platform Spark image reference, pinned by digest, and the Spark release in it. */
+    readonly sparkImage: pulumi.Input<string>;
+    readonly sparkVersion: pulumi.Input<string>;
     readonly teams: readonly TeamSource[];
 }
 
@@ -225,6 +232,8 @@ export function buildContractOutputs(src: ContractSources): Outputs<PlatformOutp
         otlpEndpoints: pulumi.output(src.otlpEndpoints),
         historyServerUrl: pulumi.output(src.historyServerUrls as Record<string, pulumi.Input<string>>) as pulumi.Output<Record<string, string>>,
         imageRepositories: pulumi.output(src.imageRepositories as Record<string, pulumi.Input<string>>) as pulumi.Output<Record<string, string>>,
+        sparkImage: pulumi.output(src.sparkImage),
+        sparkVersion: pulumi.output(src.sparkVersion),
         teams: pulumi.output(teams) as pulumi.Output<Record<string, TeamContract>>,
     };
 }
@@ -233,10 +242,24 @@ export function buildContractOutputs(src: ContractSources): Outputs<PlatformOutp
 // App side
 // ---------------------------------------------------------------------------------------------
 
+/** `[major, minor]` of a semver string, or undefined when it is not `MAJOR.MINOR.PATCH`. */
+function versionOf(version: unknown): [number, number] | undefined {
+    const m = typeof version === "string" ? /^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(version) : null;
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
 /** Major version of a semver string, or undefined when it is not `MAJOR.MINOR.PATCH`. */
 export function majorOf(version: unknown): number | undefined {
-    const m = typeof version === "string" ? /^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(version) : null;
-    return m ? Number(m[1]) : undefined;
+    return versionOf(version)?.[0];
+}
+
+/** Throws when the platform's contract (same major) predates the minor version that added `output`. */
+export function assertOutputPublished(published: unknown, output: keyof PlatformOutputs, stack: string): void {
+    const since = OUTPUTS_SINCE[output];
+    const [got, need] = [versionOf(published), versionOf(since)];
+    if (need && got && got[0] === need[0] && got[1] < need[1]) {
+        throw new Error(`Platform stack "${stack}" publishes contract ${published}, which has no "${output}" (added in contract ${since}); upgrade the platform stack, or do not read ${output}.`);
+    }
 }
 
 /** Throws a clear error unless `published` is a contract version this code can read. */
@@ -304,6 +327,9 @@ export class PlatformReference implements Outputs<PlatformOutputs> {
     public get otlpEndpoints(): pulumi.Output<OtlpEndpoints> { return this.checked("otlpEndpoints"); }
     public get historyServerUrl(): pulumi.Output<Record<string, string>> { return this.checked("historyServerUrl"); }
     public get imageRepositories(): pulumi.Output<Record<string, string>> { return this.checked("imageRepositories"); }
+    /** The platform Spark image pinned by digest, and its Spark release (contract 2.1.0 and later). */
+    public get sparkImage(): pulumi.Output<string> { return this.checked("sparkImage"); }
+    public get sparkVersion(): pulumi.Output<string> { return this.checked("sparkVersion"); }
     public get teams(): pulumi.Output<Record<string, TeamContract>> { return this.checked("teams"); }
 
     private memo<K extends keyof PlatformOutputs>(key: K, make: () => pulumi.Output<PlatformOutputs[K]>): pulumi.Output<PlatformOutputs[K]> {
@@ -317,7 +343,12 @@ export class PlatformReference implements Outputs<PlatformOutputs> {
 
     private checked<K extends Exclude<keyof PlatformOutputs, "contractVersion">>(key: K): pulumi.Output<PlatformOutputs[K]> {
         return this.memo(key, () => {
-            const value = pulumi.all([this.contractVersion, this.stackReference.requireOutput(key)]).apply(([, v]) => v as PlatformOutputs[K]);
+            // An output added in a minor version is read without `requireOutput`, so an older platform gets a message naming the versions.
+            const raw = key in OUTPUTS_SINCE ? this.stackReference.getOutput(key) : this.stackReference.requireOutput(key);
+            const value = pulumi.all([this.contractVersion, raw]).apply(([version, v]) => {
+                assertOutputPublished(version, key, this.stackName);
+                return v as PlatformOutputs[K];
+            });
             return (SECRET_OUTPUT_KEYS as readonly string[]).includes(key) ? pulumi.secret(value) as pulumi.Output<PlatformOutputs[K]> : value;
         });
     }
@@ -325,22 +356,8 @@ export class PlatformReference implements Outputs<PlatformOutputs> {
     /** One team's contract as typed Outputs; they fail with a clear error when the team is unknown. */
     public team(name: string): Outputs<TeamContract> {
         const t = this.teams.apply((teams) => pickTeam(teams, name, this.stackName));
-        return {
-            namespace: t.apply((x) => x.namespace),
-            serviceAccount: t.apply((x) => x.serviceAccount),
-            roleArn: t.apply((x) => x.roleArn),
-            queue: t.apply((x) => x.queue),
-            bucket: t.apply((x) => x.bucket),
-            dataPrefix: t.apply((x) => x.dataPrefix),
-            dataUri: t.apply((x) => x.dataUri),
-            eventLogUri: t.apply((x) => x.eventLogUri),
-            containerLogUri: t.apply((x) => x.containerLogUri),
-            sharedReadUris: t.apply((x) => x.sharedReadUris ?? []),
-            historyServerUrl: t.apply((x) => x.historyServerUrl),
-            sparkConf: t.apply((x) => x.sparkConf ?? {}),
-            sparkApplicationDefaults: t.apply((x) => x.sparkApplicationDefaults),
-            access: t.apply((x) => x.access),
-        };
+        const empty: Partial<TeamContract> = { sharedReadUris: [], sparkConf: {} };
+        return Object.fromEntries(TEAM_FIELDS.map((k) => [k, t.apply((x) => x[k] ?? empty[k])])) as unknown as Outputs<TeamContract>;
     }
 
     /** An image repository URL by name (e.g. "spark"), failing clearly when the platform has none. */

@@ -33,6 +33,17 @@ const root = path.resolve(__dirname, "..");
 const stage = path.join(root, "build", "guardrails");
 const dist = path.join(root, "dist");
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+/**
+ * The @pulumi/pulumi range the packs need: what the installed @pulumi/policy itself declares (1.21.0:
+ * "^3.204.0"). The packs import only @pulumi/policy, and the CLI's runner (@pulumi/pulumi/cmd/run-policy-pack)
+ * comes from the consumer, so asking for the platform's own, newer range would only refuse app teams on an
+ * older 3.x for no reason.
+ */
+const policyPkg = JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@pulumi", "policy", "package.json"), "utf8"));
+const PULUMI_RANGE_FOR_PACKS = policyPkg.dependencies["@pulumi/pulumi"];
+if (!PULUMI_RANGE_FOR_PACKS) {
+    throw new Error("pack-guardrails: node_modules/@pulumi/policy/package.json declares no @pulumi/pulumi dependency");
+}
 
 function copyDir(from, to) {
     fs.mkdirSync(to, { recursive: true });
@@ -113,7 +124,7 @@ function guardrailsPackage(packs) {
         files: ["build/", "config/", "bin/", "offline-check.js", "packs.json", "README.md", ...packs.map((p) => `${p}/`)],
         engines: rootPkg.engines,
         dependencies: { "@pulumi/policy": rootPkg.dependencies["@pulumi/policy"] },
-        peerDependencies: { "@pulumi/pulumi": rootPkg.dependencies["@pulumi/pulumi"] },
+        peerDependencies: { "@pulumi/pulumi": PULUMI_RANGE_FOR_PACKS },
         mokaPacks: packs,
     });
     return dir;
@@ -132,7 +143,7 @@ function publishDirs(packs) {
         writeJson(path.join(dir, "package.json"), {
             name: meta.name, version: meta.version, description: meta.description, license: rootPkg.license,
             main: `build/policies/${pack}/index.js`,
-            dependencies: { "@pulumi/policy": rootPkg.dependencies["@pulumi/policy"], "@pulumi/pulumi": rootPkg.dependencies["@pulumi/pulumi"] },
+            dependencies: { "@pulumi/policy": rootPkg.dependencies["@pulumi/policy"], "@pulumi/pulumi": PULUMI_RANGE_FOR_PACKS },
         });
         dirs.push(dir);
     }

@@ -18,6 +18,7 @@ import { historyServerSelector } from "../components/spark/history-server-object
 import { MockRunResult, readStackConfig, RecordedResource } from "../preview/mocks";
 import { runStack } from "./helpers/stack";
 import { policyDoc } from "./helpers/resources";
+import { canConnect, networkPoliciesOf } from "./helpers/network-policy";
 import type { TeamContract } from "../contract";
 
 const ACCOUNT = "111111111111";
@@ -144,6 +145,17 @@ describe("app teams on the prod stack (every team in Pulumi.prod.yaml)", functio
                 for (const other of names.filter((n) => n !== team.name)) {
                     assert.ok(!reaches("spark-history", historyServerSelector(other), Number(hs.port)), `not ${other}'s History Server`);
                 }
+                // End to end, both ends' policies (the team's egress, spark-history's ingress): its own History Server only.
+                const policies = networkPoliciesOf(run.resources);
+                const driver = { namespace: team.namespace, labels: { "spark-role": "driver" } };
+                const historyPod = (t: string) => ({ namespace: "spark-history", labels: ofType("kubernetes:apps/v1:Deployment").find((d) => d.inputs.metadata.name === `history-${t}`)!.inputs.spec.template.metadata.labels });
+                assert.ok(canConnect(policies, driver, historyPod(team.name), Number(hs.port)), "reaches its History Server");
+                for (const other of names.filter((n) => n !== team.name)) {
+                    assert.ok(!canConnect(policies, driver, historyPod(other), Number(hs.port)), `reaches ${other}'s History Server`);
+                    // Even if its own egress allowed it (a team may edit NetworkPolicies in its namespace), spark-history's ingress refuses.
+                    const open = policies.filter((pol) => pol.metadata.namespace !== team.namespace);
+                    assert.ok(!canConnect(open, driver, historyPod(other), Number(hs.port)), `${other}'s History Server admits ${team.name}`);
+                }
                 // VPC 10.40.0.0/16 is in 10/8, so EKS's default service CIDR is 172.20.0.0/16 and kube-dns is 172.20.0.10;
                 // the cluster states that CIDR, so the ipBlock names the address kube-dns really has.
                 const eksCluster = ofType("eks:index:Cluster")[0];
@@ -193,7 +205,7 @@ describe("README: the app-team walkthrough and the guardrails section", () => {
     it("documents server-side enforcement for Pulumi Cloud users", () => {
         const s = section("Guardrails for app teams");
         assert.match(s, /pulumi policy publish acme/);
-        assert.match(s, /pulumi policy enable acme\/moka-security latest --policy-group app-teams/);
+        assert.match(s, /pulumi policy enable acme\/moka-\$pack latest --policy-group \$env --config policies\/config\/\$env\/\$pack\.json/);
         assert.match(s, /--policy-pack node_modules\/@moka\/guardrails\/security/);
         assert.match(s, /uses: acme\/moka\/\.github\/workflows\/app-team\.yml@/);
     });

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Team } from "../components/tenancy";
 import {
-    assertCompatibleContract, buildContractOutputs, CONTRACT_OUTPUT_KEYS, CONTRACT_VERSION, ContractSources, majorOf, pickTeam,
+    assertCompatibleContract, buildContractOutputs, CONTRACT_OUTPUT_KEYS, CONTRACT_VERSION, ContractSources, majorOf, OUTPUTS_SINCE, pickTeam,
     PlatformOutputs, PlatformReference, SECRET_OUTPUT_KEYS, SparkApplicationDefaults, TeamAccess, TeamContract, TeamSource, withPlatformDefaults,
 } from "../contract";
 import { sparkApplicationDefaults } from "../components/tenancy/spark-defaults";
@@ -68,6 +68,8 @@ function teamContract(name: string): TeamContract {
     };
 }
 
+const SPARK_IMAGE = "111111111111.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark:4.1.2-r2@sha256:abababababababababababababababababababababababababababababababab";
+
 function sources(patch: Partial<ContractSources> = {}): ContractSources {
     return {
         region: "us-west-2",
@@ -84,6 +86,8 @@ function sources(patch: Partial<ContractSources> = {}): ContractSources {
             growth: pulumi.output("http://spark-history-growth.spark-history.svc.cluster.local:18080"),
         },
         imageRepositories: { spark: "111111111111.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark" },
+        sparkImage: pulumi.output(SPARK_IMAGE),
+        sparkVersion: "4.1.2",
         teams: [teamSource("ads-ranking"), teamSource("growth")],
         ...patch,
     };
@@ -192,6 +196,8 @@ describe("contract: buildContractOutputs", () => {
                 growth: "http://spark-history-growth.spark-history.svc.cluster.local:18080",
             },
             imageRepositories: { spark: "111111111111.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark" },
+            sparkImage: SPARK_IMAGE,
+            sparkVersion: "4.1.2",
             teams: Object.fromEntries(["ads-ranking", "growth"].map((n) => [n, teamContract(n)])),
         };
         assert.deepEqual(res.outputs, expected);
@@ -317,6 +323,17 @@ describe("contract: PlatformReference", () => {
             void ref.teams;
             return {};
         }), { message: missing }));
+    });
+
+    it("an output added in a minor version: read from an older platform of the same major, it fails naming both versions", async () => {
+        const { sparkImage: _i, sparkVersion: _v, ...v20 } = published;
+        const older = { ...v20, contractVersion: "2.0.0" };
+        const msg = `Platform stack "${STACK}" publishes contract 2.0.0, which has no "sparkImage" (added in contract 2.1.0); upgrade the platform stack, or do not read sparkImage.`;
+        await expectingRejections([msg], () => assert.rejects(runApp(older, (ref) => ({ image: ref.sparkImage })), { message: msg }));
+        // The rest of a 2.0 platform still reads fine: same major.
+        const r = await runApp(older, (ref) => ({ region: ref.region, repo: ref.imageRepository("spark") }));
+        assert.deepEqual(r.outputs, { region: "us-west-2", repo: "111111111111.dkr.ecr.us-west-2.amazonaws.com/moka-dev/spark" });
+        assert.deepEqual(OUTPUTS_SINCE, { sparkImage: "2.1.0", sparkVersion: "2.1.0" });
     });
 
     it("does not fail on outputs the program never reads (outputs are created lazily)", async () => {

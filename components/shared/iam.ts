@@ -19,20 +19,40 @@ export interface PolicyDocument {
     readonly Statement: PolicyStatement[];
 }
 
+/** The workload a Pod Identity role is for: the session tags EKS Pod Identity sets on every session. */
+export interface PodIdentityWorkload {
+    readonly clusterName: string;
+    readonly namespace: string;
+    readonly serviceAccount: string;
+}
+
 /**
  * Trust policy of a role assumed through EKS Pod Identity: the `pods.eks.amazonaws.com` service with
- * `sts:AssumeRole` and `sts:TagSession` (the agent tags sessions with cluster, namespace and service
- * account). With `sourceAccount`, only clusters in that account may use the role (confused deputy).
+ * `sts:AssumeRole` and `sts:TagSession`. The agent tags each session with `eks-cluster-name`,
+ * `kubernetes-namespace` and `kubernetes-service-account` (EKS user guide, "Create IAM role with trust
+ * policy required by EKS Pod Identity" / pod-id-abac session tags), so with `workload` the role trusts
+ * only that ServiceAccount on that cluster (`aws:RequestTag/...`): another association in the account
+ * cannot borrow it. With `sourceAccount`, only clusters in that account may use the role (confused deputy).
  */
-export function podIdentityTrustPolicy(opts: { readonly sourceAccount?: string } = {}): PolicyDocument {
+export function podIdentityTrustPolicy(opts: { readonly sourceAccount?: string; readonly workload?: PodIdentityWorkload; readonly sid?: string } = {}): PolicyDocument {
+    const equals: Record<string, string> = {
+        ...(opts.sourceAccount !== undefined ? { "aws:SourceAccount": opts.sourceAccount } : {}),
+        ...(opts.workload !== undefined
+            ? {
+                "aws:RequestTag/eks-cluster-name": opts.workload.clusterName,
+                "aws:RequestTag/kubernetes-namespace": opts.workload.namespace,
+                "aws:RequestTag/kubernetes-service-account": opts.workload.serviceAccount,
+            }
+            : {}),
+    };
     return {
         Version: "2012-10-17",
         Statement: [{
-            Sid: "AllowEksPodIdentity",
+            Sid: opts.sid ?? "AllowEksPodIdentity",
             Effect: "Allow",
             Principal: { Service: "pods.eks.amazonaws.com" },
             Action: ["sts:AssumeRole", "sts:TagSession"],
-            ...(opts.sourceAccount !== undefined ? { Condition: { StringEquals: { "aws:SourceAccount": opts.sourceAccount } } } : {}),
+            ...(Object.keys(equals).length > 0 ? { Condition: { StringEquals: equals } } : {}),
         }],
     };
 }

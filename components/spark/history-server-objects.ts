@@ -10,6 +10,7 @@ import { LABEL_DOMAIN, LABELS, NAMESPACES, SPARK_UID, SYSTEM_NODE_LABEL, SYSTEM_
 import type { PolicyDocument } from "../shared/iam";
 import { POD_IDENTITY_CREDENTIALS_PROVIDER, S3A_FILESYSTEM } from "../shared/spark-conf";
 import { platformNamespaceLabels } from "../shared/namespaces";
+import { NAMESPACE_NAME_LABEL } from "../tenancy/network-policies";
 
 export const HISTORY_SERVER_PORT = 18080;
 export const HISTORY_CONF_DIR = "/etc/spark/conf";
@@ -259,6 +260,48 @@ export function historyServerService(team: string): k8s.types.input.core.v1.Serv
             type: "ClusterIP",
             selector: selectorLabels(team),
             ports: [{ name: "http", port: HISTORY_SERVER_PORT, targetPort: "http", protocol: "TCP" }],
+        },
+    };
+}
+
+/** Name of the spark-history namespace's default-deny ingress NetworkPolicy. */
+export const HISTORY_DEFAULT_DENY_INGRESS = "default-deny-ingress";
+
+/**
+ * Ingress to the spark-history namespace is denied by default (every pod selected, no rule), so a team's
+ * pods reach only their own History Server: {@link historyServerIngressPolicy} lets one team namespace in.
+ * Nothing else on the platform calls the History Servers (the collector scrapes no History Server; the UI is
+ * reached by `kubectl port-forward`, which the kubelet delivers inside the pod's network namespace, beyond
+ * NetworkPolicy). The kubelet's own probes from the node stay allowed: the VPC CNI network policy agent
+ * always admits the node IP (aws/aws-network-policy-agent #56, PR #65).
+ */
+export function historyDefaultDenyIngress(): k8s.types.input.networking.v1.NetworkPolicy {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: HISTORY_DEFAULT_DENY_INGRESS, namespace: NAMESPACES.historyServer, labels: { [LABELS.managedBy]: "pulumi" } },
+        spec: { podSelector: {}, policyTypes: ["Ingress"] },
+    };
+}
+
+/**
+ * A team's History Server admits only pods of that team's namespace, on its UI port. The peer is the
+ * namespace (by its `kubernetes.io/metadata.name` label), not a pod selector: any pod of the team may
+ * browse its own History Server, no pod of another team's namespace can (the team's egress policy,
+ * components/tenancy/network-policies.ts, already allows this destination on 18080).
+ */
+export function historyServerIngressPolicy(team: string, teamNamespace: string = team): k8s.types.input.networking.v1.NetworkPolicy {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: `${historyServerName(team)}-ingress`, namespace: NAMESPACES.historyServer, labels: objectLabels(team) },
+        spec: {
+            podSelector: { matchLabels: selectorLabels(team) },
+            policyTypes: ["Ingress"],
+            ingress: [{
+                from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: teamNamespace } } }],
+                ports: [{ protocol: "TCP", port: HISTORY_SERVER_PORT }],
+            }],
         },
     };
 }

@@ -6,6 +6,10 @@
  * shared `spark-history` namespace, and its own ServiceAccount `history-<team>` bound through EKS Pod
  * Identity to its own IAM role `<baseName>-spark-history-<team>`, which reads only that team's event logs. The
  * team's Kubernetes groups may port-forward to it (Role + RoleBinding `history-<team>-ui`).
+ *
+ * The role trusts Pod Identity only for `spark-history/history-<team>` on this cluster (session tags,
+ * shared/iam.ts), like the team roles. Ingress to the namespace is denied by default; each History Server
+ * admits only its team's namespace on 18080 (NetworkPolicies `default-deny-ingress`, `history-<team>-ingress`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -13,8 +17,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { NAMESPACES } from "../../lib/platform";
 import {
     historyRoleName,
+    historyDefaultDenyIngress,
     historyServerConfigMap,
     historyServerDeployment,
+    historyServerIngressPolicy,
     historyServerName,
     historyServerNamespace,
     historyServerPolicy,
@@ -39,6 +45,8 @@ export interface HistoryServerTeam {
     readonly bucket: pulumi.Input<string>;
     /** The team's bucket ARN. */
     readonly bucketArn: pulumi.Input<string>;
+    /** The team's namespace: the only one whose pods may reach this History Server. Defaults to the team name. */
+    readonly namespace?: string;
 }
 
 export interface HistoryServerArgs {
@@ -106,6 +114,7 @@ export class HistoryServer extends pulumi.ComponentResource {
         const tags = { ...args.tags };
         const k8sOpts = { parent: this, provider: args.k8sProvider };
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, historyServerNamespace(), k8sOpts);
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol-default-deny-ingress`, historyDefaultDenyIngress(), { ...k8sOpts, dependsOn: [ns] });
 
         const urls: Record<string, string> = {};
         const roleArns: Record<string, pulumi.Output<string>> = {};
@@ -115,7 +124,9 @@ export class HistoryServer extends pulumi.ComponentResource {
             const role = new aws.iam.Role(`${name}-${t}-role`, {
                 name: historyRoleName(args.baseName, t),
                 description: `Spark History Server of team ${t}: read-only access to the team's event logs`,
-                assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+                assumeRolePolicy: pulumi.output(args.clusterName).apply((clusterName) => JSON.stringify(podIdentityTrustPolicy({
+                    workload: { clusterName, namespace: NAMESPACES.historyServer, serviceAccount: historyServiceAccountName(t) },
+                }))),
                 tags,
             }, { parent: this });
             const policy = new aws.iam.RolePolicy(`${name}-${t}-read-event-logs`, {
@@ -129,6 +140,8 @@ export class HistoryServer extends pulumi.ComponentResource {
                 namespace: NAMESPACES.historyServer,
                 serviceAccount: historyServiceAccountName(t),
                 roleArn: role.arn,
+                // The trust policy matches on the session tags; never switch them off.
+                disableSessionTags: false,
                 tags,
             }, { parent: this, dependsOn: [policy] });
 
@@ -143,6 +156,7 @@ export class HistoryServer extends pulumi.ComponentResource {
                 configHash: sparkDefaults.apply(sha256),
             }), { ...k8sOpts, dependsOn: [ns, sa, conf, association] });
             new k8s.core.v1.Service(`${name}-${t}-service`, historyServerService(t), { ...k8sOpts, dependsOn: [ns] });
+            new k8s.networking.v1.NetworkPolicy(`${name}-${t}-netpol`, historyServerIngressPolicy(t, team.namespace ?? t), { ...k8sOpts, dependsOn: [ns] });
 
             // --- the team's people may port-forward to it ---
             const uiName = `${historyServerName(t)}-ui`;

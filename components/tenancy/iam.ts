@@ -26,7 +26,7 @@
 
 /** IAM caps role names at 64 characters. */
 export const IAM_ROLE_NAME_MAX = 64;
-import type { PolicyDocument, PolicyStatement } from "../shared/iam";
+import { type PodIdentityWorkload, podIdentityTrustPolicy, type PolicyDocument, type PolicyStatement } from "../shared/iam";
 import { S3_PREFIX } from "../../lib/patterns";
 
 /** The team's IAM role name: `<baseName>-team-<team>`. */
@@ -34,24 +34,9 @@ export function teamRoleName(baseName: string, team: string): string {
     return `${baseName}-team-${team}`;
 }
 
-/** Trust policy: EKS Pod Identity, only for `<namespace>/<serviceAccount>` on `<clusterName>`. */
-export function teamTrustPolicy(input: { clusterName: string; namespace: string; serviceAccount: string }): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "AllowEksPodIdentityForTeamServiceAccount",
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-            Condition: {
-                StringEquals: {
-                    "aws:RequestTag/eks-cluster-name": input.clusterName,
-                    "aws:RequestTag/kubernetes-namespace": input.namespace,
-                    "aws:RequestTag/kubernetes-service-account": input.serviceAccount,
-                },
-            },
-        }],
-    };
+/** Trust policy: EKS Pod Identity, only for `<namespace>/<serviceAccount>` on `<clusterName>` (shared/iam.ts, session tags). */
+export function teamTrustPolicy(input: PodIdentityWorkload): PolicyDocument {
+    return podIdentityTrustPolicy({ workload: input, sid: "AllowEksPodIdentityForTeamServiceAccount" });
 }
 
 /** Read access to a prefix of another team's bucket. */

@@ -5,12 +5,13 @@
  * into the team bucket, S3A with Pod Identity, decommissioning) and the spot-safe pod settings (drivers
  * `karpenter.sh/do-not-disrupt` on on-demand capacity; executors with a grace period longer than the
  * decommission force-kill timeout). Keep app-specific settings here; never override those defaults.
+ *
+ * No `timeToLiveSeconds`: Pulumi manages this object, and the Spark Operator deleting it after a TTL would
+ * leave the stack's state describing an object that is gone (the next `pulumi up` recreates it and reruns the
+ * job; a `pulumi refresh` drops it). The finished SparkApplication stays until the stack changes or deletes it.
+ * To run the job again, see README.md ("Running the job again").
  */
 
-/** Spark release of the platform image; SparkPi's jar path depends on it. */
-export const SPARK_VERSION = "4.1.2";
-/** The platform pushes `<sparkVersion>-<revision>` tags (immutable repositories). */
-export const DEFAULT_IMAGE_TAG = `${SPARK_VERSION}-r2`;
 export const APP_NAME = "spark-pi";
 
 /** Why `tag` cannot be deployed, or undefined: tags are pinned, never "latest". */
@@ -19,8 +20,10 @@ export function imageTagProblem(tag: string): string | undefined {
 }
 
 export interface AppInput {
-    /** `<repository>:<tag>` of the platform Spark image. */
+    /** The Spark image: the platform's (contract `sparkImage`, pinned by digest) unless the stack overrides the tag. */
     readonly image: string;
+    /** The Spark release in that image (contract `sparkVersion`): the SparkApplication's `sparkVersion` and the examples jar's name. */
+    readonly sparkVersion: string;
     /** The team's data directory (contract `dataUri`, `s3a://<team bucket>/<dataPrefix>/`). */
     readonly dataUri: string;
 }
@@ -30,16 +33,15 @@ export function sparkPiSpec(input: AppInput) {
     return {
         type: "Scala",
         mode: "cluster",
-        sparkVersion: SPARK_VERSION,
+        sparkVersion: input.sparkVersion,
         image: input.image,
         imagePullPolicy: "IfNotPresent",
         mainClass: "org.apache.spark.examples.SparkPi",
-        mainApplicationFile: `local:///opt/spark/examples/jars/spark-examples_2.13-${SPARK_VERSION}.jar`,
+        mainApplicationFile: `local:///opt/spark/examples/jars/spark-examples_2.13-${input.sparkVersion}.jar`,
         arguments: ["1000"],
         // Tables this app creates land in the team's own bucket.
         sparkConf: { "spark.sql.warehouse.dir": `${input.dataUri}warehouse/` },
         restartPolicy: { type: "Never" },
-        timeToLiveSeconds: 86400,
         driver: { cores: 1, memory: "2g" },
         executor: { instances: 2, cores: 2, memory: "4g" },
     };

@@ -81,7 +81,7 @@ describe("examples/team-spark-job (the app-team template)", function () {
     it("its own suite passes: the program under mocks, then every resource through the guardrail packs (none skipped)", () => {
         const r = runTemplateSuite();
         assert.equal(r.status, 0, r.out);
-        assert.match(r.out, /\b10 passing\b/);
+        assert.match(r.out, /\b12 passing\b/);
         assert.doesNotMatch(r.out, /pending/);
     });
 
@@ -128,10 +128,11 @@ describe("examples/team-spark-job (the app-team template)", function () {
             assert.notEqual(cfg["team-spark-job:imageTag"], "latest");
         });
 
-        it("package.json: the platform packages at this contract's major and this repository's guardrails version; other ranges as the platform's", () => {
+        it("package.json: the contract at this major from this minor on (the template reads sparkImage), this repository's guardrails version; other ranges as the platform's", () => {
             const root = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
             const pkg = JSON.parse(read("package.json"));
-            assert.equal(pkg.dependencies["@moka/contract"], `^${CONTRACT_VERSION.split(".")[0]}.0.0`);
+            const [major, minor] = CONTRACT_VERSION.split(".");
+            assert.equal(pkg.dependencies["@moka/contract"], `^${major}.${minor}.0`);
             assert.equal(pkg.devDependencies["@moka/guardrails"], `^${root.version}`);
             for (const [dep, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
                 if (!dep.startsWith("@moka/")) {
@@ -140,6 +141,19 @@ describe("examples/team-spark-job (the app-team template)", function () {
             }
             assert.equal(pkg.scripts.test, "mocha");
             assert.deepEqual(JSON.parse(read(".mocharc.json")).spec, ["tests/**/*.spec.ts"]);
+        });
+
+        it(".npmrc maps the @moka scope to MOKA_NPM_REGISTRY (what the workflow sets), and nothing else", () => {
+            const lines = read(".npmrc").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+            assert.deepEqual(lines, ["@moka:registry=${MOKA_NPM_REGISTRY}"]);
+            const reusable = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "app-team.yml"), "utf8")) as any;
+            assert.ok("MOKA_NPM_REGISTRY" in reusable.env);
+        });
+
+        it("ships no package-lock.json (it would resolve @moka/* from no registry a team has); the workflow asks for the team's own", () => {
+            assert.ok(!fs.existsSync(path.join(EXAMPLE_DIR, "package-lock.json")));
+            assert.doesNotMatch(read(".gitignore"), /package-lock/);
+            assert.match(read("README.md").replace(/\s+/g, " "), /Commit `package-lock\.json` after that first `npm install`/);
         });
 
         it("index.ts imports only the contract package, the Pulumi SDKs and its own app.ts", () => {
@@ -154,7 +168,10 @@ describe("examples/team-spark-job (the app-team template)", function () {
             const job = wf.jobs.platform;
             assert.match(job.uses, /\/\.github\/workflows\/app-team\.yml@/);
             assert.deepEqual(JSON.parse(job.with.stacks), ["acme/team-spark-job/dev"]);
-            assert.deepEqual(Object.keys(job.secrets).sort(), ["AWS_ROLE_ARN", "PULUMI_ACCESS_TOKEN"]);
+            assert.deepEqual(Object.keys(job.secrets).sort(), ["AWS_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "npm-token"]);
+            // The preview runs where the cluster API admits it; @moka/* come from the organization's registry.
+            assert.equal(job.with["runs-on"], "${{ vars.MOKA_PREVIEW_RUNS_ON || '[\"ubuntu-latest\"]' }}");
+            assert.equal(job.with["npm-registry-url"], "${{ vars.MOKA_NPM_REGISTRY }}");
             assert.equal(job.permissions["id-token"], "write");
             const reusable = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "app-team.yml"), "utf8")) as any;
             assert.deepEqual(Object.keys(job.with).filter((k) => !(k in reusable.on.workflow_call.inputs)), [], "only inputs the reusable workflow declares");

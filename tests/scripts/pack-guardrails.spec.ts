@@ -71,6 +71,18 @@ describe("npm run pack:guardrails: tarballs an app-team project installs", funct
         }
     });
 
+    it("the guardrails ask for the @pulumi/pulumi range @pulumi/policy itself declares (not the platform's newer one)", () => {
+        const policy = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "node_modules", "@pulumi", "policy", "package.json"), "utf8"));
+        assert.equal(policy.dependencies["@pulumi/pulumi"], "^3.204.0", "@pulumi/policy 1.21.0's declared range");
+        const pkg = JSON.parse(execFileSync("tar", ["xzOf", guardrails, "package/package.json"], { encoding: "utf8" }));
+        assert.deepEqual(pkg.peerDependencies, { "@pulumi/pulumi": policy.dependencies["@pulumi/pulumi"] });
+        assert.deepEqual(pkg.dependencies, { "@pulumi/policy": rootPkg.dependencies["@pulumi/policy"] });
+        for (const pack of PACKS) {
+            const meta = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "build", "guardrails", "publish", pack, "package.json"), "utf8"));
+            assert.equal(meta.dependencies["@pulumi/pulumi"], policy.dependencies["@pulumi/pulumi"], pack);
+        }
+    });
+
     it("the contract tarball holds index.js and its declarations, with @pulumi/pulumi as a peer", () => {
         assert.deepEqual(tarList(contract).sort(), ["README.md", "index.d.ts", "index.js", "package.json"]);
         const pkg = JSON.parse(execFileSync("tar", ["xzOf", contract, "package/package.json"], { encoding: "utf8" }));
@@ -168,7 +180,7 @@ describe("npm run pack:guardrails: tarballs an app-team project installs", funct
         delete env.MOKA_GUARDRAIL_PACK_DIRS;
         const r = spawnSync(NPM, ["test", "--silent"], { cwd: project, encoding: "utf8", env });
         assert.equal(r.status, 0, r.stdout + r.stderr);
-        assert.match(r.stdout, /\b10 passing\b/);
+        assert.match(r.stdout, /\b12 passing\b/);
         assert.doesNotMatch(r.stdout, /pending/);
     });
 });

@@ -37,8 +37,9 @@ describe("a fourth NodePool is one config entry (prod + moka:nodePools.memory)",
     });
 
     it("registers exactly two more resources: EC2NodeClass and NodePool spark-memory; every other URN is unchanged", () => {
-        assert.equal(base.resources.length, 319 + 12);
-        assert.equal(withMemory.resources.length, 321 + 12);
+        // 319 + Grafana's 12 + the spark-history NetworkPolicies (default deny + one per team: 4).
+        assert.equal(base.resources.length, 319 + 12 + 4);
+        assert.equal(withMemory.resources.length, 321 + 12 + 4);
         const before = new Set(base.resources.map((r) => r.urn));
         const added = withMemory.resources.filter((r) => !before.has(r.urn)).map((r) => r.urn).sort();
         assert.deepEqual(added, [

@@ -23,6 +23,10 @@
  * - Grafana (issue 14): the `moka:observability:Grafana` component and its 11 children (admin password and
  *   Secret, query role + policy + Pod Identity association, the sidecar's Role, four dashboard ConfigMaps,
  *   the chart) were ADDED to both stacks (prod +12, dev +12); nothing moved.
+ * - History Server isolation (app-team review): the `spark-history` namespace's `default-deny-ingress`
+ *   NetworkPolicy and one `history-<team>-ingress` NetworkPolicy per team were ADDED
+ *   (`history-netpol-default-deny-ingress`, `history-<team>-netpol`; prod +4 with three teams, dev +3 with two);
+ *   nothing moved.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -35,8 +39,9 @@ describe("URN stability against the pre-refactor baseline", function () {
     this.timeout(120_000);
     // Issue 10 added (no URN moved): the karpenter-crd release, the Spark image build, and in prod the API path
     // to the ci-runners network (443 rule, transit-gateway attachment, one route per node route table).
-    // Then the two log-group keys and their aliases (+4 each), and Grafana with its 11 children (issue 14, +12 each).
-    for (const [stack, count] of [["prod", 308 + 7 + 4 + 12], ["dev", 252 + 2 + 4 + 12]] as const) {
+    // Then the two log-group keys and their aliases (+4 each), and Grafana with its 11 children (issue 14, +12 each),
+    // then the spark-history NetworkPolicies (one default deny + one per team: prod +4, dev +3).
+    for (const [stack, count] of [["prod", 308 + 7 + 4 + 12 + 4], ["dev", 252 + 2 + 4 + 12 + 3]] as const) {
         it(`${stack}: registers exactly the ${count} baseline URNs`, async () => {
             const baseline: string[] = JSON.parse(fs.readFileSync(path.join(BASELINE_DIR, `${stack}-urns.json`), "utf8"));
             assert.equal(baseline.length, count);

@@ -75,9 +75,21 @@ describe("team-spark-job under mocks", () => {
         assert.deepEqual(spec.executor, { ...d.executor, instances: 2, cores: 2, memory: "4g" });
     });
 
-    it("runs the platform Spark image with a pinned tag", () => {
-        assert.equal(spec.image, `${PLATFORM.imageRepositories.spark}:4.1.2-r2`);
+    it("runs the platform's Spark image, pinned by digest, with its Spark release (contract sparkImage, sparkVersion)", () => {
+        assert.equal(spec.image, PLATFORM.sparkImage);
+        assert.match(spec.image, /^[^@]+:[\w.-]+@sha256:[0-9a-f]{64}$/);
+        assert.equal(spec.sparkVersion, PLATFORM.sparkVersion);
+        assert.equal(spec.mainApplicationFile, `local:///opt/spark/examples/jars/spark-examples_2.13-${PLATFORM.sparkVersion}.jar`);
         assert.equal(imageTagProblem("latest"), "imageTag \"latest\" must be a pinned image tag (not \"latest\")");
+    });
+
+    it("an imageTag in config picks another tag of the platform's spark repository", async () => {
+        const r = await run({ "team-spark-job:imageTag": "4.1.2-r3" });
+        assert.equal(r.resources.find((x) => x.type === SPARK_APP)!.inputs.spec.image, `${PLATFORM.imageRepositories.spark}:4.1.2-r3`);
+    });
+
+    it("leaves the finished SparkApplication to Pulumi: no timeToLiveSeconds (the operator deleting it would drift the stack)", () => {
+        assert.equal(spec.timeToLiveSeconds, undefined);
     });
 
     it("rejects an unpinned image tag", async () => {

@@ -11,6 +11,7 @@ import { renderSparkDefaultsConf } from "../../../components/shared/spark-conf";
 import { MockRunResult, RecordedResource, runUnderMocks } from "../../../preview/mocks";
 import { byName, ofType, policyDoc } from "../../helpers/resources";
 import { esmImport } from "../../helpers/esm";
+import { canConnect, type ModelPod, networkPoliciesOf } from "../../helpers/network-policy";
 
 // kubernetes-models is ESM-only; a real dynamic import loads it.
 
@@ -36,6 +37,7 @@ const T = {
     service: "kubernetes:core/v1:Service",
     k8sRole: "kubernetes:rbac.authorization.k8s.io/v1:Role",
     k8sRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 };
 
 /** Every action a statement allows, lower-cased. */
@@ -171,6 +173,7 @@ describe("HistoryServer", () => {
             ConfigMap: (await esmImport("kubernetes-models/v1/ConfigMap")).ConfigMap,
             Service: (await esmImport("kubernetes-models/v1/Service")).Service,
             Deployment: (await esmImport("kubernetes-models/apps/v1/Deployment")).Deployment,
+            NetworkPolicy: (await esmImport("kubernetes-models/networking.k8s.io/v1/NetworkPolicy")).NetworkPolicy,
         };
         r = await runUnderMocks({
             stack: "test",
@@ -185,14 +188,14 @@ describe("HistoryServer", () => {
 
     const of = (t: string): RecordedResource[] => ofType(r.resources, t);
 
-    it("creates the namespace, and per team a role, inline policy, association, ServiceAccount, ConfigMap, Deployment, Service and UI Role + RoleBinding", () => {
+    it("creates the namespace with a default-deny ingress policy, and per team a role, inline policy, association, ServiceAccount, ConfigMap, Deployment, Service, ingress policy and UI Role + RoleBinding", () => {
         const counts = Object.fromEntries(Object.entries(T).map(([k, t]) => [k, of(t).length]));
-        assert.deepEqual(counts, { component: 1, role: 3, rolePolicy: 3, association: 3, namespace: 1, serviceAccount: 3, configMap: 3, deployment: 3, service: 3, k8sRole: 3, k8sRoleBinding: 3 });
+        assert.deepEqual(counts, { component: 1, role: 3, rolePolicy: 3, association: 3, namespace: 1, serviceAccount: 3, configMap: 3, deployment: 3, service: 3, k8sRole: 3, k8sRoleBinding: 3, networkPolicy: 4 });
         const component = of(T.component)[0];
         const children = r.resources.filter((x) => x.parent === component.urn).map((x) => x.name).sort();
-        assert.deepEqual(children, ["hs-namespace", ...teams.flatMap((t) => [
+        assert.deepEqual(children, ["hs-namespace", "hs-netpol-default-deny-ingress", ...teams.flatMap((t) => [
             `hs-${t}`, `hs-${t}-conf`, `hs-${t}-service`, `hs-${t}-role`, `hs-${t}-read-event-logs`, `hs-${t}-pod-identity`, `hs-${t}-service-account`,
-            `hs-${t}-ui-role`, `hs-${t}-ui-rolebinding`,
+            `hs-${t}-ui-role`, `hs-${t}-ui-rolebinding`, `hs-${t}-netpol`,
         ])].sort());
     });
 
@@ -205,10 +208,16 @@ describe("HistoryServer", () => {
 
     describe("IAM: one read-only role per team", () => {
         for (const team of teams) {
-            it(`${team}: role moka-test-spark-history-${team} trusts EKS Pod Identity, tagged`, () => {
+            it(`${team}: role moka-test-spark-history-${team} trusts EKS Pod Identity only for spark-history/history-${team} on the cluster (session tags), tagged`, () => {
                 const role = byName(r.resources, `hs-${team}-role`);
                 assert.equal(role.inputs.name, `moka-test-spark-history-${team}`);
-                assert.deepEqual(policyDoc(role.inputs.assumeRolePolicy).Statement, podIdentityTrustPolicy().Statement);
+                const st = policyDoc(role.inputs.assumeRolePolicy).Statement;
+                assert.deepEqual(st, podIdentityTrustPolicy({ workload: { clusterName: "moka-test", namespace: "spark-history", serviceAccount: `history-${team}` } }).Statement);
+                assert.deepEqual(st[0].Condition, { StringEquals: {
+                    "aws:RequestTag/eks-cluster-name": "moka-test",
+                    "aws:RequestTag/kubernetes-namespace": "spark-history",
+                    "aws:RequestTag/kubernetes-service-account": `history-${team}`,
+                } });
                 assert.deepEqual(role.inputs.tags, TAGS);
             });
             it(`${team}: inline policy reads only its own bucket's event logs`, () => {
@@ -230,6 +239,7 @@ describe("HistoryServer", () => {
                     ["moka-test", "spark-history", `history-${team}`, `arn:aws:iam::${ACCOUNT}:role/moka-test-spark-history-${team}`],
                 );
                 assert.deepEqual(a.inputs.tags, TAGS);
+                assert.equal(a.inputs.disableSessionTags, false, "the trust policy matches on the session tags");
                 assert.ok(a.dependencies.includes(byName(r.resources, `hs-${team}-read-event-logs`).urn));
             });
         }
@@ -331,6 +341,48 @@ describe("HistoryServer", () => {
                 });
             });
         }
+    });
+
+    describe("NetworkPolicies: a team's pods reach only their own History Server", () => {
+        const hsPod = (team: string): ModelPod => ({ namespace: "spark-history", labels: byName(r.resources, `hs-${team}`).inputs.spec.template.metadata.labels });
+        const teamPod = (namespace: string): ModelPod => ({ namespace, labels: { "spark-role": "driver" } });
+
+        it("default deny for every pod of spark-history, then one ingress policy per team, all valid", () => {
+            const deny = byName(r.resources, "hs-netpol-default-deny-ingress").inputs;
+            assert.deepEqual([deny.metadata.name, deny.metadata.namespace, deny.spec], ["default-deny-ingress", "spark-history", { podSelector: {}, policyTypes: ["Ingress"] }]);
+            for (const team of teams) {
+                const p = byName(r.resources, `hs-${team}-netpol`).inputs;
+                assert.deepEqual([p.metadata.name, p.metadata.namespace], [`history-${team}-ingress`, "spark-history"]);
+                assert.deepEqual(p.spec, {
+                    podSelector: { matchLabels: byName(r.resources, `hs-${team}`).inputs.spec.selector.matchLabels },
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team } } }], ports: [{ protocol: "TCP", port: 18080 }] }],
+                });
+            }
+            for (const p of of(T.networkPolicy)) {
+                new models.NetworkPolicy(p.inputs).validate();
+            }
+        });
+
+        for (const team of teams) {
+            it(`${team}: its namespace reaches history-${team} on 18080, and no other History Server`, () => {
+                const policies = networkPoliciesOf(r.resources);
+                assert.ok(canConnect(policies, teamPod(team), hsPod(team), 18080));
+                assert.ok(!canConnect(policies, teamPod(team), hsPod(team), 4040), "only the UI port");
+                for (const other of teams.filter((o) => o !== team)) {
+                    assert.ok(!canConnect(policies, teamPod(team), hsPod(other), 18080), `${team} reaches history-${other}`);
+                }
+            });
+        }
+
+        it("nothing else reaches a History Server: not another platform namespace, not a pod of spark-history itself", () => {
+            const policies = networkPoliciesOf(r.resources);
+            for (const from of [teamPod("observability"), teamPod("default"), { namespace: "spark-history", labels: hsPod("ml").labels }]) {
+                assert.ok(!canConnect(policies, from, hsPod("analytics"), 18080), from.namespace);
+            }
+            // Without the default deny, the namespace would be open: the model sees the difference.
+            assert.ok(canConnect(policies.filter((p) => p.metadata.name !== "default-deny-ingress" && p.metadata.name !== "history-analytics-ingress"), teamPod("ml"), hsPod("analytics"), 18080));
+        });
     });
 
     it("exports a URL and a role ARN per team, and the namespace", () => {

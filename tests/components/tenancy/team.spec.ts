@@ -235,14 +235,14 @@ describe("Team (one team, dev)", () => {
         assert.deepEqual(q.spec.hard, { "requests.cpu": "64", "requests.memory": "256Gi", "limits.memory": "256Gi", pods: "200", persistentvolumeclaims: "20" });
     });
 
-    it("limit range: container defaults and max", () => {
+    it("limit range: container defaults and a memory max; no cpu max (it would refuse every pod without a cpu limit, i.e. every Spark pod)", () => {
         const l = byName(all, `${p}-limits`).inputs;
         assert.equal(l.metadata.name, "team-limits");
         assert.deepEqual(l.spec.limits, [{
             type: "Container",
             defaultRequest: { cpu: "500m", memory: "1Gi" },
             default: { memory: "2Gi" },
-            max: { cpu: "32", memory: "256Gi" },
+            max: { memory: "256Gi" },
         }]);
     });
 
@@ -684,12 +684,12 @@ describe("team pure helpers", () => {
         }
 
         const limitCases: [string, Partial<TeamQuota>, object][] = [
-            ["big quota caps per container at 32 CPU / 256Gi", { cpu: 512, memoryGi: 4096 },
-                { defaultRequest: { cpu: "500m", memory: "1Gi" }, default: { memory: "2Gi" }, max: { cpu: "32", memory: "256Gi" } }],
+            ["big quota caps memory per container at 256Gi", { cpu: 512, memoryGi: 4096 },
+                { defaultRequest: { cpu: "500m", memory: "1Gi" }, default: { memory: "2Gi" }, max: { memory: "256Gi" } }],
             ["small quota caps at the quota", { cpu: 8, memoryGi: 16 },
-                { defaultRequest: { cpu: "500m", memory: "1Gi" }, default: { memory: "2Gi" }, max: { cpu: "8", memory: "16Gi" } }],
-            ["tiny quota clamps defaults to max", { cpu: 0.25, memoryGi: 1 },
-                { defaultRequest: { cpu: "250m", memory: "1Gi" }, default: { memory: "1Gi" }, max: { cpu: "250m", memory: "1Gi" } }],
+                { defaultRequest: { cpu: "500m", memory: "1Gi" }, default: { memory: "2Gi" }, max: { memory: "16Gi" } }],
+            ["tiny quota clamps defaults to the quota and the max", { cpu: 0.25, memoryGi: 1 },
+                { defaultRequest: { cpu: "250m", memory: "1Gi" }, default: { memory: "1Gi" }, max: { memory: "1Gi" } }],
         ];
         for (const [label, patch, expected] of limitCases) {
             it(`limitRangeLimits: ${label}`, () => {
