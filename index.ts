@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig, vpcBlocks } from "./config";
+import { loadConfig, teamPrincipals, vpcBlocks } from "./config";
 import { buildContractOutputs } from "./contract";
 import {
     Cluster, Engines, FluentBit, Grafana, HistoryServer, ImageRegistry, Karpenter, Metrics, Network,
@@ -46,6 +46,7 @@ export = async () => {
         clusterName: cfg.baseName, cluster: cfg.cluster, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds,
         podSubnets: network.podSubnets, azCount: network.azCount, nodeSecurityGroupId: network.nodeSecurityGroupId,
         tags, protect: cfg.protectData, region: cfg.region, accountId: cfg.accountId, apiAccess: network.apiAccess, serviceCidr,
+        teamPrincipals: teamPrincipals(cfg.teams),
     }, opts);
     const k8sProvider = cluster.provider;
     const afterCluster = { ...opts, dependsOn: [cluster] };

@@ -20,7 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { decodeConfigValue } from "../config";
-import { fitSystemNodes, nodeGroupCapacity } from "../lib/capacity/model";
+import { DEFAULT_HEADROOM_PERCENT, fitSystemNodes, nodeGroupCapacity } from "../lib/capacity/model";
 import { platformSystemPods } from "../lib/capacity/platform";
 import { readStackConfig } from "../preview/mocks";
 import { runPreviewWithConfig } from "../preview/run";
@@ -68,7 +68,7 @@ export function teamsConfig(base: Record<string, string>, n: number): Record<str
     const pods = platformSystemPods({ teams: n, flink: engines.flink ?? false, ray: engines.ray ?? false, grafana: observability.grafana?.enabled ?? true });
     const type = "m7g.4xlarge";
     let nodes = 3;
-    while (!fitSystemNodes(nodeGroupCapacity(type, nodes)!, pods, { headroomPercent: 20, customNetworking: true }).fits) {
+    while (!fitSystemNodes(nodeGroupCapacity(type, nodes)!, pods, { headroomPercent: DEFAULT_HEADROOM_PERCENT, customNetworking: true }).fits) {
         nodes++;
     }
     const systemNodes = { ...cluster.systemNodes, instanceTypes: [type], minSize: nodes, desiredSize: nodes, maxSize: nodes * 2 };

@@ -81,6 +81,10 @@ function privateAccessIssues(p: Partial<Sections>, add: Add): void {
         if (n.via === "vpn" && n.securityGroupId !== undefined) {
             add(`${at}.securityGroupId`, "VPN clients have no security group; admit the VPN's cidr instead");
         }
+        // botocore ec2 service-2.json: TransitGatewayOptions.SecurityGroupReferencingSupport "is disabled by default".
+        if (n.via === "transitGateway" && n.securityGroupId !== undefined) {
+            add(`${at}.securityGroupId`, `a transit gateway passes security group references only when its SecurityGroupReferencingSupport is enabled, which is off by default for a transit gateway and not visible to this stack (${n.transitGatewayId ?? "the gateway"} is not created here), so 443 from ${n.securityGroupId} would admit nothing; remove securityGroupId and admit the network's cidr`);
+        }
     });
 }
 
@@ -124,6 +128,14 @@ function deployerIssues(p: Partial<Sections>, add: Add): void {
     }
 }
 
+/** Every team principal (CI role, developer roles), each with the key that names it: each gets an EKS access entry of its own. */
+export function teamPrincipals(teams: Sections["teams"]): { readonly key: string; readonly arn: string }[] {
+    return teams.flatMap((t, i) => [
+        { key: `moka:teams[${i}].access.ci`, arn: t.access.ci },
+        ...t.access.developers.map((d, j) => ({ key: `moka:teams[${i}].access.developers[${j}].roleArn`, arn: d.roleArn })),
+    ]);
+}
+
 function creatorIssues(p: Partial<Sections>, add: Add): void {
     const cluster = p.cluster!;
     cluster.adminRoleArns.forEach((arn, i) => {
@@ -132,14 +144,11 @@ function creatorIssues(p: Partial<Sections>, add: Add): void {
         }
     });
     // A team principal gets its own access entry too (components/tenancy/access.ts): the deploy role cannot be one.
-    (p.teams ?? []).forEach((t, i) => {
-        const principals: [string, string][] = [[`moka:teams[${i}].access.ci`, t.access.ci], ...t.access.developers.map((d, j): [string, string] => [`moka:teams[${i}].access.developers[${j}].roleArn`, d.roleArn])];
-        for (const [path, arn] of principals) {
-            if (arn.toLowerCase() === cluster.deployerRoleArn.toLowerCase()) {
-                add(path, `is moka:cluster.deployerRoleArn (${arn}): EKS already gives the cluster creator an admin access entry, and the team's entry for it would fail with ResourceInUseException; give the team its own role`);
-            }
+    for (const { key, arn } of teamPrincipals(p.teams ?? [])) {
+        if (arn.toLowerCase() === cluster.deployerRoleArn.toLowerCase()) {
+            add(key, `is moka:cluster.deployerRoleArn (${arn}): EKS already gives the cluster creator an admin access entry, and the team's entry for it would fail with ResourceInUseException; give the team its own role`);
         }
-    });
+    }
     const account = /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(cluster.deployerRoleArn)?.[1];
     if (p.accountId !== undefined && account !== undefined && account !== p.accountId) {
         add("moka:cluster.deployerRoleArn", `is in account ${account}, but the stack deploys to moka:accountId ${p.accountId}; pulumi up must run as a role of that account`);

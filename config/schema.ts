@@ -10,6 +10,7 @@ import { AWS_ACCOUNT_ID, AWS_REGION, DNS1123_LABEL, IAM_ROLE_ARN, S3_PREFIX } fr
 import { isLogRetentionDays, LOG_RETENTION_MESSAGE } from "../lib/aws-limits";
 import { isReservedNamespace, TEAM_ACCESS_LEVELS } from "../lib/platform";
 import { nodePoolsSchema } from "../components/karpenter/node-pools";
+import { DEFAULT_HEADROOM_PERCENT } from "../lib/capacity/model";
 
 /** The config namespace of every platform key (`moka:<key>`). */
 export const CONFIG_NAMESPACE = "moka";
@@ -67,8 +68,12 @@ const systemNodesSchema = z.strictObject({
     desiredSize: z.number().int().min(1, "must be at least 1").default(2),
     maxSize: z.number().int().min(1, "must be at least 1").default(4),
     diskSizeGi: positiveInt.default(50),
-    /** Percent of the group's allocatable CPU and memory kept free for one rolling update (lib/capacity/model.ts). */
-    headroomPercent: z.number().int("must be a whole number").min(0, "must be between 0 and 90").max(90, "must be between 0 and 90").default(20),
+    /**
+     * Percent of the group's allocatable CPU and memory kept free for one rolling update (lib/capacity/model.ts).
+     * The one home of the figure: the node group carries it as its SYSTEM_NODE_HEADROOM_TAG tag, which the
+     * deployability pack reads (its own minimumHeadroomPercent can only raise it).
+     */
+    headroomPercent: z.number().int("must be a whole number").min(0, "must be between 0 and 90").max(90, "must be between 0 and 90").default(DEFAULT_HEADROOM_PERCENT),
 });
 
 /** How a network outside the node subnets reaches the private API endpoint (443 on the cluster security group). */
@@ -80,7 +85,12 @@ const privateAccessSchema = z.strictObject({
     via: z.enum(PRIVATE_ACCESS_VIA, { error: () => `must be one of ${PRIVATE_ACCESS_VIA.join(", ")}` }),
     /** The network's CIDR: 443 ingress from it, and (outside the VPC) routes to it. */
     cidr: cidr.refine((v) => !isAnyAddress(v), "0.0.0.0/0 is not a network; list the connected network's CIDR").optional(),
-    /** A security group of the network (same VPC, a peered VPC, or across a transit gateway with SG referencing): 443 ingress from it instead of the CIDR. */
+    /**
+     * A security group of the network (in the same VPC, or a peered VPC in the same Region): 443 ingress from
+     * it instead of the CIDR. Refused with via transitGateway: a transit gateway resolves security group
+     * references only with SecurityGroupReferencingSupport enabled, which is off by default for a gateway
+     * (botocore ec2 service-2.json TransitGatewayOptions) and not visible to this stack; admit the cidr.
+     */
     securityGroupId: awsId("sg", "sg-0a1b2c3d4e5f60718").optional(),
     transitGatewayId: awsId("tgw", "tgw-0a1b2c3d4e5f60718").optional(),
     vpcPeeringConnectionId: awsId("pcx", "pcx-0a1b2c3d4e5f60718").optional(),

@@ -76,6 +76,12 @@ export const PLATFORM_ADMIN_GROUP = "platform-admins";
 /** System nodes: a small on-demand managed node group for platform controllers only. */
 export const SYSTEM_NODE_LABEL = { [LABELS.nodeRole]: "system" } as const;
 export const SYSTEM_NODE_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" } as const;
+/**
+ * AWS tag on the system node group stating the headroom (percent of allocatable CPU and memory kept free
+ * for one rolling update) the platform sized it for: moka:cluster.systemNodes.headroomPercent, the one
+ * home of that figure. The deployability pack's system-nodes-capacity-fits reads it from the resources.
+ */
+export const SYSTEM_NODE_HEADROOM_TAG = `${LABEL_DOMAIN}/headroom-percent`;
 /** Toleration every platform controller carries so it can run on the system nodes. */
 export const SYSTEM_TOLERATIONS = [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] as const;
 

@@ -42,6 +42,7 @@ const SOURCE_LABEL: Readonly<Record<ImageSource, string>> = {
     "pull-through": "ECR pull-through cache",
     "external": "external registry",
     "missing": "MISSING (nothing pushes it)",
+    "unordered": "RACES THE BUILD (no dependency on the push)",
     "unknown": "unknown at preview",
 };
 
@@ -68,7 +69,8 @@ export function summarizeDeployability(resources: readonly RecordedResource[], c
         entry.usedBy.push(u.owner);
         byImage.set(key, entry);
     }
-    const fits = systemNodeFits(views, { headroomPercent: cfg.cluster.systemNodes.headroomPercent });
+    // The headroom each group states (its moka.dev/headroom-percent tag, from moka:cluster.systemNodes.headroomPercent), as the pack reads it.
+    const fits = systemNodeFits(views);
     return {
         apiPaths: apiPaths(views).map(describeApiPath),
         deployer: deployerLine(cfg),

@@ -10,6 +10,8 @@ export interface MockCloud {
     readonly region: string;
     /** What getCallerIdentity answers: the stack's deployer role session (moka:cluster.deployerRoleArn) unless a run says otherwise. */
     readonly callerArn?: string;
+    /** The EKS cluster names aws.eks.getClusters lists in the region (the clusters that already exist). Defaults to none: a first `pulumi up`. */
+    readonly existingClusters?: readonly string[];
 }
 
 const SERVICE_BY_MODULE: Record<string, string> = {
@@ -152,6 +154,8 @@ export function mockInvoke(cloud: MockCloud, token: string, inputs: Record<strin
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: cloud.accountId, arn: cloud.callerArn ?? `arn:aws:iam::${cloud.accountId}:user/mock`, userId: "AIDAMOCK", id: cloud.accountId };
+        case "aws:eks/getClusters:getClusters":
+            return { names: [...(cloud.existingClusters ?? [])], region: inputs.region ?? cloud.region, id: inputs.region ?? cloud.region };
         case "aws:index/getRegion:getRegion":
             return { name: cloud.region, region: cloud.region, id: cloud.region, endpoint: `ec2.${cloud.region}.amazonaws.com` };
         case "aws:index/getPartition:getPartition":

@@ -53,6 +53,8 @@ export interface MockRunOptions {
     readonly preview?: boolean;
     /** The identity getCallerIdentity reports. Defaults to a session of the stack's moka:cluster.deployerRoleArn (else an IAM user). */
     readonly callerArn?: string;
+    /** EKS clusters that already exist in the region (what aws.eks.getClusters lists). Defaults to none: the first `pulumi up`. */
+    readonly existingClusters?: readonly string[];
 }
 
 export interface MockRunResult {
@@ -110,7 +112,7 @@ export function assumedRoleArn(roleArn: string, session = "pulumi"): string {
     return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/${session}` : roleArn;
 }
 
-function cloudFromConfig(config: Record<string, string>, callerArn?: string): MockCloud {
+function cloudFromConfig(config: Record<string, string>, callerArn?: string, existingClusters?: readonly string[]): MockCloud {
     let deployer: unknown;
     try {
         deployer = (JSON.parse(config["moka:cluster"] ?? "{}") as { deployerRoleArn?: unknown }).deployerRoleArn;
@@ -121,6 +123,7 @@ function cloudFromConfig(config: Record<string, string>, callerArn?: string): Mo
         accountId: (config["moka:accountId"] ?? "123456789012").replace(/"/g, ""),
         region: config["aws:region"] ?? "us-west-2",
         callerArn: callerArn ?? (typeof deployer === "string" ? assumedRoleArn(deployer) : undefined),
+        existingClusters,
     };
 }
 
@@ -146,7 +149,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRunResult
     }
     running = true;
     try {
-        const cloud = cloudFromConfig(opts.config, opts.callerArn);
+        const cloud = cloudFromConfig(opts.config, opts.callerArn, opts.existingClusters);
         const resources: RecordedResource[] = [];
         const states = new Map<string, Record<string, any>>();
         setAllConfig(opts.config, []);

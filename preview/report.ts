@@ -179,7 +179,7 @@ export function renderMarkdown(r: PreviewResult): string {
     out.push("| Image | Source | Detail | Run by |");
     out.push("|---|---|---|---|");
     for (const i of r.deployability.images) {
-        out.push(`| \`${cell(i.image)}\` | ${i.source === "missing" ? "❌ " : ""}${sourceLabel(i.source)} | ${cell(i.detail)} | ${cell(i.usedBy.join(", "))} |`);
+        out.push(`| \`${cell(i.image)}\` | ${i.source === "missing" || i.source === "unordered" ? "❌ " : ""}${sourceLabel(i.source)} | ${cell(i.detail)} | ${cell(i.usedBy.join(", "))} |`);
     }
     out.push("");
     out.push("### Cost estimate");

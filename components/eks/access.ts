@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../config";
 import { PLATFORM_ADMIN_GROUP } from "../../lib/platform";
 import { argError } from "../shared/arg-errors";
-import { adminRoleSlug, deployerCallerNote, deployerCallerProblem } from "./plan";
+import { adminRoleSlug, creatorCheck, type EntryPrincipal } from "./plan";
 
 interface Ctx {
     readonly type: string;
@@ -17,22 +17,33 @@ interface Ctx {
     readonly parent: pulumi.Resource;
     readonly cluster: ClusterConfig;
     readonly tags: Record<string, string>;
+    /** The EKS cluster's physical name. */
+    readonly clusterName: string;
+    /** Team principals, each with an access entry of its own (components/tenancy/access.ts). */
+    readonly teamPrincipals: readonly EntryPrincipal[];
 }
 
 /**
- * The cluster's tags, resolved only once the caller is known to be allowed to create it: pulumi-eks gives
- * the creator an admin entry of its own, so an admin role must never create the cluster (its second entry
- * would collide). Feeding the check into an input of the cluster stops `pulumi up` before the cluster exists.
+ * The cluster's tags, resolved only once the caller is known to be allowed to run: pulumi-eks gives the
+ * creator an admin entry of its own, so an admin role or a team principal must never create the cluster
+ * (its second entry would collide). Only creation makes that entry: while the cluster does not exist yet
+ * (its name is not among `aws.eks.getClusters` in the region — the EKS ListClusters call) such a caller is
+ * refused, and feeding the check into an input of the cluster stops `pulumi up` before anything is created;
+ * once it exists, the run goes on with a warning (break-glass previews and updates by an admin).
  */
 export function creatorCheckedTags(c: Ctx): pulumi.Output<Record<string, string>> {
-    return aws.getCallerIdentityOutput({}, { parent: c.parent }).arn.apply((arn) => {
-        const problem = deployerCallerProblem(arn, c.cluster.deployerRoleArn, c.cluster.adminRoleArns);
-        if (problem) {
-            throw argError(c.type, c.name, [problem]);
+    const caller = aws.getCallerIdentityOutput({}, { parent: c.parent }).arn;
+    const existing = aws.eks.getClustersOutput({}, { parent: c.parent }).names;
+    return pulumi.all([caller, existing]).apply(([callerArn, names]) => {
+        const { error, warning } = creatorCheck({
+            callerArn, deployerRoleArn: c.cluster.deployerRoleArn, adminRoleArns: c.cluster.adminRoleArns,
+            teamPrincipals: c.teamPrincipals, clusterName: c.clusterName, clusterExists: (names ?? []).includes(c.clusterName),
+        });
+        if (error) {
+            throw argError(c.type, c.name, [error]);
         }
-        const note = deployerCallerNote(arn, c.cluster.deployerRoleArn);
-        if (note) {
-            void pulumi.log.warn(note, c.parent);
+        if (warning) {
+            void pulumi.log.warn(warning, c.parent);
         }
         return c.tags;
     });

@@ -24,9 +24,10 @@
  * attachments the Network component made (`apiAccess`).
  *
  * The creator: pulumi-eks 4.3.0 always sets `bootstrapClusterCreatorAdminPermissions: true`, so EKS gives
- * whoever creates the cluster an admin access entry. That identity must be `deployerRoleArn`, never one of
- * `adminRoleArns` (a second entry for it fails with ResourceInUseException): config refuses the overlap,
- * and the program refuses to create the cluster when `pulumi up` runs as an admin role (getCallerIdentity).
+ * whoever creates the cluster an admin access entry. That identity must be `deployerRoleArn`, never an admin
+ * role or a team principal (a second entry for it fails with ResourceInUseException): config refuses the
+ * overlap, and while the cluster does not exist yet (aws.eks.getClusters) the program refuses to run as such
+ * a role (getCallerIdentity); once it exists, such a run only warns.
  * The admin entries carry the platform admin group (lib/platform.ts PLATFORM_ADMIN_GROUP).
  *
  * Ordering: log group + key + role → eks.Cluster → vpc-cni / kube-proxy / pod-identity-agent and the
@@ -43,9 +44,9 @@ import type { ClusterConfig } from "../../config";
 import {
     CLUSTER_LOG_TYPES, clusterArgProblems, clusterKeyPolicy, clusterLogGroupName, clusterRoleKmsPolicy,
     clusterRoleTrustPolicy, eniConfigObject, ManagedAddon, nodeGroupTaintEffect, nodeRoleTrustPolicy,
-    SYSTEM_NODE_MANAGED_POLICIES, systemNodeAmiType, vpcCniConfiguration,
+    SYSTEM_NODE_MANAGED_POLICIES, systemNodeAmiType, vpcCniConfiguration, type EntryPrincipal,
 } from "./plan";
-import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../../lib/platform";
+import { SYSTEM_NODE_HEADROOM_TAG, SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from "../../lib/platform";
 import { adminAccessEntries, apiIngressFromNetworks, creatorCheckedTags } from "./access";
 import type { PodSubnet } from "../network";
 
@@ -83,6 +84,8 @@ export interface ClusterArgs {
     readonly serviceCidr?: string;
     /** What the Kubernetes provider waits for besides the cluster: the routes and attachments on the API path (Network.apiAccess). Defaults to none. */
     readonly apiAccess?: pulumi.Resource[];
+    /** Team principals with access entries of their own (config teamPrincipals), which must not create the cluster either. Defaults to none. */
+    readonly teamPrincipals?: readonly EntryPrincipal[];
 }
 
 const TYPE = "moka:eks:Cluster";
@@ -175,9 +178,9 @@ export class Cluster extends pulumi.ComponentResource {
         }, parent);
 
         // --- the cluster -------------------------------------------------------------------------
-        // The identity running pulumi up becomes the cluster creator with its own admin entry (pulumi-eks
-        // hard-codes it): refuse to create anything as an admin role, whose second entry would collide.
-        const access = { type: TYPE, name, parent: this as pulumi.Resource, cluster: cfg, tags };
+        // The identity that creates the cluster gets its own admin entry (pulumi-eks hard-codes it): refuse
+        // to create it as an admin role or team principal, whose second entry would collide.
+        const access = { type: TYPE, name, parent: this as pulumi.Resource, cluster: cfg, tags, clusterName, teamPrincipals: args.teamPrincipals ?? [] };
         const clusterTags = creatorCheckedTags(access);
         const cluster = new eks.Cluster(`${name}-eks`, {
             name: clusterName,
@@ -334,9 +337,10 @@ export class Cluster extends pulumi.ComponentResource {
             scalingConfig: { minSize: sys.minSize, desiredSize: sys.desiredSize, maxSize: sys.maxSize },
             updateConfig: { maxUnavailable: 1 },
             labels: { ...SYSTEM_NODE_LABEL },
+            // The headroom config sized the group for, stated on the group: the capacity policy reads it.
             taints: [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value, effect: nodeGroupTaintEffect(SYSTEM_NODE_TAINT.effect) }],
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-            tags,
+            tags: { ...tags, [SYSTEM_NODE_HEADROOM_TAG]: String(sys.headroomPercent) },
         }, { parent: this, dependsOn: [...nodeRolePolicies, nodesToApi, apiToNodes, vpcCni, kubeProxy, podIdentityAgent, ...eniConfigs] });
 
         // CoreDNS goes ACTIVE only once it has nodes to run on; its default tolerations include CriticalAddonsOnly.

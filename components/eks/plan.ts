@@ -201,30 +201,65 @@ export function callerRole(callerArn: string): { readonly account: string; reado
 
 const accountOf = (roleArn: string) => /::(\d{12}):/.exec(roleArn)?.[1];
 
+/** A principal that gets an access entry of its own from this stack, with the config key that names it. */
+export interface EntryPrincipal {
+    /** e.g. `moka:teams[0].access.ci`. */
+    readonly key: string;
+    /** An IAM role ARN. */
+    readonly arn: string;
+}
+
+const sameRole = (caller: { account: string; roleName: string }, roleArn: string) => roleNameOf(roleArn) === caller.roleName && accountOf(roleArn) === caller.account;
+
 /**
- * Why `pulumi up` must not run as this caller, or undefined. pulumi-eks 4.3.0 always creates the cluster
- * with `bootstrapClusterCreatorAdminPermissions: true` (nodejs/eks/cluster/cluster.ts at v4.3.0, no input
- * turns it off; pulumi/pulumi-eks#2373), so EKS gives the caller that creates the cluster its own admin
- * access entry. If that caller is also one of the admin roles, the program's entry for it fails with
- * ResourceInUseException (409): an IAM principal can be in only one access entry.
+ * Why `pulumi up` must not create the cluster as this caller, or undefined. pulumi-eks 4.3.0 always creates
+ * the cluster with `bootstrapClusterCreatorAdminPermissions: true` (nodejs/eks/cluster/cluster.ts at v4.3.0, no
+ * input turns it off; pulumi/pulumi-eks#2373), so EKS gives the caller that creates the cluster its own admin
+ * access entry. If that caller is also an admin role or a team principal, the program's entry for it fails
+ * with ResourceInUseException (409): an IAM principal can be in only one access entry. Only creation makes
+ * the creator entry: see {@link creatorCheck}.
  */
-export function deployerCallerProblem(callerArn: string, deployerRoleArn: string, adminRoleArns: readonly string[]): string | undefined {
+export function deployerCallerProblem(callerArn: string, deployerRoleArn: string, adminRoleArns: readonly string[], teamPrincipals: readonly EntryPrincipal[] = []): string | undefined {
     const caller = callerRole(callerArn);
     if (!caller) {
         return undefined;
     }
-    const i = adminRoleArns.findIndex((arn) => roleNameOf(arn) === caller.roleName && accountOf(arn) === caller.account);
-    if (i < 0) {
+    const i = adminRoleArns.findIndex((arn) => sameRole(caller, arn));
+    const team = i < 0 ? teamPrincipals.find((p) => sameRole(caller, p.arn)) : undefined;
+    if (i < 0 && !team) {
         return undefined;
     }
-    return `pulumi up runs as ${callerArn}, which is moka:cluster.adminRoleArns[${i}] (${adminRoleArns[i]}). EKS gives the identity that creates the cluster an admin access entry of its own, so the admin entry this stack creates for that role would fail with ResourceInUseException. Run pulumi up as moka:cluster.deployerRoleArn (${deployerRoleArn}), e.g. from the CI runner, not as an admin role`;
+    const who = team ? `${team.key} (${team.arn})` : `moka:cluster.adminRoleArns[${i}] (${adminRoleArns[i]})`;
+    const entry = team ? "the team's access entry this stack creates for that role" : "the admin entry this stack creates for that role";
+    return `pulumi up runs as ${callerArn}, which is ${who}. EKS gives the identity that creates the cluster an admin access entry of its own, so ${entry} would fail with ResourceInUseException. Run pulumi up as moka:cluster.deployerRoleArn (${deployerRoleArn}), e.g. from the CI runner, not as ${team ? "a team principal" : "an admin role"}`;
 }
 
 /** A note when `pulumi up` runs as a role other than the declared deployer (the creator entry then belongs to it), or undefined. */
 export function deployerCallerNote(callerArn: string, deployerRoleArn: string): string | undefined {
     const caller = callerRole(callerArn);
-    if (!caller || (caller.roleName === roleNameOf(deployerRoleArn) && caller.account === accountOf(deployerRoleArn))) {
+    if (!caller || sameRole(caller, deployerRoleArn)) {
         return undefined;
     }
     return `pulumi up runs as ${callerArn}, not as moka:cluster.deployerRoleArn (${deployerRoleArn}); if this run creates the cluster, EKS makes this role its creator (with an admin entry)`;
+}
+
+/**
+ * What to say about the caller of this run. The creator entry is made only when the cluster is created, so
+ * a caller with an entry of its own (an admin role, a team principal) is refused only while the cluster does
+ * not exist yet (`clusterExists`: its name is among aws.eks.getClusters' names in the region); afterwards it is
+ * a warning (break-glass runs by an admin are fine, but that role must never create the cluster).
+ */
+export function creatorCheck(c: {
+    readonly callerArn: string; readonly deployerRoleArn: string; readonly adminRoleArns: readonly string[];
+    readonly teamPrincipals: readonly EntryPrincipal[]; readonly clusterName: string; readonly clusterExists: boolean;
+}): { readonly error?: string; readonly warning?: string } {
+    const problem = deployerCallerProblem(c.callerArn, c.deployerRoleArn, c.adminRoleArns, c.teamPrincipals);
+    if (problem && !c.clusterExists) {
+        return { error: problem };
+    }
+    if (problem) {
+        return { warning: `EKS cluster ${c.clusterName} already exists, so this run makes no creator entry and nothing collides. But never let this role create the cluster: ${problem}` };
+    }
+    const note = c.clusterExists ? undefined : deployerCallerNote(c.callerArn, c.deployerRoleArn);
+    return note ? { warning: note } : {};
 }

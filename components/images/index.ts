@@ -14,8 +14,16 @@
  * depends on the push and pulls exactly the pushed bytes. With `source: "external"` the caller names an
  * existing image (pinned by digest; config refuses one in this stack's own repository).
  *
- * Tags are immutable, so the image tag carries a revision: `<sparkVersion>-<IMAGE_REVISION>`. Bump
- * IMAGE_REVISION whenever the Dockerfile or its inputs change; re-pushing an existing tag would fail.
+ * Tags are immutable except the build's own tag (`<sparkVersion>-<imageRevision>`), which is the one
+ * exclusion of the spark repository (IMMUTABLE_WITH_EXCLUSION, botocore ecr service-2.json
+ * ImageTagMutabilityExclusionFilter). @pulumi/docker-build 0.0.22 rebuilds and re-pushes whenever its
+ * contextHash changes, and that hash covers every file's contents, path and mode (provider/internal/context.go
+ * hashFile at v0.0.22): a checkout with other file modes, or an edit without a revision bump, re-pushes the
+ * same tag with a new digest, which an IMMUTABLE repository refuses (ImageTagAlreadyExistsException) and
+ * `pulumi up` stops. Nothing runs the image by that tag alone: workloads run the pushed `ref` (tag@digest),
+ * so a re-push rolls them to the new digest and the old one expires untagged. The revision still names the
+ * content: IMAGES_DEFAULTS.contextSha256 records what `imageRevision` was built from, and a test fails when
+ * images/spark or SPARK_LINES change without a new revision.
  *
  * Why the default is Spark 4.1: workload identity is EKS Pod Identity only (team roles trust
  * `pods.eks.amazonaws.com`, node IMDS has a hop limit of 1, no IRSA roles), and the platform's Spark
@@ -37,8 +45,13 @@ export const IMAGES_DEFAULTS = {
     keepTaggedImages: 50,
     context: "images/spark",
     dockerfile: "images/spark/Dockerfile",
-    /** Bumped whenever images/spark/Dockerfile or SPARK_LINES change. */
+    /** Bumped whenever anything in images/spark or SPARK_LINES changes (tests/components/images/images.spec.ts checks it). */
     imageRevision: "r2",
+    /**
+     * What `imageRevision` was built from: sha256 over every file of the build context (path and contents,
+     * sorted by path) and SPARK_LINES (JSON), as tests/components/images/images.spec.ts computes it.
+     */
+    contextSha256: "c451b103306f16ebe16d587dfcc31d2bdd6025d8da9197310a516cfad6e09a55",
     platforms: [dockerBuild.Platform.Linux_amd64, dockerBuild.Platform.Linux_arm64],
 } as const;
 
@@ -151,6 +164,17 @@ export function sparkBuildArgs(sparkVersion: string): Record<string, string> {
     };
 }
 
+/**
+ * The tag mutability of an engine repository: IMMUTABLE, except that the one tag the stack's own build pushes
+ * is excluded (an exact WILDCARD filter without wildcards, so no other tag becomes mutable) — a rebuild
+ * re-pushes it, and consumers pull the build's digest anyway.
+ */
+export function repositoryTagMutability(buildTag?: string): { imageTagMutability: string; imageTagMutabilityExclusionFilters?: { filterType: "WILDCARD"; filter: string }[] } {
+    return buildTag === undefined
+        ? { imageTagMutability: "IMMUTABLE" }
+        : { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filterType: "WILDCARD", filter: buildTag }] };
+}
+
 /** ECR lifecycle policy: expire untagged images after N days, keep the newest M tagged images. */
 export function lifecyclePolicy(untaggedExpireDays: number, keepTaggedImages: number): { rules: unknown[] } {
     return {
@@ -261,7 +285,7 @@ export class ImageRegistry extends pulumi.ComponentResource {
         for (const engine of registryEngines(engines)) {
             const repo = new aws.ecr.Repository(`${name}-${engine}`, {
                 name: `${args.baseName}/${engine}`,
-                imageTagMutability: "IMMUTABLE",
+                ...repositoryTagMutability(engine === "spark" && buildArgs ? sparkImageTag(sparkVersion) : undefined),
                 imageScanningConfiguration: { scanOnPush: true },
                 encryptionConfigurations: [{ encryptionType: "KMS" }],
                 forceDelete: !protect,

@@ -50,6 +50,12 @@ export interface NodeGroupCapacity {
     readonly node: NodeAllocatable;
 }
 
+/**
+ * The headroom the platform keeps by default (moka:cluster.systemNodes.headroomPercent's default), and what
+ * the capacity policy assumes for a node group that does not state its own (SYSTEM_NODE_HEADROOM_TAG).
+ */
+export const DEFAULT_HEADROOM_PERCENT = 20;
+
 export interface FitOptions {
     /** Percent of allocatable CPU and memory kept free for one rolling update. */
     readonly headroomPercent: number;

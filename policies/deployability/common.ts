@@ -13,9 +13,6 @@ export const URLS = {
     karpenterInstanceTypes: "https://karpenter.sh/docs/reference/instance-types/",
 } as const;
 
-/** Percent of allocatable CPU and memory kept free for one rolling update (the platform's config default, moka:cluster.systemNodes.headroomPercent). */
-export const DEFAULT_HEADROOM_PERCENT = 20;
-
 /** Notes every unknown the analysis needed, on the proxied props of its resource, then re-raises the first. */
 export function raiseUnknowns(resources: readonly PolicyResource[], unknowns: readonly UnknownAt[]): void {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));

@@ -138,7 +138,10 @@ describe("capacity model (lib/capacity)", () => {
                 const cfg = parseConfigMap(readStackConfig(stack));
                 const sys = cfg.cluster.systemNodes;
                 const fromConfig = fitSystemNodes(nodeGroupCapacity(sys.instanceTypes[0], sys.minSize)!, platformSystemPods({ teams: cfg.teams.length, flink: cfg.engines.flink, ray: cfg.engines.ray, grafana: cfg.observability.grafana.enabled }), { headroomPercent: sys.headroomPercent, customNetworking: true });
-                const [fromResources] = systemNodeFits(recordedViews((await runStack(stack)).resources), { headroomPercent: sys.headroomPercent });
+                // The pack reads the headroom from the node group's tag, which the platform sets from config.
+                const run = await runStack(stack);
+                assert.equal(run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup")!.inputs.tags["moka.dev/headroom-percent"], String(sys.headroomPercent));
+                const [fromResources] = systemNodeFits(recordedViews(run.resources));
                 assert.deepEqual(fromResources.problems, []);
                 assert.equal(describeFit(fromResources.fit!), describeFit(fromConfig));
                 assert.deepEqual(fromResources.fit!.demand, fromConfig.demand);

@@ -450,7 +450,8 @@ describe("policy packs over the CLI protocol (run-policy-pack + gRPC)", function
     describe("policies/deployability: day-one breakages over the wire", () => {
         const rp = () => running.get("deployability");
         const pack = () => packDefinition("deployability")!;
-        const cluster = toAnalyzer({ type: "eks:index:Cluster", name: "cluster-eks", props: { name: "moka-prod", endpointPrivateAccess: true, endpointPublicAccess: false } });
+        // The platform's component (skipDefaultSecurityGroups: every security group it outputs is EKS's cluster group).
+        const cluster = toAnalyzer({ type: "eks:index:Cluster", name: "cluster-eks", props: { name: "moka-prod", endpointPrivateAccess: true, endpointPublicAccess: false, skipDefaultSecurityGroups: true } });
         const nodeSg = toAnalyzer({ type: "aws:ec2/securityGroup:SecurityGroup", name: "node-sg", props: { tags: { "karpenter.sh/discovery": "moka-prod" } } });
         const rule = (name: string, source: Record<string, unknown>, deps: Record<string, string[]> = {}) => toAnalyzer({
             type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name,

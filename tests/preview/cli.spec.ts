@@ -154,9 +154,9 @@ describe("offline preview command (npm start)", function () {
             assert.match(r.stderr, /Raise moka:cluster\.systemNodes\.minSize or use larger moka:cluster\.systemNodes\.instanceTypes/);
         });
 
-        it("the deployability pack's own verdict: a stricter headroom in its policy config makes prod's system nodes a mandatory violation (exit 1)", () => {
+        it("the deployability pack's own verdict: a stricter minimum headroom in its policy config makes prod's system nodes a mandatory violation (exit 1)", () => {
             const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "moka-")), "deployability.json");
-            fs.writeFileSync(file, JSON.stringify({ "system-nodes-capacity-fits": { headroomPercent: 60 } }));
+            fs.writeFileSync(file, JSON.stringify({ "system-nodes-capacity-fits": { minimumHeadroomPercent: 60 } }));
             const r = preview("--policy-pack-config", file);
             assert.equal(r.status, 1, r.stderr);
             assert.match(r.stdout, /\[MANDATORY\] \[HIGH\] system-nodes-capacity-fits — aws:eks\/nodeGroup:NodeGroup "cluster-system"\n {8}.*\n {8}Node group "cluster-system" cannot hold what is pinned to it: CPU requests 5\.25 vCPU exceed 40% of the 11\.76 vCPU that 3 × m7g\.xlarge can allocate \(45%; 60% is kept for a rolling update\)/);

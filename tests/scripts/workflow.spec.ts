@@ -38,8 +38,8 @@ describe("PR workflow (.github/workflows/preview.yml)", () => {
     it("runs the real pulumi preview of each stack from where its API is reachable, with all four packs and their configs", () => {
         const action = yaml.load(fs.readFileSync(ACTION, "utf8")) as any;
         const expected: Record<string, { role: string; runsOn: unknown }> = {
-            // dev: public endpoint limited to publicAccessCidrs, so a runner whose egress CIDR is listed there.
-            "cloud-dev": { role: "vars.AWS_ROLE_ARN_DEV", runsOn: "${{ vars.DEV_RUNNER || 'ubuntu-latest' }}" },
+            // dev: public endpoint limited to publicAccessCidrs, so the runner DEV_RUNNER names (never a fallback).
+            "cloud-dev": { role: "vars.AWS_ROLE_ARN_DEV", runsOn: "${{ vars.DEV_RUNNER }}" },
             // prod: private endpoint, so a self-hosted runner in the declared deployer network.
             "cloud-prod": { role: "vars.AWS_ROLE_ARN_PROD", runsOn: ["self-hosted", "linux", "moka-prod-deployer"] },
         };
@@ -62,11 +62,25 @@ describe("PR workflow (.github/workflows/preview.yml)", () => {
         assert.deepEqual(packs, ["policies/security", "policies/cost", "policies/isolation", "policies/deployability"]);
         assert.equal(configs.length, 4);
         packs.forEach((p: string, i: number) => assert.ok(configs[i].endsWith(`/${p.split("/")[1]}.json`), "configs in pack order"));
-        // The deployer prerequisites: the AWS CLI (kubeconfig exec) and BuildKit with QEMU (the multi-arch Spark image).
-        for (const needed of ["docker/setup-qemu-action@v3", "docker/setup-buildx-action@v3", "aws --version", "aws-actions/configure-aws-credentials@v4"]) {
+        // The preview's prerequisites: the AWS CLI (kubeconfig exec) and the deploy role. No QEMU or buildx: a
+        // preview never builds the Spark image (buildOnPreview is false in components/images).
+        for (const needed of ["aws --version", "aws-actions/configure-aws-credentials@v4"]) {
             assert.ok(uses.includes(needed), needed);
         }
+        assert.ok(!uses.some((u: string) => /setup-qemu|setup-buildx/.test(u)), "no image-build setup in a preview");
+        assert.match(fs.readFileSync(path.resolve(__dirname, "../../components/images/index.ts"), "utf8"), /buildOnPreview: false,/);
         assert.ok(uses.indexOf("aws-actions/configure-aws-credentials@v4") < uses.indexOf(pulumi.uses));
+    });
+
+    it("fails fast, naming DEV_RUNNER, when dev's cloud preview is configured without its runner (no ubuntu-latest fallback)", () => {
+        const check = wf.jobs["dev-runner"];
+        assert.equal(check.if, "vars.AWS_ROLE_ARN_DEV != '' && vars.DEV_RUNNER == '' && (github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository)");
+        assert.equal(check.needs, undefined, "does not wait for the offline job");
+        const run: string = check.steps.map((st: any) => st.run ?? "").join("\n");
+        assert.match(run, /::error title=DEV_RUNNER is not set::.*moka:cluster\.publicAccessCidrs/);
+        assert.match(run, /\nexit 1\s*$/);
+        assert.match(wf.jobs["cloud-dev"].if, /^vars\.AWS_ROLE_ARN_DEV != '' && vars\.DEV_RUNNER != '' && /);
+        assert.doesNotMatch(text, /ubuntu-latest' \}\}/, "no runner fallback expression");
     });
 
     it("the composite action validates against GitHub's action schema", () => {

@@ -161,7 +161,10 @@ describe("platform program, prod stack", function () {
             const repos = ofType(run.resources, "aws:ecr/repository:Repository");
             assert.deepEqual(repos.map((r) => r.inputs.name).sort(), ["moka-prod/flink", "moka-prod/spark"]);
             for (const r of repos) {
-                assert.equal(r.inputs.imageTagMutability, "IMMUTABLE");
+                // Every tag immutable, except the tag the stack's own Spark build (re-)pushes.
+                const spark = r.inputs.name === "moka-prod/spark";
+                assert.equal(r.inputs.imageTagMutability, spark ? "IMMUTABLE_WITH_EXCLUSION" : "IMMUTABLE");
+                assert.deepEqual(r.inputs.imageTagMutabilityExclusionFilters, spark ? [{ filterType: "WILDCARD", filter: "4.1.2-r2" }] : undefined);
                 assert.equal(r.inputs.imageScanningConfiguration.scanOnPush, true);
                 assert.equal(r.protect, true);
             }

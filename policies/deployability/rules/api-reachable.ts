@@ -15,8 +15,9 @@ export const eksApiReachable: StackValidationPolicy = {
     tags: ["deployability", "eks", "network"],
     url: URLS.eksEndpoint,
     remediationSteps:
-        "Admit the network pulumi up runs from: a TCP 443 ingress rule on the cluster security group (vpcConfig.clusterSecurityGroupId) from its CIDR or security group, " +
-        "and, for a CIDR outside the VPC, a route to it in the route tables of the cluster's subnets (transit gateway, peering or VPN). " +
+        "Admit the network pulumi up runs from: a TCP 443 ingress rule on the cluster security group (vpcConfig.clusterSecurityGroupId; of an eks:index:Cluster " +
+        "with skipDefaultSecurityGroups, its clusterSecurityGroupId output) from its CIDR or security group (not across a transit gateway unless the stack's gateway " +
+        "enables SecurityGroupReferencingSupport), and, for a CIDR outside the VPC, a route to it in the route tables of the cluster's subnets (transit gateway, peering or VPN). " +
         "In this platform: moka:cluster.privateAccess plus moka:cluster.deployer. Or enable the public endpoint for specific CIDRs.",
     validateStack: (args, reportViolation) => {
         const paths = apiPaths(viewsOf(args.resources));

@@ -3,12 +3,18 @@
  * headroom for one rolling update (policies/lib/deployability/capacity.ts, the model in lib/capacity):
  * otherwise the pods stay Pending, the atomic Helm releases roll back and `pulumi up` fails. Pods pinned to
  * the group must state their requests, or nobody can tell whether they fit.
+ *
+ * The headroom has one home, the stack config (moka:cluster.systemNodes.headroomPercent): the platform's node
+ * group states it in its `moka.dev/headroom-percent` tag and the rule checks each group with the headroom it
+ * states (a group without the tag: the platform default, 20%). The policy's `minimumHeadroomPercent` is only
+ * an organisation-wide floor — the stricter of the two applies — and defaults to 0, so by default the pack and
+ * the config check agree.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { describeFit } from "../../../lib/capacity/model";
 import { systemNodeFits, viewsOf } from "../../lib/deployability";
 import { configValue, isNumberValue } from "../../lib/props";
-import { DEFAULT_HEADROOM_PERCENT, URLS, raiseUnknowns } from "../common";
+import { URLS, raiseUnknowns } from "../common";
 
 export const systemNodesCapacityFits: StackValidationPolicy = {
     name: "system-nodes-capacity-fits",
@@ -19,16 +25,18 @@ export const systemNodesCapacityFits: StackValidationPolicy = {
     url: URLS.reserveCompute,
     configSchema: {
         properties: {
-            headroomPercent: { type: "integer", minimum: 0, maximum: 90, default: DEFAULT_HEADROOM_PERCENT, description: "Percent of the group's allocatable CPU and memory kept free for one rolling update." },
+            minimumHeadroomPercent: {
+                type: "integer", minimum: 0, maximum: 90, default: 0,
+                description: "A floor on the headroom (percent of allocatable CPU and memory kept free for a rolling update); each group is checked with the stricter of this and the headroom its moka.dev/headroom-percent tag states (default 20).",
+            },
         },
     },
     remediationSteps:
         "Raise the node group's scalingConfig.minSize or use larger instance types (in this platform moka:cluster.systemNodes.minSize / instanceTypes), " +
         "lower the pinned pods' requests with a stated reason, or move pods off the group; give every pinned container resources.requests.cpu and .memory.",
     validateStack: (args, reportViolation) => {
-        const raw = configValue(args.getConfig?.(), "headroomPercent", DEFAULT_HEADROOM_PERCENT, isNumberValue);
-        const headroomPercent = Math.min(90, Math.max(0, raw));
-        const fits = systemNodeFits(viewsOf(args.resources), { headroomPercent });
+        const raw = configValue(args.getConfig?.(), "minimumHeadroomPercent", 0, isNumberValue);
+        const fits = systemNodeFits(viewsOf(args.resources), { minimumHeadroomPercent: Math.min(90, Math.max(0, raw)) });
         for (const f of fits.filter((x) => x.problems.length > 0)) {
             reportViolation(
                 `Node group "${f.name}" cannot hold what is pinned to it: ${f.problems.join("; ")}.` +

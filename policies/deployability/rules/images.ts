@@ -10,7 +10,7 @@ import { URLS, raiseUnknowns } from "../common";
 
 export const ecrImagesHaveProducer: StackValidationPolicy = {
     name: "ecr-images-have-producer",
-    description: "Checks that every image pointing into one of the stack's ECR repositories is built and pushed by the stack or served by a pull-through cache rule.",
+    description: "Checks that every image pointing into one of the stack's ECR repositories is built and pushed by the stack (a tag or digest the build pushes, after the push) or served by a pull-through cache rule.",
     enforcementLevel: "mandatory",
     severity: "high",
     tags: ["deployability", "images", "ecr"],
@@ -25,6 +25,13 @@ export const ecrImagesHaveProducer: StackValidationPolicy = {
             reportViolation(
                 `${u.owner} (${u.container}) runs ${u.image ?? "an image"} from ${u.detail}. Nothing ever pushes that image, so the pods stay in ImagePullBackOff ` +
                     "and the rollout times out. Build and push it in the stack and use the build's ref (tag@digest), or serve it through a pull-through cache rule.",
+                u.urn,
+            );
+        }
+        for (const u of uses.filter((x) => x.source === "unordered")) {
+            reportViolation(
+                `${u.owner} (${u.container}) runs ${u.image ?? "an image"} by tag with no dependency on ${u.detail}: on a first pulumi up the pods can start before the push, ` +
+                    "pull a tag that does not exist yet and the rollout times out. Run the build's ref output (tag@digest), which waits for the push and pins its bytes.",
                 u.urn,
             );
         }

@@ -18,20 +18,18 @@
  * Shapes: under mocks only `eks:index:Cluster` (inputs) is visible and the rules on its security group
  * depend on it (the security group ID is an output of the component); in a real preview the
  * `aws:eks/cluster:Cluster` child is there too (parent: the component), and the rules still depend on the
- * component. Both link to the cluster. IDs unknown at preview are followed through property dependencies.
+ * component. Which rules are on the endpoint's groups is api-groups.ts's call (known IDs first, then
+ * property dependencies); a source security group outside a stack VPC that reaches other networks only
+ * through a transit gateway counts only when the gateway's security group referencing is visibly on (it is
+ * off by default: botocore ec2 service-2.json TransitGatewayOptions.SecurityGroupReferencingSupport).
  */
 import { cidrContains, isAnyAddress, parseCidr, type Ipv4Cidr } from "../../../lib/cidr";
-import { asArray, asBool, asNumber, asString, isRecord } from "../props";
+import { asArray, asBool } from "../props";
 import { isUnknownValue } from "../known";
-import { at, hasUnknown, intersects, known, refKeys, selfKeys, type ResView, type UnknownAt } from "./view";
+import { EKS_CLUSTER, EKS_COMPONENT, endpointPlacement, ingressRules, nodeGroupKeys, SECURITY_GROUP, type Ingress } from "./api-groups";
+import { at, intersects, known, refKeys, selfKeys, type ResView, type UnknownAt } from "./view";
 
-export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
-export const EKS_COMPONENT = "eks:index:Cluster";
-const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
-const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const ENI_CONFIG = "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig";
+export { EKS_CLUSTER, EKS_COMPONENT };
 const VPC = "aws:ec2/vpc:Vpc";
 const VPC_CIDR = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation";
 const ROUTE = "aws:ec2/route:Route";
@@ -39,6 +37,8 @@ const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
 const RT_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
 const VPN_PROPAGATION = "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation";
 const SUBNET = "aws:ec2/subnet:Subnet";
+const TGW = "aws:ec2transitgateway/transitGateway:TransitGateway";
+const TGW_ATTACHMENT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment";
 
 /** One way in to the private endpoint. */
 export interface ApiSource {
@@ -63,93 +63,6 @@ export interface ApiPath {
     /** "reachable", "unreachable" or "unknown" (a value it needs is unknown at preview). */
     readonly verdict: "reachable" | "unreachable" | "unknown";
     readonly unknowns: readonly UnknownAt[];
-}
-
-const coversHttps = (protocol: unknown, from: unknown, to: unknown): boolean | undefined => {
-    if (isUnknownValue(protocol)) {
-        return undefined;
-    }
-    const p = asString(protocol)?.toLowerCase();
-    if (p === undefined) {
-        return false;
-    }
-    if (p === "-1" || p === "all") {
-        return true;
-    }
-    if (p !== "tcp" && p !== "6") {
-        return false;
-    }
-    const f = asNumber(from);
-    const t = asNumber(to);
-    if (f === undefined || t === undefined) {
-        return isUnknownValue(from) || isUnknownValue(to) ? undefined : false;
-    }
-    return f <= 443 && 443 <= t;
-};
-
-/** An ingress rule in a normalised shape. */
-interface Ingress {
-    readonly r: ResView;
-    readonly groupKeys: Set<string>;
-    /** The group it is on is unknown at preview: it may be the cluster's. */
-    readonly groupUnknown: boolean;
-    readonly https: boolean | undefined;
-    readonly cidrs: unknown[];
-    readonly sourceGroupKeys: Set<string>;
-    readonly sourceGroupUnknown: boolean;
-    readonly path: (string | number)[];
-}
-
-function ingressRules(views: readonly ResView[]): Ingress[] {
-    const out: Ingress[] = [];
-    for (const r of views) {
-        const p = r.props;
-        if (r.type === INGRESS_RULE) {
-            out.push({
-                r, groupKeys: refKeys(r, "securityGroupId"), groupUnknown: isUnknownValue(p.securityGroupId), https: coversHttps(p.ipProtocol, p.fromPort, p.toPort),
-                cidrs: [p.cidrIpv4, p.cidrIpv6, p.prefixListId].filter((x) => x !== undefined && x !== null),
-                sourceGroupKeys: refKeys(r, "referencedSecurityGroupId"), sourceGroupUnknown: isUnknownValue(p.referencedSecurityGroupId), path: [],
-            });
-        } else if (r.type === SG_RULE && (p.type === "ingress" || isUnknownValue(p.type))) {
-            out.push({
-                r, groupKeys: refKeys(r, "securityGroupId"), groupUnknown: isUnknownValue(p.securityGroupId), https: p.type === "ingress" ? coversHttps(p.protocol, p.fromPort, p.toPort) : undefined,
-                cidrs: [...asArray(p.cidrBlocks), ...asArray(p.ipv6CidrBlocks), ...asArray(p.prefixListIds)],
-                sourceGroupKeys: p.self === true ? refKeys(r, "securityGroupId") : refKeys(r, "sourceSecurityGroupId"),
-                sourceGroupUnknown: isUnknownValue(p.sourceSecurityGroupId), path: [],
-            });
-        } else if (r.type === SECURITY_GROUP) {
-            asArray(p.ingress).forEach((rule, i) => {
-                if (!isRecord(rule)) {
-                    return;
-                }
-                const self = selfKeys(r);
-                out.push({
-                    r, groupKeys: self, groupUnknown: false, https: coversHttps(rule.protocol, rule.fromPort, rule.toPort),
-                    cidrs: [...asArray(rule.cidrBlocks), ...asArray(rule.ipv6CidrBlocks), ...asArray(rule.prefixListIds)],
-                    sourceGroupKeys: rule.self === true ? self : new Set(asArray(rule.securityGroups).map(known).filter((s): s is string => s !== undefined)),
-                    sourceGroupUnknown: asArray(rule.securityGroups).some(isUnknownValue), path: ["ingress", i],
-                });
-            });
-        }
-    }
-    return out;
-}
-
-/** Security groups of the nodes: launch templates, ENIConfigs, and groups tagged for Karpenter discovery. */
-function nodeGroupKeys(views: readonly ResView[]): Set<string> {
-    const keys = new Set<string>();
-    const addAll = (s: Set<string>) => s.forEach((k) => keys.add(k));
-    for (const r of views) {
-        if (r.type === LAUNCH_TEMPLATE) {
-            addAll(refKeys(r, "vpcSecurityGroupIds"));
-            asArray(r.props.networkInterfaces).forEach((n) => addAll(refKeys(r, "networkInterfaces", at(n, "securityGroups"))));
-        } else if (r.type === ENI_CONFIG) {
-            addAll(refKeys(r, "spec", at(r.props, "spec", "securityGroups")));
-        } else if (r.type === SECURITY_GROUP && known(at(r.props, "tags", "karpenter.sh/discovery")) !== undefined) {
-            addAll(selfKeys(r));
-        }
-    }
-    return keys;
 }
 
 /** The stack's VPC blocks (own VPC only; undefined when the stack creates no VPC). */
@@ -183,7 +96,6 @@ function routes(views: readonly ResView[]): RouteInfo[] {
     return out;
 }
 
-/** Route tables (keys) of the cluster's subnets, or undefined when no association links them. */
 /**
  * Route tables (keys) of the cluster's subnets, or undefined when no association links them; `uncertain`
  * when an association's subnet or table is unknown at preview (it may add or name a table).
@@ -208,6 +120,40 @@ function clusterRouteTables(views: readonly ResView[], subnetKeys: Set<string>):
     return { tables: tables.length > 0 ? tables : undefined, uncertain };
 }
 
+/**
+ * Whether a source security group that is not one of the stack's can be referenced: when the stack's VPC
+ * reaches other networks through a transit gateway (and no peering), the group is across it, and a
+ * transit gateway resolves security group references only with SecurityGroupReferencingSupport enabled —
+ * off by default for the gateway, on by default for an attachment (botocore ec2 service-2.json
+ * TransitGatewayOptions / TransitGatewayVpcAttachmentOptions). Undefined when it may be referenced.
+ */
+function acrossTransitGateway(views: readonly ResView[], routeList: readonly RouteInfo[]): { problem?: string; unknowns: UnknownAt[] } | undefined {
+    const attachments = views.filter((r) => r.type === TGW_ATTACHMENT);
+    if (attachments.length === 0 || routeList.some((rt) => rt.target.startsWith("pcx-") || rt.target === "(vpcPeeringConnectionId)")) {
+        return undefined;
+    }
+    const unknowns: UnknownAt[] = [];
+    const referencing = attachments.some((a) => {
+        const own = a.props.securityGroupReferencingSupport;
+        const gateway = views.find((g) => g.type === TGW && intersects(selfKeys(g), refKeys(a, "transitGatewayId")));
+        const option = gateway?.props.securityGroupReferencingSupport;
+        [[a, own, "securityGroupReferencingSupport"], [gateway, option, "securityGroupReferencingSupport"]].forEach(([r, v, k]) => {
+            if (r && isUnknownValue(v)) {
+                unknowns.push({ urn: (r as ResView).urn, path: [k as string] });
+            }
+        });
+        return known(own) !== "disable" && known(option) === "enable";
+    });
+    if (referencing) {
+        return undefined;
+    }
+    const ids = [...new Set(attachments.map((a) => known(a.props.transitGatewayId) ?? a.name))].join(", ");
+    return {
+        unknowns,
+        problem: `it is outside the stack's VPC, which reaches other networks through transit gateway ${ids}, and a transit gateway resolves security group references only with SecurityGroupReferencingSupport enabled (off by default; not visible in this stack); admit the network's CIDR instead`,
+    };
+}
+
 /** Analyses every cluster in the stack. */
 export function apiPaths(views: readonly ResView[]): ApiPath[] {
     const byUrn = new Map(views.map((r) => [r.urn, r]));
@@ -218,12 +164,12 @@ export function apiPaths(views: readonly ResView[]): ApiPath[] {
     const blocks = vpcBlocks(views);
     const routeList = routes(views);
     const propagated = views.filter((r) => r.type === VPN_PROPAGATION);
+    const stackGroupIds = new Set(views.filter((r) => r.type === SECURITY_GROUP).flatMap((r) => [...selfKeys(r)]));
     const out: ApiPath[] = [];
 
     for (const c of [...clusters, ...components]) {
         const component = c.type === EKS_COMPONENT;
         const vpc = component ? c.props : (at(c.props, "vpcConfig") as Record<string, unknown> | undefined) ?? {};
-        const vpcKey = component ? undefined : "vpcConfig";
         const unknowns: UnknownAt[] = [];
         const name = known(c.props.name) ?? c.name;
         const pub = at(vpc, "endpointPublicAccess");
@@ -238,33 +184,96 @@ export function apiPaths(views: readonly ResView[]): ApiPath[] {
         }
         // Keys of a property, keeping only the dependencies of one resource type (vpcConfig depends on subnets and groups alike).
         const typed = (prop: string, value: unknown, type: string) => new Set([...refKeys(c, prop, value)].filter((k) => !k.startsWith("urn:") || byUrn.get(k)?.type === type));
-        // The endpoint's security groups: the cluster (and its component, whose output the rules read) and the groups given to it.
-        const groups = new Set<string>([c.urn, ...(c.parent && byUrn.get(c.parent)?.type === EKS_COMPONENT ? [c.parent] : [])]);
-        for (const k of [...typed(vpcKey ?? "clusterSecurityGroupId", at(vpc, "clusterSecurityGroupId"), SECURITY_GROUP), ...typed(vpcKey ?? "securityGroupIds", at(vpc, "securityGroupIds"), SECURITY_GROUP)]) {
-            groups.add(k);
-        }
         const subnets = new Set<string>([
-            ...typed(vpcKey ?? "privateSubnetIds", at(vpc, component ? "privateSubnetIds" : "subnetIds"), SUBNET),
+            ...typed(component ? "privateSubnetIds" : "vpcConfig", at(vpc, component ? "privateSubnetIds" : "subnetIds"), SUBNET),
             ...(component ? typed("subnetIds", c.props.subnetIds, SUBNET) : []),
         ]);
         const { tables, uncertain: tablesUncertain } = clusterRouteTables(views, subnets);
-        // The groups the endpoint carries are unknown at preview: any rule may be on one of them.
-        const groupsUnknown = hasUnknown(at(vpc, "securityGroupIds")) || isUnknownValue(at(vpc, "clusterSecurityGroupId"));
+        const placement = endpointPlacement(c, views);
         const sources: ApiSource[] = [];
-        // Groups known by ID: a rule whose group is unknown may resolve to one of them whatever it depends on.
-        const literalGroups = [...groups].some((k) => !k.startsWith("urn:"));
+        const addCidrSource = (ing: Ingress, raw: unknown, addSource: (src: ApiSource) => void): void => {
+            if (isUnknownValue(raw)) {
+                unknowns.push({ urn: ing.r.urn, path: ing.path.length > 0 ? ing.path : ["cidrIpv4"] });
+                return;
+            }
+            const text = known(raw);
+            if (text === undefined) {
+                return;
+            }
+            const block = parseCidr(text);
+            if (!block) {
+                // An IPv6 block or a prefix list: a network outside, routed by whoever owns it.
+                addSource({ rule: ing.r.name, source: text, ok: true, via: "not an IPv4 CIDR (routes not checked)" });
+                return;
+            }
+            if (blocks === undefined) {
+                addSource({ rule: ing.r.name, source: text, ok: true, via: "VPC not managed in this stack (routes not checked)" });
+                return;
+            }
+            if (blocks.some((b) => cidrContains(b, block))) {
+                return; // inside the stack's own VPC: only its nodes, pods and gateways live there
+            }
+            if (isAnyAddress(text)) {
+                addSource({ rule: ing.r.name, source: text, ok: true, via: "the internet" });
+                return;
+            }
+            // A connected network: every route table of the cluster's subnets needs a way back.
+            const relevant = routeList.filter((rt) => (tables ? tables.some((t) => intersects(t, rt.tableKeys)) : true));
+            // Routes whose table is unknown at preview may be in one of the cluster's tables.
+            const tableless = routeList.filter((rt) => rt.tableKeys.size === 0 && isUnknownValue(rt.r.type === ROUTE ? rt.r.props.routeTableId : undefined));
+            const covering = relevant.filter((rt) => {
+                const d = parseCidr(known(rt.dest));
+                // A specific route (not the default route to NAT or the internet gateway).
+                return d !== undefined && d.prefix > 0 && cidrContains(d, block) && !rt.viaNat;
+            });
+            const maybe = [...relevant.filter((rt) => isUnknownValue(rt.dest)), ...tableless.filter((rt) => !rt.viaNat && (isUnknownValue(rt.dest) || cidrContains(parseCidr(known(rt.dest)) ?? { network: 0, prefix: 0 }, block)))];
+            const propagates = propagated.some((p) => (tables ? tables.some((t) => intersects(t, refKeys(p, "routeTableId"))) : true));
+            const coveredTables = tables ? tables.filter((t) => covering.some((rt) => intersects(t, rt.tableKeys))).length : covering.length > 0 ? 1 : 0;
+            const needed = tables ? tables.length : 1;
+            const via = [...new Set(covering.map((rt) => rt.target))].join(", ");
+            if (propagates || coveredTables >= needed) {
+                addSource({ rule: ing.r.name, source: text, ok: true, via: propagates && coveredTables < needed ? "VPN route propagation" : `${via}, from ${coveredTables} of ${needed} route table${needed === 1 ? "" : "s"}` });
+            } else if (maybe.length > 0 || tablesUncertain.length > 0) {
+                maybe.forEach((rt) => unknowns.push({ urn: rt.r.urn, path: rt.path }));
+                unknowns.push(...tablesUncertain);
+            } else {
+                addSource({ rule: ing.r.name, source: text, ok: false, problem: `${text} is outside the VPC but only ${coveredTables} of the ${needed} route table${needed === 1 ? "" : "s"} of the cluster's subnets route${needed === 1 ? "s" : ""} to it` });
+            }
+        };
+        const addGroupSource = (rule: Ingress, addSource: (src: ApiSource) => void): void => {
+            if (intersects(rule.sourceGroupKeys, nodes)) {
+                return;
+            }
+            const keys = [...rule.sourceGroupKeys];
+            const label = keys.find((k) => !k.startsWith("urn:")) ?? keys.map((k) => byUrn.get(k)?.name).find((n) => n !== undefined) ?? "a security group";
+            if (rule.sourceGroupUnknown && rule.sourceGroupKeys.size === 0) {
+                unknowns.push({ urn: rule.r.urn, path: rule.path.length > 0 ? rule.path : ["referencedSecurityGroupId"] });
+                return;
+            }
+            // A group of this stack lives in its VPC; another one in a VPC-owning stack is across a connection.
+            const across = blocks !== undefined && !intersects(rule.sourceGroupKeys, stackGroupIds) ? acrossTransitGateway(views, routeList) : undefined;
+            if (across?.unknowns.length) {
+                unknowns.push(...across.unknowns);
+            } else if (across?.problem) {
+                addSource({ rule: rule.r.name, source: `security group ${label}`, ok: false, problem: `rule ${rule.r.name} admits security group ${label}, but ${across.problem}` });
+            } else {
+                addSource({ rule: rule.r.name, source: `security group ${label}`, ok: true });
+            }
+        };
         for (const ing of ingress) {
-            const definite = intersects(ing.groupKeys, groups);
-            const possible = groupsUnknown || (ing.groupUnknown && (ing.groupKeys.size === 0 || literalGroups));
-            if (!definite && !possible) {
+            const where = placement(ing);
+            if (where.kind === "off") {
                 continue;
             }
-            // A rule that may be on the cluster's group: a way in it opens is only "maybe" (an unknown, never a pass or a violation).
+            // Only a rule on one of the endpoint's groups opens a path; one that may be (unknown) or cannot be
+            // tied to them (unproven) is never a pass: the first defers to the advisory, the second is reported.
             const addSource = (src: ApiSource) => {
-                if (!definite && src.ok) {
-                    unknowns.push({ urn: ing.r.urn, path: ing.groupUnknown ? ["securityGroupId"] : ing.path });
-                } else if (definite) {
+                if (where.kind === "on") {
                     sources.push(src);
+                } else if (src.ok && where.kind === "unknown") {
+                    unknowns.push(...where.at);
+                } else if (src.ok && where.kind === "unproven") {
+                    sources.push({ ...src, ok: false, problem: `rule ${ing.r.name} admits ${src.source}, but ${where.why}` });
                 }
             };
             if (ing.https === false) {
@@ -275,65 +284,10 @@ export function apiPaths(views: readonly ResView[]): ApiPath[] {
                 continue;
             }
             if (ing.sourceGroupKeys.size > 0 || ing.sourceGroupUnknown) {
-                const fromNodes = intersects(ing.sourceGroupKeys, nodes);
-                const keys = [...ing.sourceGroupKeys];
-                const label = keys.find((k) => !k.startsWith("urn:")) ?? keys.map((k) => byUrn.get(k)?.name).find((n) => n !== undefined) ?? "a security group";
-                if (!fromNodes) {
-                    if (ing.sourceGroupUnknown && ing.sourceGroupKeys.size === 0) {
-                        unknowns.push({ urn: ing.r.urn, path: ing.path.length > 0 ? ing.path : ["referencedSecurityGroupId"] });
-                    } else {
-                        addSource({ rule: ing.r.name, source: `security group ${label}`, ok: true });
-                    }
-                }
+                addGroupSource(ing, addSource);
             }
             for (const raw of ing.cidrs) {
-                if (isUnknownValue(raw)) {
-                    unknowns.push({ urn: ing.r.urn, path: ing.path.length > 0 ? ing.path : ["cidrIpv4"] });
-                    continue;
-                }
-                const text = known(raw);
-                if (text === undefined) {
-                    continue;
-                }
-                const block = parseCidr(text);
-                if (!block) {
-                    // An IPv6 block or a prefix list: a network outside, routed by whoever owns it.
-                    addSource({ rule: ing.r.name, source: text, ok: true, via: "not an IPv4 CIDR (routes not checked)" });
-                    continue;
-                }
-                if (blocks === undefined) {
-                    addSource({ rule: ing.r.name, source: text, ok: true, via: "VPC not managed in this stack (routes not checked)" });
-                    continue;
-                }
-                if (blocks.some((b) => cidrContains(b, block))) {
-                    continue; // inside the stack's own VPC: only its nodes, pods and gateways live there
-                }
-                if (isAnyAddress(text)) {
-                    addSource({ rule: ing.r.name, source: text, ok: true, via: "the internet" });
-                    continue;
-                }
-                // A connected network: every route table of the cluster's subnets needs a way back.
-                const relevant = routeList.filter((rt) => (tables ? tables.some((t) => intersects(t, rt.tableKeys)) : true));
-                // Routes whose table is unknown at preview may be in one of the cluster's tables.
-                const tableless = routeList.filter((rt) => rt.tableKeys.size === 0 && isUnknownValue(rt.r.type === ROUTE ? rt.r.props.routeTableId : undefined));
-                const covering = relevant.filter((rt) => {
-                    const d = parseCidr(known(rt.dest));
-                    // A specific route (not the default route to NAT or the internet gateway).
-                    return d !== undefined && d.prefix > 0 && cidrContains(d, block) && !rt.viaNat;
-                });
-                const maybe = [...relevant.filter((rt) => isUnknownValue(rt.dest)), ...tableless.filter((rt) => !rt.viaNat && (isUnknownValue(rt.dest) || cidrContains(parseCidr(known(rt.dest)) ?? { network: 0, prefix: 0 }, block)))];
-                const propagates = propagated.some((p) => (tables ? tables.some((t) => intersects(t, refKeys(p, "routeTableId"))) : true));
-                const coveredTables = tables ? tables.filter((t) => covering.some((rt) => intersects(t, rt.tableKeys))).length : covering.length > 0 ? 1 : 0;
-                const needed = tables ? tables.length : 1;
-                const via = [...new Set(covering.map((rt) => rt.target))].join(", ");
-                if (propagates || coveredTables >= needed) {
-                    addSource({ rule: ing.r.name, source: text, ok: true, via: propagates && coveredTables < needed ? "VPN route propagation" : `${via}, from ${coveredTables} of ${needed} route table${needed === 1 ? "" : "s"}` });
-                } else if (maybe.length > 0 || tablesUncertain.length > 0) {
-                    maybe.forEach((rt) => unknowns.push({ urn: rt.r.urn, path: rt.path }));
-                    unknowns.push(...tablesUncertain);
-                } else {
-                    addSource({ rule: ing.r.name, source: text, ok: false, problem: `${text} is outside the VPC but only ${coveredTables} of the ${needed} route table${needed === 1 ? "" : "s"} of the cluster's subnets route${needed === 1 ? "s" : ""} to it` });
-                }
+                addCidrSource(ing, raw, addSource);
             }
         }
         const reachable = sources.some((s) => s.ok);

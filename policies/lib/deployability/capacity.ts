@@ -14,7 +14,8 @@
  */
 import { COREDNS_TOLERATED_TAINT_KEYS, EKS_ADDON_PODS } from "../../../lib/capacity/addons";
 import { CHARTS, chartName, type ChartPod, type ValuesPath } from "../../../lib/capacity/charts";
-import { fitSystemNodes, smallestNodeGroupCapacity, type CapacityFit, type PodGroup } from "../../../lib/capacity/model";
+import { DEFAULT_HEADROOM_PERCENT, fitSystemNodes, smallestNodeGroupCapacity, type CapacityFit, type PodGroup } from "../../../lib/capacity/model";
+import { SYSTEM_NODE_HEADROOM_TAG } from "../../../lib/platform";
 import { archOfFamily, familyOf } from "../../../lib/instance-families";
 import { parseCpuMillis, parseMemoryMi } from "../../../lib/quantity";
 import { isUnknownValue } from "../known";
@@ -242,8 +243,22 @@ function addonPods(r: ResView, unknowns: UnknownAt[]): Candidate[] {
     });
 }
 
-/** Every managed node group with what lands on it and whether it fits. */
-export function systemNodeFits(views: readonly ResView[], opts: { readonly headroomPercent: number }): NodeGroupFit[] {
+/**
+ * The headroom a node group is checked with: the one it states (SYSTEM_NODE_HEADROOM_TAG, which the platform
+ * sets from moka:cluster.systemNodes.headroomPercent), else DEFAULT_HEADROOM_PERCENT; a stricter minimum
+ * (the policy's minimumHeadroomPercent) raises it. Undefined when the tag is unknown at preview.
+ */
+export function headroomOf(ng: ResView, minimumHeadroomPercent = 0): number | undefined {
+    const raw = at(ng.props, "tags", SYSTEM_NODE_HEADROOM_TAG);
+    if (isUnknownValue(raw)) {
+        return undefined;
+    }
+    const stated = /^\d{1,2}$/.test(known(raw) ?? "") ? Number(known(raw)) : undefined;
+    return Math.min(90, Math.max(0, minimumHeadroomPercent, stated !== undefined && stated <= 90 ? stated : DEFAULT_HEADROOM_PERCENT));
+}
+
+/** Every managed node group with what lands on it and whether it fits (headroom per group: headroomOf). */
+export function systemNodeFits(views: readonly ResView[], opts: { readonly minimumHeadroomPercent?: number } = {}): NodeGroupFit[] {
     const unknowns: UnknownAt[] = [];
     const candidates: Candidate[] = [];
     const unknownCharts: ResView[] = [];
@@ -321,7 +336,11 @@ export function systemNodeFits(views: readonly ResView[], opts: { readonly headr
             }
             return { urn: ng.urn, name: ng.name, pods, problems, unknowns: own };
         }
-        const fit = fitSystemNodes(capacity, pods, { headroomPercent: opts.headroomPercent, customNetworking });
+        const headroomPercent = headroomOf(ng, opts.minimumHeadroomPercent);
+        if (headroomPercent === undefined) {
+            return { urn: ng.urn, name: ng.name, pods, problems, unknowns: [...own, { urn: ng.urn, path: ["tags", SYSTEM_NODE_HEADROOM_TAG] }] };
+        }
+        const fit = fitSystemNodes(capacity, pods, { headroomPercent, customNetworking });
         if (landing.some((c) => !c.byTolerationOnly && !c.group.perNode)) {
             problems.push(...fit.problems);
         }

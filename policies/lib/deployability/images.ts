@@ -2,12 +2,17 @@
  * Where every image the stack runs comes from, from the resources alone:
  *
  *  - "built": a build in the stack pushes it — a `docker-build:index:Image` (or pulumi-docker
- *    `docker:index/image:Image`) whose tags name the same repository, or one the workload's image property
- *    depends on (the `ref` output is unknown until the push, so at preview the dependency is the link);
+ *    `docker:index/image:Image`) whose tags name the same repository — and the reference is provably that
+ *    push: the workload's image property depends on the build (the `ref` output is unknown until the push,
+ *    so at preview the dependency is the link) and names a tag or digest the build pushes, or, with no
+ *    dependency, it is pinned to the digest the build already pushed (a known output);
+ *  - "unordered": the tag the build pushes, but no dependency on the build — on a first `pulumi up` the
+ *    rollout races the push (the pods pull before the image exists);
  *  - "pull-through": an `aws:ecr/pullThroughCacheRule:PullThroughCacheRule` whose ECR repository prefix
  *    starts the image's repository serves it (ECR creates the cache repository on the first pull);
- *  - "missing": it points into an ECR repository this stack creates and nothing above fills it — the pods
- *    would sit in ImagePullBackOff and the Deployment wait would time out;
+ *  - "missing": it points into an ECR repository this stack creates and nothing above fills it, or into a
+ *    built repository by a tag or digest the build does not push — the pods would sit in ImagePullBackOff
+ *    and the Deployment wait would time out;
  *  - "external": any other registry (public registries, other accounts' ECR), which serves it already;
  *  - "unknown": the reference or its producer is unknown at preview.
  *
@@ -27,7 +32,7 @@ const ECR_REPOSITORY = "aws:ecr/repository:Repository";
 const PULL_THROUGH = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule";
 const BUILD_TYPES = new Set(["docker-build:index:Image", "docker:index/image:Image"]);
 
-export type ImageSource = "built" | "pull-through" | "external" | "missing" | "unknown";
+export type ImageSource = "built" | "pull-through" | "external" | "missing" | "unordered" | "unknown";
 
 export interface ImageUse {
     readonly urn: string;
@@ -42,7 +47,14 @@ export interface ImageUse {
     readonly unknowns: readonly UnknownAt[];
 }
 
-interface Producer { readonly r: ResView; readonly repos: Set<string>; readonly reposUnknown: boolean; readonly pushes: boolean | undefined }
+interface Producer {
+    readonly r: ResView;
+    readonly repos: Set<string>;
+    /** The known tags it pushes, as parsed references. */
+    readonly refs: ImageRef[];
+    readonly reposUnknown: boolean;
+    readonly pushes: boolean | undefined;
+}
 
 /** `registry/repository` of a reference, without tag or digest. */
 const repoOf = (ref: ImageRef) => `${ref.registry}/${ref.repository}`;
@@ -50,9 +62,9 @@ const repoOf = (ref: ImageRef) => `${ref.registry}/${ref.repository}`;
 function producers(views: readonly ResView[]): Producer[] {
     return views.filter((r) => BUILD_TYPES.has(r.type)).map((r) => {
         const tags = r.type === "docker:index/image:Image" ? [r.props.imageName] : asArray(r.props.tags);
-        const repos = new Set(tags.map((t) => parseImageRef(known(t))).filter((x): x is ImageRef => x !== undefined).map(repoOf));
+        const refs = tags.map((t) => parseImageRef(known(t))).filter((x): x is ImageRef => x !== undefined);
         const push = r.type === "docker:index/image:Image" ? asBool(at(r.props, "skipPush")) === true ? false : true : asBool(r.props.push);
-        return { r, repos, reposUnknown: hasUnknown(r.props.tags) || hasUnknown(r.props.imageName), pushes: isUnknownValue(r.props.push) ? undefined : push };
+        return { r, repos: new Set(refs.map(repoOf)), refs, reposUnknown: hasUnknown(r.props.tags) || hasUnknown(r.props.imageName), pushes: isUnknownValue(r.props.push) ? undefined : push };
     });
 }
 
@@ -121,6 +133,46 @@ function repoHost(r: ResView): string | "unknown" | undefined {
     return account !== undefined && region !== undefined ? `${account}.dkr.ecr.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}` : undefined;
 }
 
+/**
+ * A reference into a repository that a build of the stack pushes to: is it provably what the build pushes?
+ * A registry pulls `tag@digest` by the digest. The dependency orders the rollout after the push; a literal
+ * digest equal to the build's known `digest` output names bytes already pushed.
+ */
+function fromBuild(ref: ImageRef, pushing: readonly Producer[], depsOn: ReadonlySet<string>): Pick<ImageUse, "source" | "detail" | "unknowns"> {
+    const label = (b: Producer) => `build "${b.r.name}"`;
+    const ordered = pushing.find((b) => intersects(depsOn, selfKeys(b.r)));
+    const b = ordered ?? pushing[0];
+    const builtDetail = `${b.r.type.split(":").pop()} "${b.r.name}"${ref.digest ? ` @ ${ref.digest.slice(0, 19)}…` : ""}`;
+    if (ref.digest) {
+        const digestRaw = b.r.props.digest;
+        const digest = known(digestRaw);
+        if (digest !== undefined && digest !== ref.digest) {
+            return { source: "missing", detail: `ECR repository "${ref.repository}" pinned to ${ref.digest}, not the digest ${label(b)} pushed (${digest})`, unknowns: [] };
+        }
+        if (digest !== undefined || ordered) {
+            // Equal to the pushed digest, or (digest not in view) taken from the build it depends on.
+            return { source: "built", detail: builtDetail, unknowns: [] };
+        }
+        if (isUnknownValue(digestRaw)) {
+            return { source: "unknown", detail: `${ref.repository}: ${label(b)}'s digest is unknown until it pushes`, unknowns: [{ urn: b.r.urn, path: ["digest"] }] };
+        }
+        return { source: "missing", detail: `ECR repository "${ref.repository}" pinned to ${ref.digest}, with no dependency on ${label(b)}, whose digest is not known here`, unknowns: [] };
+    }
+    const tag = ref.tag ?? "latest";
+    const pushed = pushing.flatMap((p) => p.refs.filter((r) => repoOf(r) === repoOf(ref)).map((r) => r.tag ?? "latest"));
+    if (!pushed.includes(tag)) {
+        const undecided = pushing.filter((p) => p.reposUnknown);
+        if (undecided.length > 0) {
+            return { source: "unknown", detail: `${ref.repository}: a build's tags are unknown until the preview resolves them`, unknowns: undecided.map((p) => ({ urn: p.r.urn, path: ["tags"] })) };
+        }
+        return { source: "missing", detail: `ECR repository "${ref.repository}" by tag ${tag}, which ${label(b)} does not push (it pushes ${[...new Set(pushed)].join(", ")})`, unknowns: [] };
+    }
+    if (ordered) {
+        return { source: "built", detail: builtDetail, unknowns: [] };
+    }
+    return { source: "unordered", detail: `${label(b)}, which pushes it`, unknowns: [] };
+}
+
 export function imageSources(views: readonly ResView[]): ImageUse[] {
     const repos = views.filter((r) => r.type === ECR_REPOSITORY);
     const repoNames = new Map<string, { r: ResView; host: string | "unknown" | undefined }[]>();
@@ -155,9 +207,19 @@ export function imageSources(views: readonly ResView[]): ImageUse[] {
         if (!ecr) {
             return { ...base, image, source: "external", detail: ref.registry, unknowns: [] };
         }
-        const producer = builds.find((b) => b.repos.has(repoOf(ref)) && b.pushes !== false) ?? depBuild;
-        if (producer) {
-            return { ...base, image, source: "built", detail: `${producer.r.type.split(":").pop()} "${producer.r.name}"${ref.digest ? ` @ ${ref.digest.slice(0, 19)}…` : ""}`, unknowns: [] };
+        const pushing = builds.filter((b) => b.repos.has(repoOf(ref)) && b.pushes !== false);
+        if (pushing.length > 0) {
+            // Judged by the builds known to push here; one whose `push` or tags are unknown at preview may still decide it.
+            const sure = pushing.filter((b) => b.pushes === true);
+            const verdict = sure.length > 0 ? fromBuild(ref, sure, depsOn) : undefined;
+            const maybe: UnknownAt[] = [
+                ...pushing.filter((b) => b.pushes === undefined).map((b): UnknownAt => ({ urn: b.r.urn, path: ["push"] })),
+                ...builds.filter((b) => b.reposUnknown && b.pushes !== false && !b.repos.has(repoOf(ref))).map((b): UnknownAt => ({ urn: b.r.urn, path: ["tags"] })),
+            ];
+            if (verdict && (verdict.source === "built" || maybe.length === 0)) {
+                return { ...base, image, ...verdict };
+            }
+            return { ...base, image, source: "unknown", detail: `${ref.repository}: which build pushes what is unknown until the preview resolves it`, unknowns: maybe };
         }
         const rule = rules.find((x) => {
             const prefix = known(x.prefix);

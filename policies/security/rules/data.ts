@@ -125,7 +125,7 @@ export const ecrImmutableTags: ResourceValidationPolicy = {
     tags: ["ecr", "supply-chain"],
     url: URLS.ecr,
     framework: awsFsbp("ECR.2", "ECR private repositories should have tag immutability configured"),
-    remediationSteps: 'Set imageTagMutability: "IMMUTABLE" (or "IMMUTABLE_WITH_EXCLUSION" with narrow exclusion filters).',
+    remediationSteps: 'Set imageTagMutability: "IMMUTABLE" (or "IMMUTABLE_WITH_EXCLUSION" with narrow exclusion filters: exact tags or prefixes, never a filter of wildcards only).',
     configSchema: {
         properties: {
             allowedTagMutability: {
@@ -148,6 +148,22 @@ export const ecrImmutableTags: ResourceValidationPolicy = {
                 `This ECR repository's tags are ${mode}${explicit ? "" : " (imageTagMutability is not set; the default is MUTABLE)"}. ` +
                     "A pushed tag can be silently overwritten, so a deployment pinned to a tag may run different code. " +
                     'Set imageTagMutability: "IMMUTABLE".',
+            );
+            return;
+        }
+        if (mode !== "IMMUTABLE_WITH_EXCLUSION") {
+            return;
+        }
+        // The exclusions are the mutable tags (botocore ecr 2015-09-21: WILDCARD filters, ^[0-9a-zA-Z._*-]{1,128}$).
+        // An exact tag or a prefix such as "dev-*" is narrow; a filter of wildcards only matches every tag.
+        const broad = asArray(args.props.imageTagMutabilityExclusionFilters)
+            .map((f) => asString(get(f, "filter")))
+            .filter((f): f is string => f !== undefined && f.replace(/\*/g, "").trim() === "");
+        if (broad.length > 0) {
+            reportViolation(
+                `This ECR repository's tags are IMMUTABLE_WITH_EXCLUSION, but its exclusion filter ${broad.map((f) => `"${f}"`).join(", ")} matches every tag, ` +
+                    "so every tag can be silently overwritten and a deployment pinned to a tag may run different code. " +
+                    'Exclude only the tags that must move: an exact tag (e.g. the one a build re-pushes) or a prefix such as "dev-*".',
             );
         }
     },

@@ -2,7 +2,7 @@ import { podIdentityTrustPolicy } from "../../../components/shared/iam";
 import { strict as assert } from "assert";
 import type { ClusterConfig, NetworkConfig } from "../../../config";
 import {
-    adminRoleSlug, callerRole, CLUSTER_LOG_TYPES, clusterArgProblems, type ClusterArgsToCheck, clusterKeyPolicy, clusterRoleKmsPolicy, deployerCallerNote, deployerCallerProblem,
+    adminRoleSlug, callerRole, CLUSTER_LOG_TYPES, clusterArgProblems, type ClusterArgsToCheck, clusterKeyPolicy, clusterRoleKmsPolicy, creatorCheck, deployerCallerNote, deployerCallerProblem,
     eniConfigObject, nodeGroupTaintEffect, roleNameOf, systemNodeAmiType, vpcCniConfiguration,
 } from "../../../components/eks/plan";
 import { MockRunResult, RecordedResource, resolveValue, runUnderMocks } from "../../../preview/mocks";
@@ -54,13 +54,16 @@ interface ClusterRun {
     readonly get: (name: string) => RecordedResource;
 }
 
-async function runCluster(cluster: ClusterConfig, protect = true, azCount = 3, extra: { callerArn?: string; apiAccess?: boolean } = {}): Promise<ClusterRun> {
+const TEAM_CI = "arn:aws:iam::111111111111:role/team-growth-ci";
+
+async function runCluster(cluster: ClusterConfig, protect = true, azCount = 3, extra: { callerArn?: string; apiAccess?: boolean; existingClusters?: string[] } = {}): Promise<ClusterRun> {
     const { Cluster } = await import("../../../components/eks");
     const aws = await import("@pulumi/aws");
     const result = await runUnderMocks({
         stack: "test",
         config: CONFIG,
         callerArn: extra.callerArn,
+        existingClusters: extra.existingClusters,
         program: () => {
             const apiAccess = extra.apiAccess ? [new aws.ec2.Route("tgw-route", { routeTableId: "rtb-1", destinationCidrBlock: "10.255.0.0/24", transitGatewayId: "tgw-00000000000000000" })] : undefined;
             const c = new Cluster("eks", {
@@ -74,6 +77,7 @@ async function runCluster(cluster: ClusterConfig, protect = true, azCount = 3, e
                 tags: TAGS,
                 protect,
                 apiAccess,
+                teamPrincipals: [{ key: "moka:teams[0].access.ci", arn: TEAM_CI }],
             });
             return {
                 clusterName: c.clusterName,
@@ -183,6 +187,31 @@ describe("cluster-plan", () => {
         it("accepts the deployer, other roles, users, and a same-named role of another account", () => {
             for (const caller of [session("moka-prod-deployer"), session("someone-else"), "arn:aws:iam::111111111111:user/alice", session("oncall", "222222222222")]) {
                 assert.equal(deployerCallerProblem(caller, DEPLOYER, [ADMIN_A, ADMIN_B]), undefined, caller);
+            }
+        });
+        it("refuses a team principal too (the team's access entry would collide with the creator's)", () => {
+            assert.equal(deployerCallerProblem(session("team-growth-ci"), DEPLOYER, [ADMIN_A], [{ key: "moka:teams[0].access.ci", arn: TEAM_CI }]),
+                `pulumi up runs as ${session("team-growth-ci")}, which is moka:teams[0].access.ci (${TEAM_CI}). EKS gives the identity that creates the cluster an admin access entry of its own, so the team's access entry this stack creates for that role would fail with ResourceInUseException. Run pulumi up as moka:cluster.deployerRoleArn (${DEPLOYER}), e.g. from the CI runner, not as a team principal`);
+        });
+        it("creatorCheck: refuses only while the cluster does not exist; afterwards warns (break-glass)", () => {
+            const base = { deployerRoleArn: DEPLOYER, adminRoleArns: [ADMIN_A, ADMIN_B], teamPrincipals: [{ key: "moka:teams[0].access.ci", arn: TEAM_CI }], clusterName: "moka-prod" };
+            const rows: [string, boolean, "error" | "warning" | "none", RegExp?][] = [
+                [session("oncall"), false, "error", /which is moka:cluster\.adminRoleArns\[1\]/],
+                [session("oncall"), true, "warning", /^EKS cluster moka-prod already exists, so this run makes no creator entry and nothing collides\. But never let this role create the cluster: pulumi up runs as .*adminRoleArns\[1\]/],
+                [session("team-growth-ci"), false, "error", /moka:teams\[0\]\.access\.ci/],
+                [session("team-growth-ci"), true, "warning", /already exists/],
+                [session("moka-prod-deployer"), false, "none"],
+                [session("moka-prod-deployer"), true, "none"],
+                [session("someone-else"), false, "warning", /not as moka:cluster\.deployerRoleArn .*if this run creates the cluster/],
+                [session("someone-else"), true, "none"],
+            ];
+            for (const [callerArn, clusterExists, kind, re] of rows) {
+                const r = creatorCheck({ ...base, callerArn, clusterExists });
+                const label = `${callerArn} exists=${clusterExists}`;
+                assert.deepEqual(Object.keys(r), kind === "none" ? [] : [kind], label);
+                if (re) {
+                    assert.match((r.error ?? r.warning)!, re, label);
+                }
             }
         });
         it("notes a role that is not the declared deployer", () => {
@@ -414,6 +443,8 @@ describe("Cluster component", () => {
             assert.equal(ng.inputs.nodeRoleArn, "arn:aws:iam::111111111111:role/moka-prod-system-node");
             assert.equal(ng.inputs.diskSize, undefined, "disk comes from the launch template");
             assert.equal(ng.inputs.launchTemplate.id, "eks-system-lt-id");
+            // The headroom config sized the group for, stated on it for the capacity policy (the one home is config).
+            assert.deepEqual(ng.inputs.tags, { ...TAGS, "moka.dev/headroom-percent": "20" });
         });
 
         it("gives the node role exactly the worker, ECR pull-only and SSM policies", () => {
@@ -462,7 +493,7 @@ describe("Cluster component", () => {
     describe("dev: public endpoint limited to CIDRs, unprotected, x86 system nodes", () => {
         let run: ClusterRun;
         before(async () => {
-            run = await runCluster(clusterConfig({ publicAccessCidrs: ["203.0.113.0/24"], adminRoleArns: [ADMIN_A], logRetentionDays: 30 }, { instanceTypes: ["m7i.large"], diskSizeGi: 80 }), false);
+            run = await runCluster(clusterConfig({ publicAccessCidrs: ["203.0.113.0/24"], adminRoleArns: [ADMIN_A], logRetentionDays: 30 }, { instanceTypes: ["m7i.large"], diskSizeGi: 80, headroomPercent: 35 }), false);
         });
 
         it("opens the public endpoint only to the listed CIDRs", () => {
@@ -485,6 +516,7 @@ describe("Cluster component", () => {
         it("uses the x86 AMI type and the configured disk", () => {
             assert.equal(run.get("eks-system").inputs.amiType, "AL2023_x86_64_STANDARD");
             assert.equal(run.get("eks-system-lt").inputs.blockDeviceMappings[0].ebs.volumeSize, 80);
+            assert.equal(run.get("eks-system").inputs.tags["moka.dev/headroom-percent"], "35");
             assert.equal(run.of(T.accessEntry).length, 1);
         });
     });
@@ -577,13 +609,37 @@ describe("Cluster component", () => {
         });
     });
 
-    describe("refuses to create the cluster as an admin role (pulumi-eks makes the caller the creator)", () => {
+    describe("refuses to create the cluster as an admin role or team principal (pulumi-eks makes the caller the creator)", () => {
         it("fails the run, naming both keys, when pulumi up runs as a role in adminRoleArns", async () => {
             await assert.rejects(runCluster(clusterConfig(), true, 3, { callerArn: "arn:aws:sts::111111111111:assumed-role/moka-prod-platform-admin/alice" }), (e: Error) => {
                 assert.match(e.message, /moka:eks:Cluster "eks": pulumi up runs as arn:aws:sts::111111111111:assumed-role\/moka-prod-platform-admin\/alice, which is moka:cluster.adminRoleArns\[0\]/);
                 assert.match(e.message, /Run pulumi up as moka:cluster.deployerRoleArn \(arn:aws:iam::111111111111:role\/ci\/moka-prod-deployer\)/);
                 return true;
             });
+        });
+
+        it("refuses a team principal as the creator as well", async () => {
+            await assert.rejects(runCluster(clusterConfig(), true, 3, { callerArn: "arn:aws:sts::111111111111:assumed-role/team-growth-ci/gha" }),
+                /moka:eks:Cluster "eks": pulumi up runs as .*team-growth-ci\/gha, which is moka:teams\[0\]\.access\.ci/);
+        });
+
+        it("still refuses when only other clusters exist in the region (aws.eks.getClusters lists names)", async () => {
+            await assert.rejects(runCluster(clusterConfig(), true, 3, { callerArn: "arn:aws:sts::111111111111:assumed-role/moka-prod-platform-admin/alice", existingClusters: ["moka-dev"] }), /adminRoleArns\[0\]/);
+        });
+
+        it("lets an admin role preview and update once the cluster exists (break-glass): no creator entry is made, so it only warns", async () => {
+            const pulumi = await import("@pulumi/pulumi");
+            const warnings: string[] = [];
+            const original = pulumi.log.warn;
+            (pulumi.log as { warn: typeof original }).warn = async (msg: string) => { warnings.push(msg); };
+            try {
+                const run = await runCluster(clusterConfig(), true, 3, { callerArn: "arn:aws:sts::111111111111:assumed-role/moka-prod-platform-admin/alice", existingClusters: ["other", "moka-prod"] });
+                assert.equal(run.of(T.eks).length, 1);
+                assert.deepEqual(run.get("eks-eks").inputs.tags, TAGS);
+            } finally {
+                (pulumi.log as { warn: typeof original }).warn = original;
+            }
+            assert.deepEqual(warnings.filter((w) => /creator/.test(w)).map((w) => w.split(". But")[0]), ["EKS cluster moka-prod already exists, so this run makes no creator entry and nothing collides"]);
         });
 
         it("creates it as the deployer role", async () => {

@@ -1,9 +1,10 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { SPARK_UID } from "../../../lib/platform";
 import {
-    IMAGES_DEFAULTS, ImageRegistry, SPARK_LINES, UNSUPPORTED_SPARK_LINES, lifecyclePolicy, registryEngines, sparkBuildArgs,
+    IMAGES_DEFAULTS, ImageRegistry, SPARK_LINES, UNSUPPORTED_SPARK_LINES, lifecyclePolicy, registryEngines, repositoryTagMutability, sparkBuildArgs,
     sparkImageTag, sparkLineKey, unsupportedSparkReason, type ImageRegistryArgs,
 } from "../../../components/images";
 import { MockRunResult, PROJECT_ROOT, RecordedResource, runUnderMocks } from "../../../preview/mocks";
@@ -152,6 +153,66 @@ describe("images (pure)", () => {
     }
 });
 
+/** Every file of the Spark build context, by path relative to it ("/"-separated), with its contents. */
+function contextFiles(): Record<string, string> {
+    const root = path.join(PROJECT_ROOT, IMAGES_DEFAULTS.context);
+    const files: Record<string, string> = {};
+    const walk = (dir: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, e.name);
+            if (e.isDirectory()) {
+                walk(full);
+            } else {
+                files[path.relative(root, full).split(path.sep).join("/")] = fs.readFileSync(full, "utf8");
+            }
+        }
+    };
+    walk(root);
+    return files;
+}
+
+/**
+ * What the image revision was built from, the way @pulumi/docker-build decides to rebuild: every file of the
+ * build context by path and contents (provider/internal/context.go hashBuildContext at v0.0.22 also hashes
+ * file modes, which a checkout may change; the repository's tag exclusion absorbs that re-push), plus the
+ * build args (SPARK_LINES). Line endings are normalised so a CRLF checkout does not fail the test.
+ */
+function buildInputsSha256(files: Record<string, string>, lines: unknown = SPARK_LINES): string {
+    const h = createHash("sha256");
+    for (const f of Object.keys(files).sort()) {
+        h.update(`${f}\0${files[f].replace(/\r\n/g, "\n")}\0`);
+    }
+    h.update(JSON.stringify(lines));
+    return h.digest("hex");
+}
+
+describe("images: the revision names the content (a rebuild re-pushes the tag)", () => {
+    it(`images/spark and SPARK_LINES are what revision ${IMAGES_DEFAULTS.imageRevision} was built from`, () => {
+        const now = buildInputsSha256(contextFiles());
+        assert.strictEqual(now, IMAGES_DEFAULTS.contextSha256,
+            `images/spark or SPARK_LINES changed since image revision ${IMAGES_DEFAULTS.imageRevision} (recorded ${IMAGES_DEFAULTS.contextSha256}, now ${now}): `
+            + "bump IMAGES_DEFAULTS.imageRevision and set contextSha256 to the new value, so the new image gets a tag of its own");
+    });
+
+    it("the fingerprint follows the content: an edited or added file, or a changed pin, changes it; CRLF does not", () => {
+        const files = contextFiles();
+        assert.deepStrictEqual(Object.keys(files), ["Dockerfile"]);
+        const base = buildInputsSha256(files);
+        assert.notStrictEqual(buildInputsSha256({ ...files, Dockerfile: `${files.Dockerfile}# an edit\n` }), base);
+        assert.notStrictEqual(buildInputsSha256({ ...files, "extra.txt": "x" }), base);
+        assert.notStrictEqual(buildInputsSha256(files, { "4.1": { ...SPARK_LINES["4.1"], hadoopAwsVersion: "3.4.3" } }), base);
+        assert.strictEqual(buildInputsSha256({ Dockerfile: files.Dockerfile.replace(/\n/g, "\r\n") }), base);
+    });
+
+    it("only the build's own tag is mutable: an exact filter (no wildcard) within ECR's filter pattern", () => {
+        assert.deepStrictEqual(repositoryTagMutability(), { imageTagMutability: "IMMUTABLE" });
+        const m = repositoryTagMutability(sparkImageTag(IMAGES_DEFAULTS.sparkVersion));
+        assert.deepStrictEqual(m, { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filterType: "WILDCARD", filter: "4.1.2-r2" }] });
+        // botocore ecr 2015-09-21 ImageTagMutabilityExclusionFilterValue: ^[0-9a-zA-Z._*-]{1,128}$.
+        assert.match(m.imageTagMutabilityExclusionFilters![0].filter, /^[0-9a-zA-Z._-]{1,128}$/);
+    });
+});
+
 describe("images/spark/Dockerfile", () => {
     const text = fs.readFileSync(path.join(PROJECT_ROOT, "images", "spark", "Dockerfile"), "utf8");
     const lines = text.split("\n").filter((l) => !l.startsWith("#"));
@@ -225,11 +286,13 @@ describe("ImageRegistry component: defaults (spark only, built and pushed here)"
         assert.deepStrictEqual(children(run), [`${T.lifecycle} img-spark-lifecycle`, `${T.repo} img-spark`, `${T.image} img-spark-image`].sort());
     });
 
-    it("repository: <baseName>/spark, scan on push, immutable tags, KMS, tags; not protected", () => {
+    it("repository: <baseName>/spark, scan on push, tags immutable but the build's own, KMS, tags; not protected", () => {
         const repo = byName(run.resources, "img-spark");
         assert.strictEqual(repo.inputs.name, "moka-test/spark");
         assert.deepStrictEqual(repo.inputs.imageScanningConfiguration, { scanOnPush: true });
-        assert.strictEqual(repo.inputs.imageTagMutability, "IMMUTABLE");
+        // A rebuild (docker-build's contextHash changed) re-pushes 4.1.2-r2 with a new digest; IMMUTABLE would refuse it.
+        assert.strictEqual(repo.inputs.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
+        assert.deepStrictEqual(repo.inputs.imageTagMutabilityExclusionFilters, [{ filterType: "WILDCARD", filter: "4.1.2-r2" }]);
         assert.deepStrictEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "KMS" }]);
         assert.deepStrictEqual(repo.inputs.tags, TAGS);
         assert.strictEqual(repo.protect, false);
@@ -256,8 +319,10 @@ describe("ImageRegistry component: an external Spark image (no build)", () => {
     let run: MockRunResult;
     before(async () => { run = await runRegistry({ sparkImage: { source: "external", image: EXT } }); });
 
-    it("creates the repository but no build, and runs the external image as given", () => {
+    it("creates the repository (all tags immutable: nothing here pushes) but no build, and runs the external image as given", () => {
         assert.deepStrictEqual(children(run), [`${T.lifecycle} img-spark-lifecycle`, `${T.repo} img-spark`]);
+        assert.strictEqual(byName(run.resources, "img-spark").inputs.imageTagMutability, "IMMUTABLE");
+        assert.strictEqual(byName(run.resources, "img-spark").inputs.imageTagMutabilityExclusionFilters, undefined);
         assert.strictEqual(run.outputs.sparkImage, EXT);
         assert.strictEqual(run.outputs.sparkImageTag, EXT);
     });
@@ -272,13 +337,13 @@ describe("ImageRegistry component: every engine, protected, custom lifecycle", (
             `${T.lifecycle} img-flink-lifecycle`, `${T.lifecycle} img-ray-lifecycle`, `${T.lifecycle} img-spark-lifecycle`,
             `${T.repo} img-flink`, `${T.repo} img-ray`, `${T.repo} img-spark`, `${T.image} img-spark-image`,
         ]);
-        assert.deepStrictEqual(ofType(run.resources, T.repo).map((r) => r.inputs.name), ["moka-test/spark", "moka-test/flink", "moka-test/ray"]);
+        assert.deepStrictEqual(ofType(run.resources, T.repo).map((r) => r.inputs.name).sort(), ["moka-test/flink", "moka-test/ray", "moka-test/spark"]);
     });
 
     it("protects every repository and refuses force-deletes", () => {
         for (const r of ofType(run.resources, T.repo)) {
             assert.deepStrictEqual([r.protect, r.retainOnDelete, r.inputs.forceDelete, r.inputs.imageTagMutability, r.inputs.imageScanningConfiguration.scanOnPush],
-                [true, true, false, "IMMUTABLE", true], r.name);
+                [true, true, false, r.name === "img-spark" ? "IMMUTABLE_WITH_EXCLUSION" : "IMMUTABLE", true], r.name);
         }
     });
 

@@ -32,7 +32,8 @@ describe("deployability: system-nodes-capacity-fits (stack)", () => {
     describe("passes", () => {
         it("what is pinned fits 3 × m7g.xlarge with 20% headroom (the prod shape in miniature)", async () => {
             await expectClean(systemNodesCapacityFits, [nodeGroup(), ...addons(), karpenter(), ...history(3)]);
-            const [fit] = systemNodeFits(views([nodeGroup(), ...addons(), karpenter(), ...history(3)]), { headroomPercent: 20 });
+            const [fit] = systemNodeFits(views([nodeGroup(), ...addons(), karpenter(), ...history(3)]));
+            assert.equal(fit.fit!.headroomPercent, 20, "no tag: the platform default");
             // aws-node 50m + kube-proxy 100m per node, coredns 2 × 100m, karpenter 2 × 1000m, history 3 × 250m.
             assert.deepEqual(fit.fit!.demand, { cpuMillis: 3 * 150 + 200 + 2000 + 750, memoryMiB: 140 + 2048 + 3 * 1536 });
             assert.deepEqual(fit.fit!.allocatable, { cpuMillis: 3 * 3920, memoryMiB: 3 * 14103 });
@@ -42,9 +43,27 @@ describe("deployability: system-nodes-capacity-fits (stack)", () => {
             const anywhere = history(40).map((d) => ({ ...d, props: JSON.parse(JSON.stringify(d.props).replace(/"nodeSelector":\{[^}]*\},/, "")) }));
             await expectClean(systemNodesCapacityFits, [nodeGroup(), karpenter(), ...anywhere]);
         });
-        it("the headroom is policy config", async () => {
-            await expectViolations(systemNodesCapacityFits, [nodeGroup("m7g.xlarge", 1), karpenter(), ...history(2)], [/2 karpenter controller pods must run on 2 different nodes/]);
-            await expectClean(systemNodesCapacityFits, [nodeGroup("m7g.xlarge", 2), karpenter(), ...history(2)], { headroomPercent: 0 });
+        it("the headroom is the one the node group states (its moka.dev/headroom-percent tag, from moka:cluster.systemNodes.headroomPercent)", async () => {
+            // 2 × m7g.xlarge (7.84 vCPU) with karpenter 2 × 1 vCPU + 20 history servers × 250m = 7.0 vCPU (89%).
+            const small = { requests: { cpu: "250m", memory: "256Mi" } };
+            const pinned = [karpenter(), ...history(20, small)];
+            await expectViolations(systemNodesCapacityFits, [nodeGroup("m7g.xlarge", 2), ...pinned], [/CPU requests 7\.00 vCPU exceed 80% of the 7\.84 vCPU .*headroom 20% → does not fit/]);
+            await expectClean(systemNodesCapacityFits, [nodeGroup("m7g.xlarge", 2, { tags: { "moka.dev/headroom-percent": "10" } }), ...pinned]);
+            await expectViolations(systemNodesCapacityFits, [nodeGroup("m7g.xlarge", 2, { tags: { "moka.dev/headroom-percent": "5" } }), karpenter(), ...history(24, small)], [/exceed 95% of the 7\.84 vCPU/]);
+        });
+        it("the policy's minimumHeadroomPercent is only a floor: the stricter of it and the stated headroom applies", async () => {
+            const stated = nodeGroup("m7g.xlarge", 2, { tags: { "moka.dev/headroom-percent": "10" } });
+            const pinned = [karpenter(), ...history(20, { requests: { cpu: "250m", memory: "256Mi" } })];
+            await expectClean(systemNodesCapacityFits, [stated, ...pinned], { minimumHeadroomPercent: 5 });
+            await expectViolations(systemNodesCapacityFits, [stated, ...pinned], [/exceed 70% of the 7\.84 vCPU .*headroom 30%/], { minimumHeadroomPercent: 30 });
+            const [fit] = systemNodeFits(views([nodeGroup("m7g.xlarge", 2, { tags: { "moka.dev/headroom-percent": "40" } }), karpenter()]), { minimumHeadroomPercent: 30 });
+            assert.equal(fit.fit!.headroomPercent, 40);
+        });
+        it("a tag that is not a whole number 0–90 is ignored (the platform default applies)", async () => {
+            for (const bad of ["x", "95", "-5", "12.5"]) {
+                const [fit] = systemNodeFits(views([nodeGroup("m7g.xlarge", 2, { tags: { "moka.dev/headroom-percent": bad } }), karpenter()]));
+                assert.equal(fit.fit!.headroomPercent, 20, bad);
+            }
         });
     });
 
@@ -77,6 +96,9 @@ describe("deployability: system-nodes-capacity-fits (stack)", () => {
     });
 
     describe("unknown at preview: the advisory, never a violation", () => {
+        it("the node group's headroom tag", async () => {
+            await expectUnknown(systemNodesCapacityFits, [nodeGroup("m7g.xlarge", 3, { tags: { "moka.dev/headroom-percent": UNKNOWN } }), karpenter(), ...history(3)]);
+        });
         it("the node group's size or type, or a release's values", async () => {
             await expectUnknown(systemNodesCapacityFits, [nodeGroup("m7g.large", UNKNOWN as unknown as number), karpenter(), ...history(3)]);
             await expectUnknown(systemNodesCapacityFits, [nodeGroup(UNKNOWN), karpenter(), ...history(3)]);

@@ -20,9 +20,12 @@ const deployment = (image: unknown, deps: string[] = [], name = "history-growth"
 
 describe("deployability: ecr-images-have-producer (stack)", () => {
     describe("passes", () => {
-        it("an image the stack builds and pushes, by tag@digest (the build's ref) or by the tag", async () => {
+        it("an image the stack builds and pushes, run through the build's ref (tag@digest) or its tag, depending on the build", async () => {
             await expectClean(ecrImagesHaveProducer, [repo(), build(), deployment(`${TAG}@${DIGEST}`, [urnOf(T.build, "spark-image")])]);
-            await expectClean(ecrImagesHaveProducer, [repo(), build(), deployment(TAG)]);
+            await expectClean(ecrImagesHaveProducer, [repo(), build(), deployment(TAG, [urnOf(T.build, "spark-image")])]);
+        });
+        it("without a dependency, only a digest equal to the one the build pushed (known after an earlier up) proves the image", async () => {
+            await expectClean(ecrImagesHaveProducer, [repo(), build([TAG], { digest: DIGEST }), deployment(`${TAG}@${DIGEST}`)]);
         });
         it("at preview the ref is unknown: the workload's dependency on the build is the link", async () => {
             await expectClean(ecrImagesHaveProducer, [repo(), build([UNKNOWN]), deployment(UNKNOWN, [urnOf(T.build, "spark-image")])]);
@@ -49,6 +52,23 @@ describe("deployability: ecr-images-have-producer (stack)", () => {
             ]);
             assert.equal(v.urn, urnOf(T.deployment, "history-growth"));
         });
+        it("the stack repository's build pushes another tag, or another digest: that image is never pushed", async () => {
+            const r1 = `${REGISTRY}/moka-prod/spark:4.1.2-r1`;
+            await expectViolations(ecrImagesHaveProducer, [repo(), build(), deployment(r1)],
+                [/Deployment history-growth \(history-server\) runs .*moka-prod\/spark:4\.1\.2-r1 from ECR repository "moka-prod\/spark" by tag 4\.1\.2-r1, which build "spark-image" does not push \(it pushes 4\.1\.2-r2\)\. Nothing ever pushes that image/]);
+            await expectViolations(ecrImagesHaveProducer, [repo(), build(), deployment(r1, [urnOf(T.build, "spark-image")])], [/by tag 4\.1\.2-r1, which build "spark-image" does not push/]);
+            const foreign = `sha256:${"cd".repeat(32)}`;
+            await expectViolations(ecrImagesHaveProducer, [repo(), build([TAG], { digest: DIGEST }), deployment(`${TAG}@${foreign}`)], [/pinned to sha256:cdcd.*, not the digest build "spark-image" pushed \(sha256:abab/]);
+            await expectViolations(ecrImagesHaveProducer, [repo(), build([TAG], { digest: DIGEST }), deployment(`${TAG}@${foreign}`, [urnOf(T.build, "spark-image")])], [/not the digest build "spark-image" pushed/]);
+            // A literal digest with no dependency on a build whose digest is not visible: nothing ties it to the build.
+            await expectViolations(ecrImagesHaveProducer, [repo(), build(), deployment(`${TAG}@${foreign}`)], [/pinned to sha256:cdcd.*, with no dependency on build "spark-image", whose digest is not known here/]);
+        });
+        it("the right tag with no dependency on the build: the rollout races the push", async () => {
+            const [v] = await expectViolations(ecrImagesHaveProducer, [repo(), build(), deployment(TAG)], [
+                /\nDeployment history-growth \(history-server\) runs .*moka-prod\/spark:4\.1\.2-r2 by tag with no dependency on build "spark-image", which pushes it: on a first pulumi up the pods can start before the push/,
+            ]);
+            assert.equal(v.urn, urnOf(T.deployment, "history-growth"));
+        });
         it("a build that does not push, or pushes elsewhere, is no producer", async () => {
             await expectViolations(ecrImagesHaveProducer, [repo(), build([TAG], { push: false }), deployment(TAG)], [/no build in the stack pushes to/]);
             await expectViolations(ecrImagesHaveProducer, [repo(), build([`${REGISTRY}/moka-prod/flink:1`]), deployment(TAG)], [/no build in the stack pushes to/]);
@@ -64,7 +84,11 @@ describe("deployability: ecr-images-have-producer (stack)", () => {
             await expectUnknown(ecrImagesHaveProducer, [repo(), deployment(UNKNOWN, [urnOf(T.repo, "repo-spark")])]);
         });
         it("DEP-2: a build whose tags are unknown may push to the repository", async () => {
-            await expectUnknownsAddNoViolation(ecrImagesHaveProducer, [repo(), build([TAG]), deployment(TAG)], [repo(), build(UNKNOWN), deployment(TAG)]);
+            const deps = [urnOf(T.build, "spark-image")];
+            await expectUnknownsAddNoViolation(ecrImagesHaveProducer, [repo(), build([TAG]), deployment(TAG, deps)], [repo(), build(UNKNOWN), deployment(TAG, deps)]);
+        });
+        it("a digest-pinned image next to a build whose digest is unknown (it is being rebuilt)", async () => {
+            await expectUnknownsAddNoViolation(ecrImagesHaveProducer, [repo(), build([TAG], { digest: DIGEST }), deployment(`${TAG}@${DIGEST}`)], [repo(), build([TAG], { digest: UNKNOWN }), deployment(`${TAG}@${DIGEST}`)]);
         });
         it("a repository whose account is unknown (provider inputs) may be the image's", async () => {
             const unknownAccount: TestResource = { ...repo(), provider: { ...AWS_PROVIDER, props: { region: "us-west-2", allowedAccountIds: UNKNOWN } } };

@@ -49,11 +49,14 @@ export function network(): TestResource[] {
     ];
 }
 
-/** The mocks' shape: the remote component with its inputs. */
+/**
+ * The mocks' shape: the remote component with its inputs — the platform's (skipDefaultSecurityGroups: true,
+ * so every security group the component outputs is EKS's cluster security group).
+ */
 export function component(extra: Record<string, unknown> = {}): TestResource {
     return {
         type: T.component, name: "cluster-eks",
-        props: { name: "moka-prod", vpcId: UNKNOWN, privateSubnetIds: UNKNOWN, endpointPrivateAccess: true, endpointPublicAccess: false, ...extra },
+        props: { name: "moka-prod", vpcId: UNKNOWN, privateSubnetIds: UNKNOWN, endpointPrivateAccess: true, endpointPublicAccess: false, skipDefaultSecurityGroups: true, ...extra },
         propertyDependencies: { privateSubnetIds: [...dep(T.subnet, "private-0"), ...dep(T.subnet, "private-1")] },
     };
 }
@@ -77,6 +80,31 @@ export function apiRule(name: string, source: Record<string, unknown>, sourceDep
 }
 
 export const nodesToApi = (): TestResource => apiRule("nodes-to-api", { referencedSecurityGroupId: UNKNOWN }, { referencedSecurityGroupId: dep(T.sg, "node-sg") });
+
+/**
+ * The platform's `api-to-nodes` rule (components/eks/index.ts): all protocols on the NODE security group (a
+ * stack aws:ec2/securityGroup), from the cluster security group (an output of the component).
+ */
+export const apiToNodes = (): TestResource => ({
+    type: T.ingress, name: "api-to-nodes",
+    props: { securityGroupId: UNKNOWN, referencedSecurityGroupId: UNKNOWN, ipProtocol: "-1" },
+    propertyDependencies: { securityGroupId: dep(T.sg, "node-sg"), referencedSecurityGroupId: dep(T.component, "cluster-eks") },
+});
+
+/**
+ * A real first preview of the platform: the network, the component (its properties are its outputs, unknown
+ * in a preview) with the aws:eks Cluster child whose vpcConfig.clusterSecurityGroupId is unknown, and both
+ * node/control-plane rules. No way in from outside yet.
+ */
+export function realPreview(): TestResource[] {
+    return [
+        ...network(),
+        { type: T.component, name: "cluster-eks", props: { clusterSecurityGroupId: UNKNOWN, nodeSecurityGroupId: UNKNOWN, eksCluster: UNKNOWN, kubeconfig: UNKNOWN } },
+        awsCluster(),
+        nodesToApi(),
+        apiToNodes(),
+    ];
+}
 
 /** Routes from both node route tables to `cidr` through a transit gateway. */
 export function tgwRoutes(cidr: string, tables = [0, 1]): TestResource[] {

@@ -693,6 +693,9 @@ const DEPLOYABILITY_FIXTURES: readonly TypeSpec[] = [
     { type: "aws:ec2/routeTable:RouteTable", packs: CD, provider: "aws", base: (c) => ({ vpcId, routes: [{ cidrBlock: "10.255.0.0/24", transitGatewayId: "tgw-0123456789abcdef0" }], tags: awsTags(c) }) },
     { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", packs: D, provider: "aws", stackWeight: 2, dependencyKeys: ["routeTableId", "subnetId"], base: () => ({ routeTableId: "rtb-0abc", subnetId: "subnet-0a1" }) },
     { type: "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation", packs: D, provider: "aws", dependencyKeys: ["routeTableId"], base: () => ({ routeTableId: "rtb-0abc", vpnGatewayId: "vgw-0123456789abcdef0" }) },
+    // The API path's transit gateway: security group referencing across it (off by default for the gateway).
+    { type: "aws:ec2transitgateway/vpcAttachment:VpcAttachment", packs: CD, provider: "aws", dependencyKeys: ["vpcId", "subnetIds"], base: (c) => ({ transitGatewayId: "tgw-0123456789abcdef0", vpcId, subnetIds: ["subnet-0a1"], dnsSupport: "enable", ...(c.sa === "etl" ? { securityGroupReferencingSupport: "disable" } : {}), tags: awsTags(c) }) },
+    { type: "aws:ec2transitgateway/transitGateway:TransitGateway", packs: CD, provider: "aws", base: (c) => ({ description: "shared", securityGroupReferencingSupport: c.sa === "spark" ? "enable" : "disable", tags: awsTags(c) }) },
     {
         type: "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig", packs: D, provider: "kubernetes", dependencyKeys: ["spec"],
         base: (c) => ({ apiVersion: "crd.k8s.amazonaws.com/v1alpha1", kind: "ENIConfig", metadata: { name: `${c.region}a` }, spec: { subnet: "subnet-0p1", securityGroups: ["sg-0123"] } }),

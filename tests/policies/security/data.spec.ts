@@ -72,9 +72,22 @@ describe("security: data rules", () => {
     });
 
     describe("ecr-immutable-tags", () => {
-        it("passes IMMUTABLE and IMMUTABLE_WITH_EXCLUSION", async () => {
+        const withExclusions = (...filters: unknown[]) => mutate(repo(), (d) => {
+            d.props.imageTagMutability = "IMMUTABLE_WITH_EXCLUSION";
+            d.props.imageTagMutabilityExclusionFilters = filters.map((filter) => ({ filterType: "WILDCARD", filter }));
+        });
+        it("passes IMMUTABLE, and IMMUTABLE_WITH_EXCLUSION with narrow filters (the platform's exact build tag, a prefix)", async () => {
             await expectClean(ecrImmutableTags, repo());
             await expectClean(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = "IMMUTABLE_WITH_EXCLUSION")));
+            await expectClean(ecrImmutableTags, withExclusions("4.1.2-r2"));
+            await expectClean(ecrImmutableTags, withExclusions("dev-*", "latest"));
+        });
+        it("flags an exclusion filter that matches every tag (effectively MUTABLE)", async () => {
+            await expectViolation(ecrImmutableTags, withExclusions("4.1.2-r2", "*"), /IMMUTABLE_WITH_EXCLUSION, but its exclusion filter "\*" matches every tag, so every tag can be silently overwritten/);
+            await expectViolation(ecrImmutableTags, withExclusions("**"), /exclusion filter "\*\*" matches every tag/);
+        });
+        it("an unknown exclusion filter list is an advisory", async () => {
+            await expectUnknownAdvisory(ecrImmutableTags, mutate(withExclusions("x"), (d) => (d.props.imageTagMutabilityExclusionFilters = UNKNOWN)));
         });
         it("flags MUTABLE, MUTABLE_WITH_EXCLUSION and the MUTABLE default", async () => {
             await expectViolation(ecrImmutableTags, mutate(repo(), (d) => (d.props.imageTagMutability = "MUTABLE")), /tags are MUTABLE\. /);
