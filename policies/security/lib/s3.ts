@@ -42,6 +42,8 @@ export interface BucketIndex {
     readonly byName: ReadonlyMap<string, ReadonlySet<string>>;
     /** Buckets with no known physical name and an unknown one: an attachment naming a literal may be theirs. */
     readonly unknownNamed: ReadonlyMap<string, BucketInfo>;
+    /** Buckets whose physical name (bucket, id or ARN) is known. */
+    readonly physicallyNamed: ReadonlySet<string>;
 }
 
 export interface AttachmentLink {
@@ -68,6 +70,7 @@ export function indexBuckets(resources: readonly StackResource[]): BucketIndex {
     const buckets = new Map<string, BucketInfo>();
     const byName = new Map<string, Set<string>>();
     const unknownNamed = new Map<string, BucketInfo>();
+    const physicallyNamed = new Set<string>();
     const logical: [string, string][] = [];
     for (const r of resources) {
         if (!BUCKET_TYPES.has(r.type)) {
@@ -80,6 +83,7 @@ export function indexBuckets(resources: readonly StackResource[]): BucketIndex {
         for (const n of names) {
             if (n !== undefined) {
                 addName(byName, n, r.urn);
+                physicallyNamed.add(r.urn);
             }
         }
         if (names.every((n) => n === undefined) && raw.some(isUnknownValue)) {
@@ -94,7 +98,7 @@ export function indexBuckets(resources: readonly StackResource[]): BucketIndex {
             addName(byName, name, urn);
         }
     }
-    return { buckets, byName, unknownNamed };
+    return { buckets, byName, unknownNamed, physicallyNamed };
 }
 
 /** The buckets an attachment's `key` (e.g. "bucket", "targetBucket") points at. */
@@ -107,7 +111,10 @@ export function linkAttachment(index: BucketIndex, r: StackResource, key: string
     }
     const target = peek(r.props, key);
     if (isUnknownValue(target)) {
-        return { linked, unknownTarget: linked.size === 0, literalName: false };
+        // The value derives from its dependencies. When one of them shows no physical name, the known value
+        // could equal another bucket's name (which a literal links by name, below), so it may be any bucket's.
+        const nameless = [...linked].some((u) => !index.physicallyNamed.has(u));
+        return { linked, unknownTarget: linked.size === 0 || nameless, literalName: false };
     }
     const name = knownString(target)?.replace(/^arn:aws[a-z-]*:s3:::/, "");
     const named = name !== undefined ? index.byName.get(name) ?? new Set<string>() : new Set<string>();

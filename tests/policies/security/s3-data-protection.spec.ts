@@ -111,6 +111,21 @@ describe("security: s3-bucket-data-protection", () => {
             await expectUnknownAdvisory(s3BucketDataProtection, rs);
         });
 
+        it("an unknown bucket derived from a bucket with no visible physical name may be any bucket's (fuzz seed 77)", async () => {
+            // Concrete, the logging names "moka-data" literally, so it is linked to "data" by name besides its dependency
+            // on "nameless". Unknown, only the dependency is left, and "nameless" shows no physical name to compare: the
+            // logging may still be data's, so data's access logging is not judged (before the fix: "lacks server access logging").
+            const loggingOnly = { requiredControls: ["access-logging"] };
+            const nameless: TestResource = { type: BUCKET, name: "nameless", props: { bucket: false } };
+            const logging = attachments("data", "name")[2];
+            const linked: TestResource = { ...logging, propertyDependencies: { bucket: [urn(BUCKET, "nameless")] } };
+            await expectClean(s3BucketDataProtection, [bucket("data"), linked, nameless, ...logBucket()], loggingOnly);
+            const unknown = mutate([bucket("data"), linked, nameless, ...logBucket()], (d) => (d[1].props.bucket = UNKNOWN));
+            const ds = await check(s3BucketDataProtection, unknown, loggingOnly);
+            assert.deepEqual(ds.filter((d) => !d.unknownValue).map((d) => d.message), []);
+            assert.ok(ds.some((d) => d.unknownValue));
+        });
+
         it("a bucket with an unknown name is not accused while an attachment names a bucket literally, and its label is its logical name", async () => {
             const unnamed = bucket("fresh", { bucket: UNKNOWN });
             await expectUnknownAdvisory(s3BucketDataProtection, [unnamed, ...attachments("data", "name"), ...logBucket()]);
